@@ -1,0 +1,81 @@
+using Herald.Server.Storage;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace Herald.Server.Api;
+
+/// <summary>Turns every refusal and every unexpected failure into a JSON <see cref="ErrorBody"/>.</summary>
+internal static partial class ApiErrorHandling
+{
+    /// <summary>Endpoint filter of the API group: <see cref="ApiException"/> and storage conflicts become 4xx answers.</summary>
+    public static async ValueTask<object?> Filter(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        try
+        {
+            return await next(context);
+        }
+        catch (ApiException e)
+        {
+            return ToResult(e);
+        }
+        catch (StorageConflictException e)
+        {
+            return ToResult(ApiException.Conflict(ConflictDetail(e.Field)));
+        }
+    }
+
+    public static IResult ToResult(ApiException e) =>
+        TypedResults.Json(new ErrorBody(e.Code, e.Detail, e.Errors), HeraldJsonContext.Api.ErrorBody, statusCode: e.Status);
+
+    private static string ConflictDetail(string field) => field switch
+    {
+        "uid" => "Another object already uses this uid.",
+        "event_id" => "A message with this eventId already exists in this application.",
+        "name" => "An event type with this name already exists.",
+        _ => $"Another object already has this {field}.",
+    };
+
+    public static Task WriteAsync(HttpContext context, int status, string code, string detail)
+    {
+        context.Response.StatusCode = status;
+        return context.Response.WriteAsJsonAsync(new ErrorBody(code, detail), HeraldJsonContext.Api.ErrorBody);
+    }
+
+    /// <summary>Handles what escapes the endpoint filter: oversized or unreadable bodies, and true bugs (500, never with internals).</summary>
+    public static IApplicationBuilder UseHeraldErrorHandling(this IApplicationBuilder app)
+    {
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            StatusCodeSelector = e => e is BadHttpRequestException b ? b.StatusCode : StatusCodes.Status500InternalServerError,
+            ExceptionHandler = context =>
+            {
+                var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+                return error switch
+                {
+                    BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
+                        WriteAsync(context, 413, "payload_too_large", "The request body is larger than this server accepts."),
+                    BadHttpRequestException b => WriteAsync(context, b.StatusCode, "bad_request", "The request could not be read."),
+                    _ => WriteAsync(context, 500, "internal_error", "Herald failed to handle this request; the error is logged."),
+                };
+            },
+        });
+
+        // Requests that match no route or method get a JSON body too.
+        app.UseStatusCodePages(async statusContext =>
+        {
+            var context = statusContext.HttpContext;
+            var (code, detail) = context.Response.StatusCode switch
+            {
+                404 => ("not_found", "No such route."),
+                405 => ("method_not_allowed", $"{context.Request.Method} is not allowed on this route."),
+                400 => ("bad_request", "A query or route parameter is malformed."),
+                401 => ("unauthorized", "Missing or invalid bearer token."),
+                403 => ("forbidden", "This token may not use this route."),
+                415 => ("unsupported_media_type", "Send JSON with content-type: application/json."),
+                var s => ("http_" + s, ReasonPhrases.GetReasonPhrase(s)),
+            };
+            await context.Response.WriteAsJsonAsync(new ErrorBody(code, detail), HeraldJsonContext.Api.ErrorBody);
+        });
+        return app;
+    }
+}

@@ -1,0 +1,75 @@
+using Herald.Server.Applications;
+using Herald.Server.Auth;
+using Herald.Server.Endpoints;
+using Herald.Server.EventTypes;
+using Herald.Server.Idempotency;
+using Herald.Server.Messages;
+using Herald.Server.Storage;
+using Scalar.AspNetCore;
+
+namespace Herald.Server.Api;
+
+internal static class ApiExtensions
+{
+    public const string DefaultUrl = "http://localhost:8071";
+
+    /// <summary>JSON, limits, OpenAPI, ids and the clock: what every API feature needs.</summary>
+    public static IHostApplicationBuilder AddHeraldApi(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, HeraldJsonContext.Default));
+        builder.Services.AddOpenApi();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<Ids>();
+        builder.Services.AddHostedService<IdempotencyKeyCleanup>();
+        return builder;
+    }
+
+    /// <summary>Listens on port 8071 (as svix-server) unless <c>--urls</c> or <c>ASPNETCORE_URLS</c> says otherwise.</summary>
+    public static WebApplicationBuilder UseHeraldDefaults(this WebApplicationBuilder builder)
+    {
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        var maxBody = builder.Configuration.GetValue<long?>($"{ApiOptions.Section}:MaxRequestBodyBytes") ?? new ApiOptions().MaxRequestBodyBytes;
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = maxBody);
+        return builder;
+    }
+
+    /// <summary>Applies storage migrations and ensures an admin token, before the server takes requests.</summary>
+    public static async Task InitializeHeraldAsync(this WebApplication app)
+    {
+        await app.Services.GetRequiredService<IHeraldStore>().MigrateAsync(app.Lifetime.ApplicationStopping);
+        await app.EnsureAdminTokenAsync(app.Lifetime.ApplicationStopping);
+    }
+
+    public static WebApplication UseHeraldApi(this WebApplication app)
+    {
+        app.UseHeraldErrorHandling();
+        app.UseAuthentication();
+        app.UseMiddleware<IdempotencyMiddleware>();
+        app.UseAuthorization();
+        return app;
+    }
+
+    public static RouteGroupBuilder MapHeraldApi(this WebApplication app)
+    {
+        var api = app.MapGroup("/api/v1").RequireAuthorization().AddEndpointFilter(ApiErrorHandling.Filter);
+        api.MapApplications();
+        api.MapEventTypes();
+        api.MapEndpoints();
+        api.MapMessages();
+        api.MapAuth();
+        return api;
+    }
+
+    /// <summary>The OpenAPI document at <c>/openapi/v1.json</c> and a browsable reference at <c>/docs</c>.</summary>
+    public static WebApplication MapHeraldDocs(this WebApplication app)
+    {
+        app.MapOpenApi();
+        app.MapScalarApiReference("/docs", o => o.WithTitle("Herald API"));
+        return app;
+    }
+}

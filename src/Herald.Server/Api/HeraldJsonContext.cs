@@ -1,0 +1,45 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Herald.Server.Applications;
+using Herald.Server.Auth;
+using Herald.Server.Endpoints;
+using Herald.Server.EventTypes;
+using Herald.Server.Health;
+using Herald.Server.Messages;
+
+namespace Herald.Server.Api;
+
+/// <summary>
+/// Source-generated JSON for every API shape: camelCase as the Svix API, and strict numbers ("5" is not 5),
+/// so a wrong type is refused rather than guessed.
+/// </summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, NumberHandling = JsonNumberHandling.Strict)]
+[JsonSerializable(typeof(ErrorBody))]
+[JsonSerializable(typeof(ApplicationIn))]
+[JsonSerializable(typeof(ApplicationOut))]
+[JsonSerializable(typeof(ListResponse<ApplicationOut>))]
+[JsonSerializable(typeof(EventTypeIn))]
+[JsonSerializable(typeof(EventTypeOut))]
+[JsonSerializable(typeof(ListResponse<EventTypeOut>))]
+[JsonSerializable(typeof(EndpointIn))]
+[JsonSerializable(typeof(EndpointOut))]
+[JsonSerializable(typeof(ListResponse<EndpointOut>))]
+[JsonSerializable(typeof(EndpointSecretOut))]
+[JsonSerializable(typeof(EndpointSecretRotateIn))]
+[JsonSerializable(typeof(EndpointHeadersIn))]
+[JsonSerializable(typeof(EndpointHeadersOut))]
+[JsonSerializable(typeof(MessageIn))]
+[JsonSerializable(typeof(MessageOut))]
+[JsonSerializable(typeof(ListResponse<MessageOut>))]
+[JsonSerializable(typeof(AppPortalAccessIn))]
+[JsonSerializable(typeof(AppPortalAccessOut))]
+[JsonSerializable(typeof(HealthOut))]
+internal sealed partial class HeraldJsonContext : JsonSerializerContext
+{
+    /// <summary>The context the API uses: as generated, but without escaping ' &lt; &gt; &amp; in strings (responses are JSON, never HTML).</summary>
+    public static HeraldJsonContext Api { get; } = new(new JsonSerializerOptions(JsonSerializerDefaults.Web)
+    {
+        NumberHandling = JsonNumberHandling.Strict,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+}

@@ -1,0 +1,132 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace Herald.Server.Api;
+
+/// <summary>A request body read as JSON: the typed value, the raw document, and which top-level fields were sent.</summary>
+internal sealed class JsonBody<T>(T value, JsonDocument document) : IDisposable
+{
+    public T Value { get; } = value;
+    public JsonElement Root => document.RootElement;
+
+    /// <summary>True when the field was present in the body (even as null): PATCH tells "clear" from "leave".</summary>
+    public bool Has(string name)
+    {
+        foreach (var property in document.RootElement.EnumerateObject())
+        {
+            if (string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public void Dispose() => document.Dispose();
+}
+
+/// <summary>
+/// Reads request bodies by hand rather than through minimal-API binding, so that every way a body can be
+/// wrong gets its own precise answer: too large (413), not JSON (400 <c>invalid_json</c>), a field of the
+/// wrong type (422 with its location).
+/// </summary>
+internal static class JsonBody
+{
+    public static async Task<JsonBody<T>> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> type, CancellationToken cancellationToken)
+    {
+        var bytes = await ReadBytesAsync(request, cancellationToken);
+        if (bytes.Length == 0)
+        {
+            throw ApiException.BadJson("The request body is empty; send a JSON object.");
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 64 });
+        }
+        catch (JsonException e)
+        {
+            throw ApiException.BadJson($"The request body is not valid JSON: {e.Message}");
+        }
+
+        if (document.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            document.Dispose();
+            throw ApiException.BadJson("The request body must be a JSON object.");
+        }
+
+        try
+        {
+            var value = document.RootElement.Deserialize(type) ?? throw ApiException.BadJson("The request body must be a JSON object.");
+            return new JsonBody<T>(value, document);
+        }
+        catch (JsonException e)
+        {
+            document.Dispose();
+            var path = (e.Path ?? "$").TrimStart('$').TrimStart('.');
+            var location = path.Length == 0 ? "body" : $"body.{path}";
+            throw ApiException.Invalid(location, "invalid_type", $"has the wrong type ({Expected(e.Message)}).");
+        }
+    }
+
+    private static string Expected(string message)
+    {
+        // System.Text.Json says "The JSON value could not be converted to System.Int32. Path: ..."
+        const string marker = "converted to ";
+        var start = message.IndexOf(marker, StringComparison.Ordinal);
+        if (start < 0)
+        {
+            return "not of the expected type";
+        }
+
+        var type = message[(start + marker.Length)..].Split(['.', ' '], StringSplitOptions.RemoveEmptyEntries) switch
+        {
+            ["System", var t, ..] => t,
+            var parts => parts.FirstOrDefault() ?? "value",
+        };
+        return "expected " + type switch
+        {
+            "String" => "a string",
+            "Int32" or "Int64" => "an integer",
+            "Boolean" => "true or false",
+            "Collections" => "an array or object of strings",
+            _ => type,
+        };
+    }
+
+    public static async Task<byte[]> ReadBytesAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var limit = request.HttpContext.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<ApiOptions>>().Value.MaxRequestBodyBytes;
+        if (request.ContentLength > limit)
+        {
+            throw TooLarge(limit);
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        try
+        {
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+            {
+                if (buffer.Length + read > limit)
+                {
+                    throw TooLarge(limit);
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            throw TooLarge(limit);
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static ApiException TooLarge(long limit) =>
+        new(StatusCodes.Status413PayloadTooLarge, "payload_too_large", $"The request body is larger than the limit of {limit} bytes.");
+}

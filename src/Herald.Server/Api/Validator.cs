@@ -1,0 +1,195 @@
+using System.Text.RegularExpressions;
+
+namespace Herald.Server.Api;
+
+/// <summary>Collects every problem of a request, then refuses it once with all of them (422).</summary>
+internal sealed partial class Validator
+{
+    public const int MaxUidLength = 256;
+    public const int MaxNameLength = 256;
+    public const int MaxDescriptionLength = 4096;
+    public const int MaxUrlLength = 2048;
+    public const int MaxChannels = 10;
+    public const int MaxChannelLength = 128;
+    public const int MaxTags = 5;
+    public const int MaxMetadataEntries = 64;
+
+    private readonly List<ValidationItem> _errors = [];
+
+    [GeneratedRegex("^[a-zA-Z0-9\\-_.]+$")]
+    public static partial Regex IdentifierPattern();
+
+    [GeneratedRegex("^[a-zA-Z0-9\\-_.:]+$")]
+    private static partial Regex ChannelPattern();
+
+    public bool IsValid => _errors.Count == 0;
+
+    public Validator Add(string location, string type, string message)
+    {
+        _errors.Add(ValidationItem.At(location, type, message));
+        return this;
+    }
+
+    public void ThrowIfInvalid()
+    {
+        if (_errors.Count > 0)
+        {
+            throw ApiException.Invalid(_errors);
+        }
+    }
+
+    public bool Required(string location, object? value)
+    {
+        if (value is null || value is string { Length: 0 })
+        {
+            Add(location, "missing", "is required.");
+            return false;
+        }
+
+        return true;
+    }
+
+    public Validator Text(string location, string? value, int maxLength, bool required = false)
+    {
+        if (required && !Required(location, value))
+        {
+            return this;
+        }
+
+        if (value is not null && value.Length > maxLength)
+        {
+            Add(location, "string_too_long", $"must be at most {maxLength} characters.");
+        }
+
+        return this;
+    }
+
+    /// <summary>A uid, event id or event-type name: 1–256 of letters, digits, '-', '_' and '.'.</summary>
+    public Validator Identifier(string location, string? value, bool required = false, string? forbiddenPrefix = null)
+    {
+        if (required && !Required(location, value))
+        {
+            return this;
+        }
+
+        if (value is null)
+        {
+            return this;
+        }
+
+        if (value.Length is 0 or > MaxUidLength)
+        {
+            Add(location, "string_length", $"must be 1 to {MaxUidLength} characters.");
+        }
+        else if (!IdentifierPattern().IsMatch(value))
+        {
+            Add(location, "pattern_mismatch", "may contain only letters, digits, '-', '_' and '.'.");
+        }
+        else if (forbiddenPrefix is not null && value.StartsWith(forbiddenPrefix, StringComparison.Ordinal))
+        {
+            Add(location, "pattern_mismatch", $"must not start with '{forbiddenPrefix}', which marks ids.");
+        }
+
+        return this;
+    }
+
+    public Validator Url(string location, string? value)
+    {
+        if (!Required(location, value))
+        {
+            return this;
+        }
+
+        if (value!.Length > MaxUrlLength)
+        {
+            Add(location, "string_too_long", $"must be at most {MaxUrlLength} characters.");
+        }
+        else if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) || uri.Host.Length == 0)
+        {
+            Add(location, "invalid_url", "must be an absolute http:// or https:// URL.");
+        }
+        else if (uri.UserInfo.Length > 0)
+        {
+            Add(location, "invalid_url", "must not carry user:password; use endpoint headers for credentials.");
+        }
+
+        return this;
+    }
+
+    public Validator Range(string location, int? value, int min, int max)
+    {
+        if (value is { } v && (v < min || v > max))
+        {
+            Add(location, "out_of_range", $"must be from {min} to {max}.");
+        }
+
+        return this;
+    }
+
+    public Validator Channels(string location, IReadOnlyList<string>? channels, int max = MaxChannels)
+    {
+        if (channels is null)
+        {
+            return this;
+        }
+
+        if (channels.Count > max)
+        {
+            Add(location, "too_many_items", $"may hold at most {max} items.");
+        }
+
+        for (var i = 0; i < channels.Count; i++)
+        {
+            var channel = channels[i];
+            if (string.IsNullOrEmpty(channel) || channel.Length > MaxChannelLength || !ChannelPattern().IsMatch(channel))
+            {
+                Add($"{location}.{i}", "pattern_mismatch", $"must be 1 to {MaxChannelLength} letters, digits, '-', '_', '.' or ':'.");
+            }
+        }
+
+        return this;
+    }
+
+    public Validator Names(string location, IReadOnlyList<string>? names, int max)
+    {
+        if (names is null)
+        {
+            return this;
+        }
+
+        if (names.Count > max)
+        {
+            Add(location, "too_many_items", $"may hold at most {max} items.");
+        }
+
+        for (var i = 0; i < names.Count; i++)
+        {
+            Identifier($"{location}.{i}", names[i], required: true);
+        }
+
+        return this;
+    }
+
+    public Validator Metadata(string location, IReadOnlyDictionary<string, string>? metadata)
+    {
+        if (metadata is null)
+        {
+            return this;
+        }
+
+        if (metadata.Count > MaxMetadataEntries)
+        {
+            Add(location, "too_many_items", $"may hold at most {MaxMetadataEntries} entries.");
+        }
+
+        foreach (var (key, value) in metadata)
+        {
+            if (key.Length is 0 or > MaxNameLength || value is null || value.Length > MaxDescriptionLength)
+            {
+                Add($"{location}.{key}", "invalid_value", $"keys must be 1 to {MaxNameLength} characters and values strings of at most {MaxDescriptionLength}.");
+            }
+        }
+
+        return this;
+    }
+}

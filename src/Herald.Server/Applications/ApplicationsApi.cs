@@ -1,0 +1,203 @@
+using Herald.Server.Api;
+using Herald.Server.Auth;
+using Herald.Server.Storage;
+
+namespace Herald.Server.Applications;
+
+internal static class ApplicationsApi
+{
+    public const int MaxThrottleRate = 100_000;
+
+    public static RouteGroupBuilder MapApplications(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/app").WithTags("Applications");
+        group.MapGet("/", ListAsync).WithSummary("List applications (admin).");
+        group.MapPost("/", CreateAsync).Accepts<ApplicationIn>("application/json")
+            .WithSummary("Create an application; with get_if_exists=true, return the one with the same uid instead of failing.");
+        group.MapGet("/{app_id}", GetAsync).WithSummary("Get an application by id or uid.");
+        group.MapPut("/{app_id}", UpsertAsync).Accepts<ApplicationIn>("application/json")
+            .WithSummary("Replace an application, or create it with this uid.");
+        group.MapPatch("/{app_id}", PatchAsync).Accepts<ApplicationIn>("application/json").WithSummary("Change some fields of an application.");
+        group.MapDelete("/{app_id}", DeleteAsync).WithSummary("Delete an application and everything in it.");
+        return group;
+    }
+
+    public static void Validate(Validator v, ApplicationIn input, string at = "body", bool partial = false)
+    {
+        if (!partial || input.Name is not null)
+        {
+            v.Text($"{at}.name", input.Name, Validator.MaxNameLength, required: true);
+        }
+
+        v.Identifier($"{at}.uid", input.Uid, forbiddenPrefix: Ids.Application)
+            .Range($"{at}.throttleRate", input.ThrottleRate, 1, MaxThrottleRate)
+            .Metadata($"{at}.metadata", input.Metadata);
+    }
+
+    private static async Task<Ok<ListResponse<ApplicationOut>>> ListAsync(HttpContext context, IHeraldStore store)
+    {
+        context.User.RequireAdmin();
+        var page = Paging.Parse(context.Request, key => Ids.IsValid(Ids.Application, key), descendingByDefault: false);
+        var result = await store.ListApplicationsAsync(page, context.RequestAborted);
+        return TypedResults.Ok(Paging.ToResponse(result, a => a.Id, ApplicationOut.From));
+    }
+
+    private static async Task<Results<Created<ApplicationOut>, Ok<ApplicationOut>>> CreateAsync(
+        HttpContext context, IHeraldStore store, Ids ids, TimeProvider time, bool? get_if_exists)
+    {
+        context.User.RequireAdmin();
+        using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.ApplicationIn, context.RequestAborted);
+        var input = body.Value;
+        var v = new Validator();
+        Validate(v, input);
+        v.ThrowIfInvalid();
+
+        if (get_if_exists == true && input.Uid is not null && await store.GetApplicationAsync(input.Uid, context.RequestAborted) is { } existing)
+        {
+            return TypedResults.Ok(ApplicationOut.From(existing));
+        }
+
+        var application = NewApplication(input, ids, time);
+        try
+        {
+            await store.CreateApplicationAsync(application, context.RequestAborted);
+        }
+        catch (StorageConflictException) when (get_if_exists == true && input.Uid is not null)
+        {
+            // Lost a race with a concurrent create of the same uid: theirs is the one to return.
+            var winner = await store.GetApplicationAsync(input.Uid, context.RequestAborted);
+            if (winner is null)
+            {
+                throw;
+            }
+
+            return TypedResults.Ok(ApplicationOut.From(winner));
+        }
+
+        return TypedResults.Created($"/api/v1/app/{application.Id}", ApplicationOut.From(application));
+    }
+
+    private static async Task<Ok<ApplicationOut>> GetAsync(string app_id, HttpContext context, IHeraldStore store) =>
+        TypedResults.Ok(ApplicationOut.From(await context.GetApplicationAsync(store, app_id)));
+
+    private static async Task<Results<Created<ApplicationOut>, Ok<ApplicationOut>>> UpsertAsync(
+        string app_id, HttpContext context, IHeraldStore store, Ids ids, TimeProvider time)
+    {
+        var existing = await store.GetApplicationAsync(app_id, context.RequestAborted);
+        if (existing is not null && !context.User.CanReach(existing.Id))
+        {
+            throw ApiException.NotFound("Application");
+        }
+
+        context.User.RequireAdmin();
+        using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.ApplicationIn, context.RequestAborted);
+        var input = body.Value;
+        var v = new Validator();
+        Validate(v, input);
+        if (existing is null)
+        {
+            v.Identifier("path.app_id", app_id, forbiddenPrefix: Ids.Application);
+            if (input.Uid is not null && input.Uid != app_id)
+            {
+                v.Add("body.uid", "invalid_value", "must equal the app_id of the path when the application is created.");
+            }
+        }
+
+        v.ThrowIfInvalid();
+        if (existing is null)
+        {
+            var created = NewApplication(input with { Uid = app_id }, ids, time);
+            await store.CreateApplicationAsync(created, context.RequestAborted);
+            return TypedResults.Created($"/api/v1/app/{created.Id}", ApplicationOut.From(created));
+        }
+
+        var updated = existing with
+        {
+            Name = input.Name!,
+            Uid = input.Uid,
+            ThrottleRate = input.ThrottleRate,
+            Metadata = input.Metadata ?? [],
+            UpdatedAt = time.Now(),
+        };
+        await store.UpdateApplicationAsync(updated, context.RequestAborted);
+        return TypedResults.Ok(ApplicationOut.From(updated));
+    }
+
+    private static async Task<Ok<ApplicationOut>> PatchAsync(string app_id, HttpContext context, IHeraldStore store, TimeProvider time)
+    {
+        var existing = await context.GetApplicationAsync(store, app_id);
+        context.User.RequireAdmin();
+        using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.ApplicationIn, context.RequestAborted);
+        var input = body.Value;
+        var v = new Validator();
+        if (body.Has("name") && input.Name is null)
+        {
+            v.Add("body.name", "missing", "cannot be null.");
+        }
+
+        Validate(v, input, partial: true);
+        v.ThrowIfInvalid();
+        var updated = existing with
+        {
+            Name = input.Name ?? existing.Name,
+            Uid = body.Has("uid") ? input.Uid : existing.Uid,
+            ThrottleRate = body.Has("throttleRate") ? input.ThrottleRate : existing.ThrottleRate,
+            Metadata = body.Has("metadata") ? input.Metadata ?? [] : existing.Metadata,
+            UpdatedAt = time.Now(),
+        };
+        await store.UpdateApplicationAsync(updated, context.RequestAborted);
+        return TypedResults.Ok(ApplicationOut.From(updated));
+    }
+
+    private static async Task<NoContent> DeleteAsync(string app_id, HttpContext context, IHeraldStore store)
+    {
+        var existing = await context.GetApplicationAsync(store, app_id);
+        context.User.RequireAdmin();
+        await store.DeleteApplicationAsync(existing.Id, context.RequestAborted);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>
+    /// Creates the application a request names by uid, when the request carries its definition (publishing a
+    /// message or asking portal access for an app that does not exist yet, as Svix allows). Null when it cannot.
+    /// </summary>
+    public static async Task<Application?> CreateOnTheFlyAsync(
+        string appUid, ApplicationIn? input, IHeraldStore store, Ids ids, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (input is null || Ids.IsValid(Ids.Application, appUid) || !Validator.IdentifierPattern().IsMatch(appUid))
+        {
+            return null;
+        }
+
+        if (input.Uid is not null && input.Uid != appUid)
+        {
+            throw ApiException.Invalid("body.application.uid", "invalid_value", "must equal the app_id of the path.");
+        }
+
+        var application = NewApplication(input with { Uid = appUid }, ids, time);
+        try
+        {
+            await store.CreateApplicationAsync(application, cancellationToken);
+            return application;
+        }
+        catch (StorageConflictException)
+        {
+            return await store.GetApplicationAsync(appUid, cancellationToken);
+        }
+    }
+
+    public static Application NewApplication(ApplicationIn input, Ids ids, TimeProvider time)
+    {
+        var now = time.Now();
+        return new Application
+        {
+            Id = ids.New(Ids.Application),
+            Uid = input.Uid,
+            Name = input.Name!,
+            ThrottleRate = input.ThrottleRate,
+            Metadata = input.Metadata ?? [],
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+    }
+}

@@ -1,0 +1,15 @@
+using Microsoft.AspNetCore.Authentication;
+
+namespace Herald.Server.Auth;
+
+internal static class AuthExtensions
+{
+    public static IHostApplicationBuilder AddHeraldAuth(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddAuthentication(TokenAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);
+        builder.Services.AddAuthorization();
+        return builder;
+    }
+}

@@ -1,0 +1,46 @@
+using System.Security.Claims;
+using Herald.Server.Api;
+using Herald.Server.Applications;
+using Herald.Server.Storage;
+
+namespace Herald.Server.Auth;
+
+/// <summary>
+/// Who is calling, from the bearer token: an admin, or a token scoped to one application. Routes of an
+/// application the token does not reach answer 404 exactly as if it did not exist (promise 7: a scoped
+/// token cannot even learn that another application exists); admin-only routes answer 403.
+/// </summary>
+internal static class Caller
+{
+    public const string TokenIdClaim = "herald:token";
+    public const string ApplicationClaim = "herald:app";
+
+    public static string TokenId(this ClaimsPrincipal user) => user.FindFirstValue(TokenIdClaim) ?? "";
+
+    public static string? ScopedApplicationId(this ClaimsPrincipal user) => user.FindFirstValue(ApplicationClaim);
+
+    public static bool IsAdmin(this ClaimsPrincipal user) => user.Identity?.IsAuthenticated == true && user.ScopedApplicationId() is null;
+
+    public static void RequireAdmin(this ClaimsPrincipal user)
+    {
+        if (!user.IsAdmin())
+        {
+            throw ApiException.Forbidden("This route needs an admin token; an application token cannot use it.");
+        }
+    }
+
+    public static bool CanReach(this ClaimsPrincipal user, string applicationId) =>
+        user.ScopedApplicationId() is not { } scoped || scoped == applicationId;
+
+    /// <summary>The application named by id or uid, if this caller may reach it; else 404.</summary>
+    public static async Task<Application> GetApplicationAsync(this HttpContext context, IHeraldStore store, string appIdOrUid)
+    {
+        var application = await store.GetApplicationAsync(appIdOrUid, context.RequestAborted);
+        if (application is null || !context.User.CanReach(application.Id))
+        {
+            throw ApiException.NotFound("Application");
+        }
+
+        return application;
+    }
+}

@@ -1,0 +1,62 @@
+namespace Herald.Server.Endpoints;
+
+/// <summary>Body of create, upsert and patch (the Svix SDK's EndpointIn / EndpointUpsertIn / EndpointPatch).</summary>
+public sealed record EndpointIn
+{
+    public string? Url { get; init; }
+    public string? Description { get; init; }
+    public int? ThrottleRate { get; init; }
+    public string? Uid { get; init; }
+    public bool? Disabled { get; init; }
+    public IReadOnlyList<string>? EventTypes { get; init; }
+    public IReadOnlyList<string>? Channels { get; init; }
+    public string? Secret { get; init; }
+    public Dictionary<string, string>? Metadata { get; init; }
+    public Dictionary<string, string>? Headers { get; init; }
+}
+
+public sealed record EndpointOut
+{
+    public required string Id { get; init; }
+    public string? Uid { get; init; }
+    public required string Url { get; init; }
+    public required string Description { get; init; }
+    public int? ThrottleRate { get; init; }
+    public required bool Disabled { get; init; }
+    public IReadOnlyList<string>? EventTypes { get; init; }
+    public IReadOnlyList<string>? Channels { get; init; }
+    public required IReadOnlyDictionary<string, string> Metadata { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    public required DateTimeOffset UpdatedAt { get; init; }
+
+    public static EndpointOut From(HeraldEndpoint e) => new()
+    {
+        Id = e.Id,
+        Uid = e.Uid,
+        Url = e.Url,
+        Description = e.Description,
+        ThrottleRate = e.ThrottleRate,
+        Disabled = e.Disabled,
+        EventTypes = e.EventTypes,
+        Channels = e.Channels,
+        Metadata = e.Metadata,
+        CreatedAt = e.CreatedAt,
+        UpdatedAt = e.UpdatedAt,
+    };
+}
+
+public sealed record EndpointSecretOut(string Key);
+
+public sealed record EndpointSecretRotateIn
+{
+    public string? Key { get; init; }
+    public long? GracePeriodSeconds { get; init; }
+}
+
+public sealed record EndpointHeadersIn
+{
+    public Dictionary<string, string>? Headers { get; init; }
+    public IReadOnlyList<string>? DeleteHeaders { get; init; }
+}
+
+public sealed record EndpointHeadersOut(IReadOnlyDictionary<string, string> Headers, IReadOnlyList<string> Sensitive);

@@ -1,0 +1,106 @@
+using Herald.Server.Api;
+using Herald.Server.Storage;
+
+namespace Herald.Server.Endpoints;
+
+/// <summary>The secret and headers sub-resources of an endpoint.</summary>
+internal static class EndpointSecretsAndHeadersApi
+{
+    private static readonly TimeSpan DefaultGracePeriod = TimeSpan.FromHours(24);
+    private const long MaxGracePeriodSeconds = 7 * 24 * 3600;
+
+    public static void MapEndpointSecrets(this RouteGroupBuilder endpoints)
+    {
+        endpoints.MapGet("/{endpoint_id}/secret", GetSecretAsync).WithSummary("Get the endpoint's current signing secret.");
+        endpoints.MapPost("/{endpoint_id}/secret/rotate", RotateSecretAsync).Accepts<EndpointSecretRotateIn>("application/json")
+            .WithSummary("Rotate the signing secret; the previous one stays valid for the grace period (default 24 h).");
+    }
+
+    public static void MapEndpointHeaders(this RouteGroupBuilder endpoints)
+    {
+        endpoints.MapGet("/{endpoint_id}/headers", GetHeadersAsync).WithSummary("Get the endpoint's custom headers (sensitive values withheld).");
+        endpoints.MapPut("/{endpoint_id}/headers", PutHeadersAsync).Accepts<EndpointHeadersIn>("application/json").WithSummary("Replace the custom headers.");
+        endpoints.MapPatch("/{endpoint_id}/headers", PatchHeadersAsync).Accepts<EndpointHeadersIn>("application/json")
+            .WithSummary("Set some headers and delete others (deleteHeaders).");
+    }
+
+    private static async Task<Ok<EndpointSecretOut>> GetSecretAsync(string app_id, string endpoint_id, HttpContext context, IHeraldStore store, TimeProvider time)
+    {
+        var endpoint = await context.FindEndpointAsync(store, app_id, endpoint_id);
+        var keys = await store.GetEndpointSecretsAsync(endpoint.Id, time.Now(), context.RequestAborted);
+        return TypedResults.Ok(new EndpointSecretOut(keys[0].Key));
+    }
+
+    private static async Task<NoContent> RotateSecretAsync(string app_id, string endpoint_id, HttpContext context, IHeraldStore store, TimeProvider time)
+    {
+        var endpoint = await context.FindEndpointAsync(store, app_id, endpoint_id);
+        var input = new EndpointSecretRotateIn();
+        if (context.Request.ContentLength is null or > 0)
+        {
+            using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.EndpointSecretRotateIn, context.RequestAborted);
+            input = body.Value;
+        }
+
+        var v = new Validator();
+        if (input.Key is not null && !EndpointSecret.IsValid(input.Key))
+        {
+            v.Add("body.key", "invalid_secret", EndpointSecret.Rule);
+        }
+
+        if (input.GracePeriodSeconds is { } g && (g < 0 || g > MaxGracePeriodSeconds))
+        {
+            v.Add("body.gracePeriodSeconds", "out_of_range", $"must be from 0 to {MaxGracePeriodSeconds}.");
+        }
+
+        v.ThrowIfInvalid();
+        var now = time.Now();
+        var grace = input.GracePeriodSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : DefaultGracePeriod;
+        await store.RotateEndpointSecretAsync(endpoint.Id, new EndpointSecretKey(input.Key ?? EndpointSecret.New(), now), now + grace, context.RequestAborted);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Ok<EndpointHeadersOut>> GetHeadersAsync(string app_id, string endpoint_id, HttpContext context, IHeraldStore store) =>
+        TypedResults.Ok(EndpointHeaders.ToOut((await context.FindEndpointAsync(store, app_id, endpoint_id)).Headers));
+
+    private static async Task<NoContent> PutHeadersAsync(string app_id, string endpoint_id, HttpContext context, IHeraldStore store, TimeProvider time)
+    {
+        var endpoint = await context.FindEndpointAsync(store, app_id, endpoint_id);
+        using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.EndpointHeadersIn, context.RequestAborted);
+        var v = new Validator();
+        if (v.Required("body.headers", body.Value.Headers))
+        {
+            EndpointHeaders.Validate(v, "body.headers", body.Value.Headers);
+        }
+
+        v.ThrowIfInvalid();
+        await store.UpdateEndpointAsync(endpoint with { Headers = body.Value.Headers!, UpdatedAt = time.Now() }, context.RequestAborted);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<NoContent> PatchHeadersAsync(string app_id, string endpoint_id, HttpContext context, IHeraldStore store, TimeProvider time)
+    {
+        var endpoint = await context.FindEndpointAsync(store, app_id, endpoint_id);
+        using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.EndpointHeadersIn, context.RequestAborted);
+        var merged = new Dictionary<string, string>(endpoint.Headers, StringComparer.OrdinalIgnoreCase);
+        foreach (var name in body.Value.DeleteHeaders ?? [])
+        {
+            merged.Remove(name);
+        }
+
+        foreach (var (name, value) in body.Value.Headers ?? [])
+        {
+            merged[name] = value;
+        }
+
+        var v = new Validator();
+        EndpointHeaders.Validate(v, "body.headers", body.Value.Headers);
+        if (merged.Count > EndpointHeaders.MaxHeaders)
+        {
+            v.Add("body.headers", "too_many_items", $"an endpoint may have at most {EndpointHeaders.MaxHeaders} headers.");
+        }
+
+        v.ThrowIfInvalid();
+        await store.UpdateEndpointAsync(endpoint with { Headers = merged, UpdatedAt = time.Now() }, context.RequestAborted);
+        return TypedResults.NoContent();
+    }
+}

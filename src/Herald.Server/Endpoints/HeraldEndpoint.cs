@@ -1,0 +1,22 @@
+namespace Herald.Server.Endpoints;
+
+/// <summary>
+/// A subscription of an application: where its events go and which ones. Named HeraldEndpoint because
+/// ASP.NET Core already owns the name <c>Endpoint</c>.
+/// </summary>
+public sealed record HeraldEndpoint
+{
+    public required string Id { get; init; }
+    public required string ApplicationId { get; init; }
+    public string? Uid { get; init; }
+    public required string Url { get; init; }
+    public string Description { get; init; } = "";
+    public IReadOnlyList<string>? EventTypes { get; init; }
+    public IReadOnlyList<string>? Channels { get; init; }
+    public int? ThrottleRate { get; init; }
+    public bool Disabled { get; init; }
+    public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+    public required DateTimeOffset CreatedAt { get; init; }
+    public required DateTimeOffset UpdatedAt { get; init; }
+}

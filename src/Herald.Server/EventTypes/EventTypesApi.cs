@@ -1,0 +1,163 @@
+using System.Text.Json;
+using Herald.Server.Api;
+using Herald.Server.Auth;
+using Herald.Server.Storage;
+
+namespace Herald.Server.EventTypes;
+
+internal static class EventTypesApi
+{
+    public static RouteGroupBuilder MapEventTypes(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/event-type").WithTags("Event types");
+        group.MapGet("/", ListAsync).WithSummary("List event types; include_archived and with_content (schemas) are opt-in.");
+        group.MapPost("/", CreateAsync).Accepts<EventTypeIn>("application/json").WithSummary("Create an event type, or unarchive an archived one (admin).");
+        group.MapGet("/{event_type_name}", GetAsync).WithSummary("Get an event type.");
+        group.MapPut("/{event_type_name}", UpsertAsync).Accepts<EventTypeIn>("application/json").WithSummary("Replace or create an event type (admin).");
+        group.MapPatch("/{event_type_name}", PatchAsync).Accepts<EventTypeIn>("application/json").WithSummary("Change some fields of an event type (admin).");
+        group.MapDelete("/{event_type_name}", DeleteAsync).WithSummary("Archive an event type; with expunge=true delete it (admin).");
+        return group;
+    }
+
+    private static void Validate(Validator v, EventTypeIn input)
+    {
+        v.Text("body.description", input.Description, Validator.MaxDescriptionLength)
+            .Identifier("body.groupName", input.GroupName)
+            .Names("body.featureFlags", input.FeatureFlags, 10);
+        if (input.Schemas is { } schemas && schemas.ValueKind != JsonValueKind.Null)
+        {
+            if (schemas.ValueKind != JsonValueKind.Object)
+            {
+                v.Add("body.schemas", "invalid_type", "must be an object of versioned JSON schemas, e.g. {\"1\": {\"type\": \"object\"}}.");
+            }
+            else
+            {
+                foreach (var version in schemas.EnumerateObject())
+                {
+                    if (version.Value.ValueKind is not (JsonValueKind.Object or JsonValueKind.True or JsonValueKind.False))
+                    {
+                        v.Add($"body.schemas.{version.Name}", "invalid_schema", "must be a JSON Schema (an object or a boolean).");
+                    }
+                }
+            }
+        }
+    }
+
+    private static string? SchemasText(JsonElement? schemas) =>
+        schemas is { ValueKind: not JsonValueKind.Null } s ? s.GetRawText() : null;
+
+    private static async Task<Ok<ListResponse<EventTypeOut>>> ListAsync(HttpContext context, IHeraldStore store, bool? include_archived, bool? with_content)
+    {
+        var page = Paging.Parse(context.Request, key => Validator.IdentifierPattern().IsMatch(key), descendingByDefault: false);
+        var result = await store.ListEventTypesAsync(page, include_archived == true, context.RequestAborted);
+        return TypedResults.Ok(Paging.ToResponse(result, e => e.Name, e => EventTypeOut.From(e, with_content == true)));
+    }
+
+    private static async Task<Ok<EventTypeOut>> GetAsync(string event_type_name, HttpContext context, IHeraldStore store) =>
+        TypedResults.Ok(EventTypeOut.From(await store.GetEventTypeAsync(event_type_name, context.RequestAborted) ?? throw ApiException.NotFound("Event type")));
+
+    private static async Task<Created<EventTypeOut>> CreateAsync(HttpContext context, IHeraldStore store, TimeProvider time)
+    {
+        context.User.RequireAdmin();
+        using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.EventTypeIn, context.RequestAborted);
+        var input = body.Value;
+        var v = new Validator();
+        v.Identifier("body.name", input.Name, required: true);
+        Validate(v, input);
+        v.ThrowIfInvalid();
+
+        var now = time.Now();
+        var existing = await store.GetEventTypeAsync(input.Name!, context.RequestAborted);
+        if (existing is { Archived: false })
+        {
+            throw ApiException.Conflict($"Event type '{input.Name}' already exists.");
+        }
+
+        var eventType = FromInput(input, input.Name!, existing?.CreatedAt ?? now, now) with { Archived = false };
+        if (existing is null)
+        {
+            await store.CreateEventTypeAsync(eventType, context.RequestAborted);
+        }
+        else
+        {
+            await store.UpdateEventTypeAsync(eventType, context.RequestAborted);
+        }
+
+        return TypedResults.Created($"/api/v1/event-type/{eventType.Name}", EventTypeOut.From(eventType));
+    }
+
+    private static async Task<Results<Created<EventTypeOut>, Ok<EventTypeOut>>> UpsertAsync(
+        string event_type_name, HttpContext context, IHeraldStore store, TimeProvider time)
+    {
+        context.User.RequireAdmin();
+        using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.EventTypeIn, context.RequestAborted);
+        var v = new Validator();
+        v.Identifier("path.event_type_name", event_type_name, required: true);
+        Validate(v, body.Value);
+        v.ThrowIfInvalid();
+
+        var now = time.Now();
+        var existing = await store.GetEventTypeAsync(event_type_name, context.RequestAborted);
+        var eventType = FromInput(body.Value, event_type_name, existing?.CreatedAt ?? now, now);
+        if (existing is null)
+        {
+            await store.CreateEventTypeAsync(eventType, context.RequestAborted);
+            return TypedResults.Created($"/api/v1/event-type/{eventType.Name}", EventTypeOut.From(eventType));
+        }
+
+        await store.UpdateEventTypeAsync(eventType, context.RequestAborted);
+        return TypedResults.Ok(EventTypeOut.From(eventType));
+    }
+
+    private static async Task<Ok<EventTypeOut>> PatchAsync(string event_type_name, HttpContext context, IHeraldStore store, TimeProvider time)
+    {
+        context.User.RequireAdmin();
+        var existing = await store.GetEventTypeAsync(event_type_name, context.RequestAborted) ?? throw ApiException.NotFound("Event type");
+        using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.EventTypeIn, context.RequestAborted);
+        var input = body.Value;
+        var v = new Validator();
+        Validate(v, input);
+        v.ThrowIfInvalid();
+        var updated = existing with
+        {
+            Description = input.Description ?? existing.Description,
+            Archived = input.Archived ?? existing.Archived,
+            Deprecated = input.Deprecated ?? existing.Deprecated,
+            Schemas = body.Has("schemas") ? SchemasText(input.Schemas) : existing.Schemas,
+            GroupName = body.Has("groupName") ? input.GroupName : existing.GroupName,
+            FeatureFlags = body.Has("featureFlags") ? input.FeatureFlags : existing.FeatureFlags,
+            UpdatedAt = time.Now(),
+        };
+        await store.UpdateEventTypeAsync(updated, context.RequestAborted);
+        return TypedResults.Ok(EventTypeOut.From(updated));
+    }
+
+    private static async Task<NoContent> DeleteAsync(string event_type_name, HttpContext context, IHeraldStore store, TimeProvider time, bool? expunge)
+    {
+        context.User.RequireAdmin();
+        var existing = await store.GetEventTypeAsync(event_type_name, context.RequestAborted) ?? throw ApiException.NotFound("Event type");
+        if (expunge == true)
+        {
+            await store.DeleteEventTypeAsync(event_type_name, context.RequestAborted);
+        }
+        else if (!existing.Archived)
+        {
+            await store.UpdateEventTypeAsync(existing with { Archived = true, UpdatedAt = time.Now() }, context.RequestAborted);
+        }
+
+        return TypedResults.NoContent();
+    }
+
+    private static EventType FromInput(EventTypeIn input, string name, DateTimeOffset createdAt, DateTimeOffset now) => new()
+    {
+        Name = name,
+        Description = input.Description ?? "",
+        Archived = input.Archived ?? false,
+        Deprecated = input.Deprecated ?? false,
+        Schemas = SchemasText(input.Schemas),
+        GroupName = input.GroupName,
+        FeatureFlags = input.FeatureFlags,
+        CreatedAt = createdAt,
+        UpdatedAt = now,
+    };
+}

@@ -1,0 +1,38 @@
+namespace Herald.Server.Messages;
+
+/// <summary>One published event. <see cref="Sequence"/> is its place in the application's commit-ordered log.</summary>
+public sealed record Message
+{
+    public required string Id { get; init; }
+    public required string ApplicationId { get; init; }
+    public required long Sequence { get; init; }
+    public string? EventId { get; init; }
+    public required string EventType { get; init; }
+
+    /// <summary>The payload exactly as published (UTF-8 JSON), or null once expunged.</summary>
+    public byte[]? Payload { get; init; }
+    public IReadOnlyList<string>? Channels { get; init; }
+    public IReadOnlyList<string>? Tags { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+}
+
+/// <summary>A message as the publisher sends it, before storage gives it a sequence number.</summary>
+public sealed record NewMessage
+{
+    public required string Id { get; init; }
+    public required string ApplicationId { get; init; }
+    public string? EventId { get; init; }
+    public required string EventType { get; init; }
+    public required byte[] Payload { get; init; }
+    public IReadOnlyList<string>? Channels { get; init; }
+    public IReadOnlyList<string>? Tags { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+}
+
+/// <summary>Filters of the message list. Null means "any".</summary>
+public sealed record MessageFilter(
+    IReadOnlyList<string>? EventTypes = null,
+    string? Channel = null,
+    string? Tag = null,
+    DateTimeOffset? Before = null,
+    DateTimeOffset? After = null);

@@ -1,0 +1,64 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Herald.Server.Applications;
+
+namespace Herald.Server.Messages;
+
+/// <summary>Body of message create (the Svix SDK's MessageIn).</summary>
+public sealed record MessageIn
+{
+    public string? EventId { get; init; }
+    public string? EventType { get; init; }
+    public JsonElement? Payload { get; init; }
+    public IReadOnlyList<string>? Channels { get; init; }
+    public IReadOnlyList<string>? Tags { get; init; }
+
+    /// <summary>Creates the application named by the path's uid when it does not exist yet.</summary>
+    public ApplicationIn? Application { get; init; }
+}
+
+public sealed record MessageOut
+{
+    public required string Id { get; init; }
+    public string? EventId { get; init; }
+    public required string EventType { get; init; }
+    public required RawJson Payload { get; init; }
+    public IReadOnlyList<string>? Channels { get; init; }
+    public IReadOnlyList<string>? Tags { get; init; }
+    public required DateTimeOffset Timestamp { get; init; }
+
+    public static MessageOut From(Message m, bool withContent) => new()
+    {
+        Id = m.Id,
+        EventId = m.EventId,
+        EventType = m.EventType,
+        // Without content, or once expunged, the payload is an empty object, as Svix answers.
+        Payload = withContent && m.Payload is not null ? new RawJson(m.Payload) : RawJson.EmptyObject,
+        Channels = m.Channels,
+        Tags = m.Tags,
+        Timestamp = m.CreatedAt,
+    };
+}
+
+/// <summary>JSON bytes written to a response as they are stored, without parsing them again.</summary>
+[JsonConverter(typeof(RawJsonConverter))]
+public readonly record struct RawJson(byte[] Utf8)
+{
+    public static readonly RawJson EmptyObject = new("{}"u8.ToArray());
+}
+
+internal sealed class RawJsonConverter : JsonConverter<RawJson>
+{
+    public override RawJson Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        using var document = JsonDocument.ParseValue(ref reader);
+        return new RawJson(JsonSerializer.SerializeToUtf8Bytes(document.RootElement, MessagesJsonContext.Default.JsonElement));
+    }
+
+    // Stored payloads were validated as JSON when they were published.
+    public override void Write(Utf8JsonWriter writer, RawJson value, JsonSerializerOptions options) =>
+        writer.WriteRawValue(value.Utf8, skipInputValidation: true);
+}
+
+[JsonSerializable(typeof(JsonElement))]
+internal sealed partial class MessagesJsonContext : JsonSerializerContext;

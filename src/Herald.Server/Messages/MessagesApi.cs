@@ -1,0 +1,165 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Herald.Server.Api;
+using Herald.Server.Applications;
+using Herald.Server.Auth;
+using Herald.Server.Storage;
+
+namespace Herald.Server.Messages;
+
+internal static class MessagesApi
+{
+    public const int MaxTags = 5;
+
+    public static RouteGroupBuilder MapMessages(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/app/{app_id}/msg").WithTags("Messages");
+        group.MapGet("/", ListAsync).WithSummary("List an application's messages, newest first; filters: event_types, channel, tag, before, after.");
+        group.MapPost("/", CreateAsync).Accepts<MessageIn>("application/json")
+            .WithSummary("Publish a message. It is stored durably before the answer (202).");
+        group.MapGet("/{msg_id}", GetAsync).WithSummary("Get a message by id or eventId.");
+        group.MapDelete("/{msg_id}/content", ExpungeContentAsync).WithSummary("Delete a message's payload; its metadata stays.");
+        return group;
+    }
+
+    private static async Task<Accepted<MessageOut>> CreateAsync(
+        string app_id, HttpContext context, IHeraldStore store, Ids ids, TimeProvider time, bool? with_content)
+    {
+        using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.MessageIn, context.RequestAborted);
+        var input = body.Value;
+        var v = new Validator();
+        v.Identifier("body.eventType", input.EventType, required: true)
+            .Identifier("body.eventId", input.EventId)
+            .Channels("body.channels", input.Channels)
+            .Names("body.tags", input.Tags, MaxTags);
+        if (input.Payload is not { ValueKind: JsonValueKind.Object })
+        {
+            v.Add("body.payload", input.Payload is null ? "missing" : "invalid_type", "must be a JSON object.");
+        }
+
+        if (input.Application is not null)
+        {
+            ApplicationsApi.Validate(v, input.Application, "body.application");
+        }
+
+        v.ThrowIfInvalid();
+        if (await store.GetEventTypeAsync(input.EventType!, context.RequestAborted) is { Archived: true })
+        {
+            throw ApiException.Invalid("body.eventType", "event_type_archived", $"'{input.EventType}' is archived; unarchive it to publish with it.");
+        }
+
+        var (application, create) = await ResolveApplicationAsync(app_id, input, context, store, ids, time);
+        var message = new NewMessage
+        {
+            Id = ids.New(Ids.Message),
+            ApplicationId = application.Id,
+            EventId = input.EventId,
+            EventType = input.EventType!,
+            Payload = Encoding.UTF8.GetBytes(input.Payload!.Value.GetRawText()),
+            Channels = input.Channels is { Count: > 0 } c ? c.Distinct().ToList() : null,
+            Tags = input.Tags is { Count: > 0 } t ? t.Distinct().ToList() : null,
+            CreatedAt = time.Now(),
+        };
+
+        Message stored;
+        try
+        {
+            stored = await store.PublishMessageAsync(message, create, context.RequestAborted);
+        }
+        catch (StorageConflictException e) when (e.Field == "uid" && create is not null)
+        {
+            // A concurrent request created the same application first: publish into it.
+            var winner = await store.GetApplicationAsync(app_id, context.RequestAborted);
+            if (winner is null)
+            {
+                throw;
+            }
+
+            stored = await store.PublishMessageAsync(message with { ApplicationId = winner.Id }, null, context.RequestAborted);
+        }
+
+        return TypedResults.Accepted($"/api/v1/app/{stored.ApplicationId}/msg/{stored.Id}", MessageOut.From(stored, with_content ?? true));
+    }
+
+    private static async Task<(Application Application, Application? Create)> ResolveApplicationAsync(
+        string app_id, MessageIn input, HttpContext context, IHeraldStore store, Ids ids, TimeProvider time)
+    {
+        var existing = await store.GetApplicationAsync(app_id, context.RequestAborted);
+        if (existing is not null && context.User.CanReach(existing.Id))
+        {
+            return (existing, null);
+        }
+
+        if (existing is null && input.Application is not null && context.User.IsAdmin()
+            && !Ids.IsValid(Ids.Application, app_id) && Validator.IdentifierPattern().IsMatch(app_id))
+        {
+            if (input.Application.Uid is not null && input.Application.Uid != app_id)
+            {
+                throw ApiException.Invalid("body.application.uid", "invalid_value", "must equal the app_id of the path.");
+            }
+
+            var created = ApplicationsApi.NewApplication(input.Application with { Uid = app_id }, ids, time);
+            return (created, created);
+        }
+
+        throw ApiException.NotFound("Application");
+    }
+
+    private static async Task<Ok<MessageOut>> GetAsync(string app_id, string msg_id, HttpContext context, IHeraldStore store, bool? with_content)
+    {
+        var application = await context.GetApplicationAsync(store, app_id);
+        var message = await store.GetMessageAsync(application.Id, msg_id, context.RequestAborted) ?? throw ApiException.NotFound("Message");
+        return TypedResults.Ok(MessageOut.From(message, with_content ?? true));
+    }
+
+    private static async Task<NoContent> ExpungeContentAsync(string app_id, string msg_id, HttpContext context, IHeraldStore store)
+    {
+        var application = await context.GetApplicationAsync(store, app_id);
+        var message = await store.GetMessageAsync(application.Id, msg_id, context.RequestAborted) ?? throw ApiException.NotFound("Message");
+        await store.ExpungeMessageContentAsync(application.Id, message.Id, context.RequestAborted);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Ok<ListResponse<MessageOut>>> ListAsync(string app_id, HttpContext context, IHeraldStore store, bool? with_content)
+    {
+        var application = await context.GetApplicationAsync(store, app_id);
+        var page = Paging.Parse(context.Request, key => Ids.IsValid(Ids.Message, key), descendingByDefault: true);
+        var filter = ParseFilter(context.Request);
+        var result = await store.ListMessagesAsync(application.Id, filter, page, context.RequestAborted);
+        return TypedResults.Ok(Paging.ToResponse(result, m => m.Id, m => MessageOut.From(m, with_content ?? true)));
+    }
+
+    private static MessageFilter ParseFilter(HttpRequest request)
+    {
+        var v = new Validator();
+        // The SDK joins arrays with commas; repeated parameters work too.
+        var eventTypes = request.Query["event_types"].SelectMany(s => (s ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
+        v.Names("query.event_types", eventTypes, 256);
+        var channel = request.Query["channel"].ToString() is { Length: > 0 } ch ? ch : null;
+        v.Channels("query.channel", channel is null ? null : [channel]);
+        var tag = request.Query["tag"].ToString() is { Length: > 0 } tg ? tg : null;
+        v.Identifier("query.tag", tag);
+        var before = ParseTime(v, request, "before");
+        var after = ParseTime(v, request, "after");
+        v.ThrowIfInvalid();
+        return new MessageFilter(eventTypes.Count > 0 ? eventTypes : null, channel, tag, before, after);
+    }
+
+    private static DateTimeOffset? ParseTime(Validator v, HttpRequest request, string name)
+    {
+        var text = request.Query[name].ToString();
+        if (text.Length == 0)
+        {
+            return null;
+        }
+
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value))
+        {
+            return value;
+        }
+
+        v.Add($"query.{name}", "invalid_datetime", "must be an ISO 8601 date-time, e.g. 2026-01-31T12:00:00Z.");
+        return null;
+    }
+}

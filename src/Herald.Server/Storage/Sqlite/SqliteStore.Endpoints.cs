@@ -1,0 +1,122 @@
+using Dapper;
+using Herald.Server.Endpoints;
+
+namespace Herald.Server.Storage.Sqlite;
+
+internal sealed partial class SqliteStore
+{
+    private sealed record EndpointRow(
+        string Id, string AppId, string? Uid, string Url, string Description, string? EventTypes, string? Channels,
+        long? ThrottleRate, long Disabled, string Metadata, string Headers, long CreatedAt, long UpdatedAt)
+    {
+        public HeraldEndpoint ToEndpoint() => new()
+        {
+            Id = Id,
+            ApplicationId = AppId,
+            Uid = Uid,
+            Url = Url,
+            Description = Description,
+            EventTypes = StorageJson.List(EventTypes),
+            Channels = StorageJson.List(Channels),
+            ThrottleRate = (int?)ThrottleRate,
+            Disabled = Disabled != 0,
+            Metadata = StorageJson.Map(Metadata),
+            Headers = StorageJson.Map(Headers),
+            CreatedAt = Time(CreatedAt),
+            UpdatedAt = Time(UpdatedAt),
+        };
+    }
+
+    private sealed record SecretRow(string Key, long CreatedAt, long? ExpiresAt);
+
+    private const string EndpointColumns = "id, app_id, uid, url, description, event_types, channels, throttle_rate, disabled, metadata, headers, created_at, updated_at";
+
+    private static object EndpointParameters(HeraldEndpoint e) => new
+    {
+        e.Id,
+        AppId = e.ApplicationId,
+        e.Uid,
+        e.Url,
+        e.Description,
+        EventTypes = StorageJson.List(e.EventTypes),
+        Channels = StorageJson.List(e.Channels),
+        e.ThrottleRate,
+        e.Disabled,
+        Metadata = StorageJson.Map(e.Metadata),
+        Headers = StorageJson.Map(e.Headers),
+        CreatedAt = Ms(e.CreatedAt),
+        UpdatedAt = Ms(e.UpdatedAt),
+    };
+
+    public Task<HeraldEndpoint?> GetEndpointAsync(string applicationId, string idOrUid, CancellationToken cancellationToken) =>
+        ReadAsync(async c => (await c.QuerySingleOrDefaultAsync<EndpointRow>(
+            $"SELECT {EndpointColumns} FROM endpoints WHERE app_id = @applicationId AND (id = @idOrUid OR uid = @idOrUid) LIMIT 1",
+            new { applicationId, idOrUid }))?.ToEndpoint(), cancellationToken);
+
+    public Task<Page<HeraldEndpoint>> ListEndpointsAsync(string applicationId, PageRequest page, CancellationToken cancellationToken) =>
+        ReadAsync(async c =>
+        {
+            var (where, orderBy) = Keyset("id", page);
+            var rows = await c.QueryAsync<EndpointRow>(
+                $"SELECT {EndpointColumns} FROM endpoints WHERE app_id = @applicationId AND {where} {orderBy}",
+                new { applicationId, after = page.After, take = page.Limit + 1 });
+            return ToPage(rows.Select(r => r.ToEndpoint()), page);
+        }, cancellationToken);
+
+    public Task CreateEndpointAsync(HeraldEndpoint endpoint, EndpointSecretKey secret, CancellationToken cancellationToken) =>
+        WriteAsync(async (c, t) =>
+        {
+            await c.ExecuteAsync(
+                $"""
+                INSERT INTO endpoints ({EndpointColumns}) VALUES
+                (@Id, @AppId, @Uid, @Url, @Description, @EventTypes, @Channels, @ThrottleRate, @Disabled, @Metadata, @Headers, @CreatedAt, @UpdatedAt)
+                """,
+                EndpointParameters(endpoint), t);
+            await c.ExecuteAsync(
+                "INSERT INTO endpoint_secrets (endpoint_id, key, created_at) VALUES (@id, @Key, @createdAt)",
+                new { id = endpoint.Id, secret.Key, createdAt = Ms(secret.CreatedAt) }, t);
+        }, cancellationToken);
+
+    public Task UpdateEndpointAsync(HeraldEndpoint endpoint, CancellationToken cancellationToken) =>
+        WriteAsync((c, t) => c.ExecuteAsync(
+            """
+            UPDATE endpoints SET uid = @Uid, url = @Url, description = @Description, event_types = @EventTypes, channels = @Channels,
+                throttle_rate = @ThrottleRate, disabled = @Disabled, metadata = @Metadata, headers = @Headers, updated_at = @UpdatedAt
+            WHERE id = @Id AND app_id = @AppId
+            """,
+            EndpointParameters(endpoint), t), cancellationToken);
+
+    public Task<bool> DeleteEndpointAsync(string applicationId, string endpointId, CancellationToken cancellationToken) =>
+        WriteAsync(async (c, t) => await c.ExecuteAsync(
+            "DELETE FROM endpoints WHERE app_id = @applicationId AND id = @endpointId", new { applicationId, endpointId }, t) == 1, cancellationToken);
+
+    public Task<IReadOnlyList<EndpointSecretKey>> GetEndpointSecretsAsync(string endpointId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        ReadAsync<IReadOnlyList<EndpointSecretKey>>(async c =>
+        {
+            var rows = await c.QueryAsync<SecretRow>(
+                """
+                SELECT key, created_at, expires_at FROM endpoint_secrets
+                WHERE endpoint_id = @endpointId AND (expires_at IS NULL OR expires_at > @now)
+                ORDER BY created_at DESC, rowid DESC
+                """,
+                new { endpointId, now = Ms(now) });
+            return rows.Select(r => new EndpointSecretKey(r.Key, Time(r.CreatedAt), r.ExpiresAt is { } e ? Time(e) : null)).ToList();
+        }, cancellationToken);
+
+    public Task RotateEndpointSecretAsync(string endpointId, EndpointSecretKey newKey, DateTimeOffset previousValidUntil, CancellationToken cancellationToken) =>
+        WriteAsync(async (c, t) =>
+        {
+            var now = Ms(newKey.CreatedAt);
+            await c.ExecuteAsync("DELETE FROM endpoint_secrets WHERE endpoint_id = @endpointId AND expires_at IS NOT NULL AND expires_at <= @now", new { endpointId, now }, t);
+            await c.ExecuteAsync(
+                "UPDATE endpoint_secrets SET expires_at = MIN(COALESCE(expires_at, @until), @until) WHERE endpoint_id = @endpointId",
+                new { endpointId, until = Ms(previousValidUntil) }, t);
+            // Re-supplying a key that is still on file makes it current again rather than failing.
+            await c.ExecuteAsync(
+                """
+                INSERT INTO endpoint_secrets (endpoint_id, key, created_at) VALUES (@endpointId, @Key, @now)
+                ON CONFLICT (endpoint_id, key) DO UPDATE SET created_at = excluded.created_at, expires_at = NULL
+                """,
+                new { endpointId, newKey.Key, now }, t);
+        }, cancellationToken);
+}

@@ -1,0 +1,121 @@
+using System.Text;
+using Dapper;
+using Herald.Server.Applications;
+using Herald.Server.Messages;
+
+namespace Herald.Server.Storage.Sqlite;
+
+internal sealed partial class SqliteStore
+{
+    private sealed record MessageRow(string Id, string AppId, long Sequence, string? EventId, string EventType, byte[]? Payload, string? Channels, string? Tags, long CreatedAt)
+    {
+        public Message ToMessage() => new()
+        {
+            Id = Id,
+            ApplicationId = AppId,
+            Sequence = Sequence,
+            EventId = EventId,
+            EventType = EventType,
+            Payload = Payload,
+            Channels = StorageJson.List(Channels),
+            Tags = StorageJson.List(Tags),
+            CreatedAt = Time(CreatedAt),
+        };
+    }
+
+    private const string MessageColumns = "id, app_id, sequence, event_id, event_type, payload, channels, tags, created_at";
+
+    public Task<Message> PublishMessageAsync(NewMessage message, Application? createApplication, CancellationToken cancellationToken) =>
+        WriteAsync(async (c, t) =>
+        {
+            if (createApplication is not null)
+            {
+                await InsertApplicationAsync(c, t, createApplication);
+            }
+
+            // The sequence is taken inside the single-writer transaction, so sequence order is commit order.
+            var sequence = await c.ExecuteScalarAsync<long>(
+                "UPDATE applications SET last_sequence = last_sequence + 1 WHERE id = @ApplicationId RETURNING last_sequence",
+                new { message.ApplicationId }, t);
+            await c.ExecuteAsync(
+                $"INSERT INTO messages ({MessageColumns}) VALUES (@Id, @ApplicationId, @sequence, @EventId, @EventType, @Payload, @Channels, @Tags, @CreatedAt)",
+                new
+                {
+                    message.Id,
+                    message.ApplicationId,
+                    sequence,
+                    message.EventId,
+                    message.EventType,
+                    message.Payload,
+                    Channels = StorageJson.List(message.Channels),
+                    Tags = StorageJson.List(message.Tags),
+                    CreatedAt = Ms(message.CreatedAt),
+                }, t);
+            return new Message
+            {
+                Id = message.Id,
+                ApplicationId = message.ApplicationId,
+                Sequence = sequence,
+                EventId = message.EventId,
+                EventType = message.EventType,
+                Payload = message.Payload,
+                Channels = message.Channels,
+                Tags = message.Tags,
+                CreatedAt = message.CreatedAt,
+            };
+        }, cancellationToken);
+
+    public Task<Message?> GetMessageAsync(string applicationId, string idOrEventId, CancellationToken cancellationToken) =>
+        ReadAsync(async c => (await c.QuerySingleOrDefaultAsync<MessageRow>(
+            $"SELECT {MessageColumns} FROM messages WHERE app_id = @applicationId AND (id = @idOrEventId OR event_id = @idOrEventId) LIMIT 1",
+            new { applicationId, idOrEventId }))?.ToMessage(), cancellationToken);
+
+    public Task<Page<Message>> ListMessagesAsync(string applicationId, MessageFilter filter, PageRequest page, CancellationToken cancellationToken) =>
+        ReadAsync(async c =>
+        {
+            var (where, orderBy) = Keyset("id", page);
+            var sql = new StringBuilder($"SELECT {MessageColumns} FROM messages m WHERE app_id = @applicationId AND {where}");
+            if (filter.EventTypes is { Count: > 0 })
+            {
+                sql.Append(" AND event_type IN @eventTypes");
+            }
+
+            if (filter.Channel is not null)
+            {
+                sql.Append(" AND EXISTS (SELECT 1 FROM json_each(m.channels) WHERE json_each.value = @channel)");
+            }
+
+            if (filter.Tag is not null)
+            {
+                sql.Append(" AND EXISTS (SELECT 1 FROM json_each(m.tags) WHERE json_each.value = @tag)");
+            }
+
+            if (filter.Before is not null)
+            {
+                sql.Append(" AND created_at < @before");
+            }
+
+            if (filter.After is not null)
+            {
+                sql.Append(" AND created_at > @after_time");
+            }
+
+            sql.Append(' ').Append(orderBy);
+            var rows = await c.QueryAsync<MessageRow>(sql.ToString(), new
+            {
+                applicationId,
+                after = page.After,
+                take = page.Limit + 1,
+                eventTypes = filter.EventTypes,
+                channel = filter.Channel,
+                tag = filter.Tag,
+                before = Ms(filter.Before),
+                after_time = Ms(filter.After),
+            });
+            return ToPage(rows.Select(r => r.ToMessage()), page);
+        }, cancellationToken);
+
+    public Task<bool> ExpungeMessageContentAsync(string applicationId, string messageId, CancellationToken cancellationToken) =>
+        WriteAsync(async (c, t) => await c.ExecuteAsync(
+            "UPDATE messages SET payload = NULL WHERE app_id = @applicationId AND id = @messageId", new { applicationId, messageId }, t) == 1, cancellationToken);
+}

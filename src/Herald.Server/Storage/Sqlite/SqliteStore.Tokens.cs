@@ -1,0 +1,73 @@
+using Dapper;
+using Herald.Server.Auth;
+using Herald.Server.Idempotency;
+
+namespace Herald.Server.Storage.Sqlite;
+
+internal sealed partial class SqliteStore
+{
+    private sealed record TokenRow(string Id, byte[] Hash, string? AppId, long? ExpiresAt, long CreatedAt);
+
+    private sealed record IdempotencyRow(string Caller, string Key, byte[] Fingerprint, long Completed, long StatusCode, string? ContentType, byte[]? Body, long CreatedAt);
+
+    public Task<bool> AnyAdminTokenAsync(CancellationToken cancellationToken) =>
+        ReadAsync(c => c.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM api_tokens WHERE app_id IS NULL)"), cancellationToken);
+
+    public Task AddTokenAsync(ApiToken token, CancellationToken cancellationToken) =>
+        WriteAsync((c, t) => c.ExecuteAsync(
+            "INSERT INTO api_tokens (id, hash, app_id, expires_at, created_at) VALUES (@Id, @Hash, @AppId, @ExpiresAt, @CreatedAt)",
+            new { token.Id, token.Hash, AppId = token.ApplicationId, ExpiresAt = Ms(token.ExpiresAt), CreatedAt = Ms(token.CreatedAt) }, t), cancellationToken);
+
+    public Task<ApiToken?> FindTokenAsync(byte[] hash, CancellationToken cancellationToken) =>
+        ReadAsync(async c =>
+        {
+            var row = await c.QuerySingleOrDefaultAsync<TokenRow>("SELECT id, hash, app_id, expires_at, created_at FROM api_tokens WHERE hash = @hash", new { hash });
+            return row is null ? null : new ApiToken
+            {
+                Id = row.Id,
+                Hash = row.Hash,
+                ApplicationId = row.AppId,
+                ExpiresAt = row.ExpiresAt is { } e ? Time(e) : null,
+                CreatedAt = Time(row.CreatedAt),
+            };
+        }, cancellationToken);
+
+    public Task<IdempotencyRecord?> TryBeginIdempotentRequestAsync(IdempotencyRecord pending, DateTimeOffset expiredBefore, CancellationToken cancellationToken) =>
+        WriteAsync(async (c, t) =>
+        {
+            var key = new { pending.Caller, pending.Key };
+            await c.ExecuteAsync("DELETE FROM idempotency_keys WHERE caller = @Caller AND key = @Key AND created_at < @before",
+                new { pending.Caller, pending.Key, before = Ms(expiredBefore) }, t);
+            var inserted = await c.ExecuteAsync(
+                "INSERT INTO idempotency_keys (caller, key, fingerprint, created_at) VALUES (@Caller, @Key, @Fingerprint, @CreatedAt) ON CONFLICT DO NOTHING",
+                new { pending.Caller, pending.Key, pending.Fingerprint, CreatedAt = Ms(pending.CreatedAt) }, t);
+            if (inserted == 1)
+            {
+                return null;
+            }
+
+            var row = await c.QuerySingleAsync<IdempotencyRow>("SELECT * FROM idempotency_keys WHERE caller = @Caller AND key = @Key", key, t);
+            return new IdempotencyRecord
+            {
+                Caller = row.Caller,
+                Key = row.Key,
+                Fingerprint = row.Fingerprint,
+                Completed = row.Completed != 0,
+                StatusCode = (int)row.StatusCode,
+                ContentType = row.ContentType,
+                Body = row.Body,
+                CreatedAt = Time(row.CreatedAt),
+            };
+        }, cancellationToken);
+
+    public Task CompleteIdempotentRequestAsync(IdempotencyRecord completed, CancellationToken cancellationToken) =>
+        WriteAsync((c, t) => c.ExecuteAsync(
+            "UPDATE idempotency_keys SET completed = 1, status_code = @StatusCode, content_type = @ContentType, body = @Body WHERE caller = @Caller AND key = @Key",
+            new { completed.StatusCode, completed.ContentType, completed.Body, completed.Caller, completed.Key }, t), cancellationToken);
+
+    public Task AbandonIdempotentRequestAsync(string caller, string key, CancellationToken cancellationToken) =>
+        WriteAsync((c, t) => c.ExecuteAsync("DELETE FROM idempotency_keys WHERE caller = @caller AND key = @key AND completed = 0", new { caller, key }, t), cancellationToken);
+
+    public Task<int> DeleteExpiredIdempotencyKeysAsync(DateTimeOffset olderThan, CancellationToken cancellationToken) =>
+        WriteAsync((c, t) => c.ExecuteAsync("DELETE FROM idempotency_keys WHERE created_at < @before", new { before = Ms(olderThan) }, t), cancellationToken);
+}

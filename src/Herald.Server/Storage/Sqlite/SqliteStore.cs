@@ -1,0 +1,153 @@
+using System.Data.Common;
+using System.Reflection;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace Herald.Server.Storage.Sqlite;
+
+/// <summary>
+/// The embedded engine: one SQLite file in WAL mode. Writes go one at a time through an in-process lock
+/// (SQLite has a single writer anyway; waiting on a semaphore beats spinning on SQLITE_BUSY), and each
+/// write is one IMMEDIATE transaction, so the order of commits is the order of the per-app sequence.
+/// </summary>
+internal sealed partial class SqliteStore : IHeraldStore, IDisposable
+{
+    private readonly string _connectionString;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+
+    static SqliteStore() => DefaultTypeMap.MatchNamesWithUnderscores = true;
+
+    public SqliteStore(IOptions<StorageOptions> options)
+    {
+        var directory = Path.GetFullPath(options.Value.DataDirectory);
+        Directory.CreateDirectory(directory);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = Path.Combine(directory, "herald.db"),
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            ForeignKeys = true,
+            DefaultTimeout = 30,
+        }.ToString();
+    }
+
+    public string DatabasePath => new SqliteConnectionStringBuilder(_connectionString).DataSource;
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        // FULL: a commit is on disk (WAL fsync) before the API answers 2xx — "accepted means durable".
+        await connection.ExecuteAsync("PRAGMA synchronous = FULL;");
+        return connection;
+    }
+
+    private async Task<T> ReadAsync<T>(Func<SqliteConnection, Task<T>> work, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await work(connection);
+    }
+
+    private async Task<T> WriteAsync<T>(Func<SqliteConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            var result = await work(connection, transaction);
+            await transaction.CommitAsync(cancellationToken);
+            return result;
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == 19 && e.Message.Contains("UNIQUE", StringComparison.Ordinal))
+        {
+            throw new StorageConflictException(ConflictField(e.Message), e);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    private Task WriteAsync(Func<SqliteConnection, DbTransaction, Task> work, CancellationToken cancellationToken) =>
+        WriteAsync(async (c, t) => { await work(c, t); return true; }, cancellationToken);
+
+    // "UNIQUE constraint failed: messages.app_id, messages.event_id" → "event_id"
+    private static string ConflictField(string message)
+    {
+        var columns = message[(message.LastIndexOf(':') + 1)..].Split(',', StringSplitOptions.TrimEntries);
+        var last = columns[^1];
+        return last[(last.IndexOf('.') + 1)..];
+    }
+
+    public async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await connection.ExecuteAsync("PRAGMA journal_mode = WAL;");
+        await connection.ExecuteAsync(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL);");
+        var applied = (await connection.QueryAsync<long>("SELECT version FROM schema_migrations")).ToHashSet();
+        foreach (var (version, name, sql) in LoadMigrations())
+        {
+            if (applied.Contains(version))
+            {
+                continue;
+            }
+
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await connection.ExecuteAsync(sql, transaction: transaction);
+            await connection.ExecuteAsync(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@version, @name, @now)",
+                new { version, name, now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() },
+                transaction);
+            await transaction.CommitAsync(cancellationToken);
+        }
+    }
+
+    private static IEnumerable<(long Version, string Name, string Sql)> LoadMigrations()
+    {
+        var assembly = Assembly.GetExecutingAssembly();
+        const string prefix = "Herald.Server.Storage.Sqlite.Migrations.";
+        foreach (var resource in assembly.GetManifestResourceNames().Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        {
+            var name = resource[prefix.Length..];
+            var version = long.Parse(name[..name.IndexOf('_', StringComparison.Ordinal)], System.Globalization.CultureInfo.InvariantCulture);
+            using var stream = assembly.GetManifestResourceStream(resource)!;
+            using var reader = new StreamReader(stream);
+            yield return (version, name, reader.ReadToEnd());
+        }
+    }
+
+    /// <summary>SQL pieces for a keyset page over <paramref name="keyColumn"/>; binds <c>@after</c> and <c>@take</c>.</summary>
+    private static (string Where, string OrderBy) Keyset(string keyColumn, PageRequest page)
+    {
+        var where = page.After is null ? "1 = 1" : $"{keyColumn} {(page.ScanAscending ? ">" : "<")} @after";
+        return (where, $"ORDER BY {keyColumn} {(page.ScanAscending ? "ASC" : "DESC")} LIMIT @take");
+    }
+
+    private static Page<T> ToPage<T>(IEnumerable<T> rows, PageRequest page)
+    {
+        var items = rows.ToList();
+        var hasMore = items.Count > page.Limit;
+        if (hasMore)
+        {
+            items.RemoveAt(items.Count - 1);
+        }
+
+        if (page.Backward)
+        {
+            items.Reverse();
+        }
+
+        return new Page<T>(items, hasMore);
+    }
+
+    private static long Ms(DateTimeOffset value) => value.ToUnixTimeMilliseconds();
+
+    private static long? Ms(DateTimeOffset? value) => value?.ToUnixTimeMilliseconds();
+
+    private static DateTimeOffset Time(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
+
+    public void Dispose() => _writeLock.Dispose();
+}

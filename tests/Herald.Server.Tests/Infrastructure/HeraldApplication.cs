@@ -1,0 +1,63 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Herald.Server.Tests.Infrastructure;
+
+/// <summary>
+/// Herald in memory, with its own empty SQLite database in a temp folder and a known admin token.
+/// One per test class (IClassFixture) or per test (create and dispose).
+/// </summary>
+public sealed class HeraldApplication : WebApplicationFactory<Program>
+{
+    public const string AdminToken = "herald_sk_test_admin_token_0123456789abcdef";
+
+    public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "herald-tests", Guid.NewGuid().ToString("N"));
+
+    private readonly Dictionary<string, string?> _settings = [];
+
+    /// <summary>Extra configuration (e.g. <c>Herald:Api:MaxRequestBodyBytes</c>), set before the first client is made.</summary>
+    public HeraldApplication With(string key, string? value)
+    {
+        _settings[key] = value;
+        return this;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("Herald:Storage:DataDirectory", DataDirectory);
+        builder.UseSetting("Herald:Auth:AdminToken", AdminToken);
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    public HttpClient CreateClient(string? token)
+    {
+        var client = CreateClient();
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return client;
+    }
+
+    public HttpClient CreateAdminClient() => CreateClient(AdminToken);
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A temp folder left behind is harmless.
+        }
+    }
+}
