@@ -3,19 +3,28 @@ using Herald.Server.Auth;
 using Herald.Server.Health;
 using Herald.Server.Storage;
 
-var builder = WebApplication.CreateBuilder(args);
-builder.UseHeraldDefaults();     // port 8071, request size limit
-builder.AddHeraldApi();          // JSON, OpenAPI, ids, clock
-builder.AddHeraldStorage();      // SQLite by default
-builder.AddHeraldAuth();         // bearer tokens: admin and app-scoped
+try
+{
+    var builder = WebApplication.CreateBuilder(args);
+    builder.UseHeraldDefaults();     // port 8071, request size limit
+    builder.AddHeraldApi();          // JSON, OpenAPI, ids, clock
+    builder.AddHeraldStorage();      // SQLite by default
+    builder.AddHeraldAuth();         // bearer tokens: admin and app-scoped
 
-var app = builder.Build();
-await app.InitializeHeraldAsync();  // migrations and the admin token, before any request
-app.UseHeraldApi();                 // errors as JSON, auth, idempotency
-app.MapHealth();
-app.MapHeraldApi();                 // applications, event types, endpoints, messages, auth
-app.MapHeraldDocs();                // /openapi/v1.json and /docs
-await app.RunAsync();
+    var app = builder.Build();
+    await app.InitializeHeraldAsync();  // migrations and the admin token, before any request
+    app.UseHeraldApi();                 // errors as JSON, auth, idempotency
+    app.MapHealth();
+    app.MapHeraldApi();                 // applications, event types, endpoints, messages, auth
+    app.MapHeraldDocs();                // /openapi/v1.json and /docs
+    await app.RunAsync();
+    return 0;
+}
+catch (Exception e) when (StartupFailure.DescribeConfigurationError(e) is { } problem)
+{
+    await Console.Error.WriteLineAsync($"Herald cannot start: invalid configuration. {problem}");
+    return 1;
+}
 
 /// <summary>Entry point; public so tests can host the server with WebApplicationFactory.</summary>
 public partial class Program;
