@@ -1,5 +1,6 @@
 using Herald.Server.Api;
 using Herald.Server.Auth;
+using Herald.Server.Delivery;
 using Herald.Server.Health;
 using Herald.Server.Storage;
 
@@ -10,6 +11,7 @@ try
     builder.AddHeraldApi();          // JSON, OpenAPI, ids, clock
     builder.AddHeraldStorage();      // SQLite by default
     builder.AddHeraldAuth();         // bearer tokens: admin and app-scoped
+    builder.AddHeraldDelivery();     // dispatcher, HTTP sender, retry schedule, operational webhooks
 
     var app = builder.Build();
     await app.InitializeHeraldAsync();  // migrations and the admin token, before any request

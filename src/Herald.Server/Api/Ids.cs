@@ -13,6 +13,8 @@ internal sealed class Ids(TimeProvider time)
     public const string Endpoint = "ep_";
     public const string Message = "msg_";
     public const string Token = "tok_";
+    public const string Delivery = "dlv_";
+    public const string Attempt = "atmpt_";
 
     private const string Alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
     private const int EncodedLength = 22;

@@ -12,7 +12,7 @@ internal static class EndpointSecretsAndHeadersApi
     public static void MapEndpointSecrets(this RouteGroupBuilder endpoints)
     {
         endpoints.MapGet("/{endpoint_id}/secret", GetSecretAsync).WithSummary("Get the endpoint's current signing secret.");
-        endpoints.MapPost("/{endpoint_id}/secret/rotate", RotateSecretAsync).Accepts<EndpointSecretRotateIn>("application/json")
+        endpoints.MapPost("/{endpoint_id}/secret/rotate", RotateSecretAsync).Accepts<EndpointSecretRotateIn>(isOptional: true, "application/json")
             .WithSummary("Rotate the signing secret; the previous one stays valid for the grace period (default 24 h).");
     }
 

@@ -17,6 +17,12 @@ public sealed record HeraldEndpoint
     public bool Disabled { get; init; }
     public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>();
     public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>HTTP timeout of its attempts (1–30 s); null uses the server default.</summary>
+    public TimeSpan? Timeout { get; init; }
+
+    /// <summary>Since when every attempt has failed (null while healthy); drives auto-disable.</summary>
+    public DateTimeOffset? FailingSince { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
     public required DateTimeOffset UpdatedAt { get; init; }
 }

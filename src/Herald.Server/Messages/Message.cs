@@ -27,6 +27,9 @@ public sealed record NewMessage
     public IReadOnlyList<string>? Channels { get; init; }
     public IReadOnlyList<string>? Tags { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>Deliver to this endpoint only, whatever its filters (send-example); null fans out normally.</summary>
+    public string? TargetEndpointId { get; init; }
 }
 
 /// <summary>Filters of the message list. Null means "any".</summary>

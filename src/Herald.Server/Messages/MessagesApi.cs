@@ -4,6 +4,7 @@ using System.Text.Json;
 using Herald.Server.Api;
 using Herald.Server.Applications;
 using Herald.Server.Auth;
+using Herald.Server.Delivery;
 using Herald.Server.Storage;
 
 namespace Herald.Server.Messages;
@@ -24,7 +25,7 @@ internal static class MessagesApi
     }
 
     private static async Task<Accepted<MessageOut>> CreateAsync(
-        string app_id, HttpContext context, IHeraldStore store, Ids ids, TimeProvider time, bool? with_content)
+        string app_id, HttpContext context, IHeraldStore store, Ids ids, TimeProvider time, DeliveryQueue queue, DeliveryNode node, bool? with_content)
     {
         using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.MessageIn, context.RequestAborted);
         var input = body.Value;
@@ -62,10 +63,11 @@ internal static class MessagesApi
             CreatedAt = time.Now(),
         };
 
-        Message stored;
+        // Once storage has committed, the answer must not depend on the client still listening.
+        PublishedMessage published;
         try
         {
-            stored = await store.PublishMessageAsync(message, create, context.RequestAborted);
+            published = await store.PublishMessageAsync(message, create, node.NewLease(), CancellationToken.None);
         }
         catch (StorageConflictException e) when (e.Field == "uid" && create is not null)
         {
@@ -76,8 +78,11 @@ internal static class MessagesApi
                 throw;
             }
 
-            stored = await store.PublishMessageAsync(message with { ApplicationId = winner.Id }, null, context.RequestAborted);
+            published = await store.PublishMessageAsync(message with { ApplicationId = winner.Id }, null, node.NewLease(), CancellationToken.None);
         }
+
+        await queue.EnqueueAsync(published.Deliveries);
+        var stored = published.Message;
 
         return TypedResults.Accepted($"/api/v1/app/{stored.ApplicationId}/msg/{stored.Id}", MessageOut.From(stored, with_content ?? true));
     }

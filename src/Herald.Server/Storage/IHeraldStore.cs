@@ -1,5 +1,6 @@
 using Herald.Server.Applications;
 using Herald.Server.Auth;
+using Herald.Server.Delivery;
 using Herald.Server.Endpoints;
 using Herald.Server.EventTypes;
 using Herald.Server.Idempotency;
@@ -13,7 +14,7 @@ namespace Herald.Server.Storage;
 /// atomic together (an endpoint and its first secret, a message and its place in the app's ordered log)
 /// are single methods. Uniqueness violations surface as <see cref="StorageConflictException"/>.
 /// </summary>
-public interface IHeraldStore
+public partial interface IHeraldStore
 {
     /// <summary>Applies pending versioned migrations. Called once at start-up, before requests are served.</summary>
     Task MigrateAsync(CancellationToken cancellationToken);
@@ -63,11 +64,12 @@ public interface IHeraldStore
 
     // Messages
     /// <summary>
-    /// Stores a message and gives it the next number of its application's commit-ordered sequence, in one
-    /// transaction. When <paramref name="createApplication"/> is set, the application is created in the same
-    /// transaction (publishing to an app that does not exist yet).
+    /// In one transaction: stores a message, gives it the next number of its application's commit-ordered
+    /// sequence, and writes one delivery per enabled endpoint whose event types and channels match (or only to
+    /// <see cref="NewMessage.TargetEndpointId"/>), leased to <paramref name="lease"/> so the caller sends them at
+    /// once. When <paramref name="createApplication"/> is set, the application is created in the same transaction.
     /// </summary>
-    Task<Message> PublishMessageAsync(NewMessage message, Application? createApplication, CancellationToken cancellationToken);
+    Task<PublishedMessage> PublishMessageAsync(NewMessage message, Application? createApplication, DeliveryLease lease, CancellationToken cancellationToken);
     Task<Message?> GetMessageAsync(string applicationId, string idOrEventId, CancellationToken cancellationToken);
     Task<Page<Message>> ListMessagesAsync(string applicationId, MessageFilter filter, PageRequest page, CancellationToken cancellationToken);
     Task<bool> ExpungeMessageContentAsync(string applicationId, string messageId, CancellationToken cancellationToken);

@@ -51,14 +51,14 @@ internal sealed partial class SqliteStore
 
     public Task<Application?> GetApplicationAsync(string idOrUid, CancellationToken cancellationToken) =>
         ReadAsync(async c => (await c.QuerySingleOrDefaultAsync<ApplicationRow>(
-            $"SELECT {ApplicationColumns} FROM applications WHERE id = @idOrUid OR uid = @idOrUid LIMIT 1", new { idOrUid }))?.ToApplication(),
+            $"SELECT {ApplicationColumns} FROM applications WHERE (id = @idOrUid OR uid = @idOrUid) AND internal = 0 LIMIT 1", new { idOrUid }))?.ToApplication(),
             cancellationToken);
 
     public Task<Page<Application>> ListApplicationsAsync(PageRequest page, CancellationToken cancellationToken) =>
         ReadAsync(async c =>
         {
             var (where, orderBy) = Keyset("id", page);
-            var rows = await c.QueryAsync<ApplicationRow>($"SELECT {ApplicationColumns} FROM applications WHERE {where} {orderBy}", new { after = page.After, take = page.Limit + 1 });
+            var rows = await c.QueryAsync<ApplicationRow>($"SELECT {ApplicationColumns} FROM applications WHERE internal = 0 AND {where} {orderBy}", new { after = page.After, take = page.Limit + 1 });
             return ToPage(rows.Select(r => r.ToApplication()), page);
         }, cancellationToken);
 

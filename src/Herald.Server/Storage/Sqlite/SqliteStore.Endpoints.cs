@@ -7,7 +7,7 @@ internal sealed partial class SqliteStore
 {
     private sealed record EndpointRow(
         string Id, string AppId, string? Uid, string Url, string Description, string? EventTypes, string? Channels,
-        long? ThrottleRate, long Disabled, string Metadata, string Headers, long CreatedAt, long UpdatedAt)
+        long? ThrottleRate, long Disabled, string Metadata, string Headers, long CreatedAt, long UpdatedAt, long? TimeoutMs, long? FailingSince)
     {
         public HeraldEndpoint ToEndpoint() => new()
         {
@@ -22,6 +22,8 @@ internal sealed partial class SqliteStore
             Disabled = Disabled != 0,
             Metadata = StorageJson.Map(Metadata),
             Headers = StorageJson.Map(Headers),
+            Timeout = TimeoutMs is { } t ? TimeSpan.FromMilliseconds(t) : null,
+            FailingSince = FailingSince is { } f ? Time(f) : null,
             CreatedAt = Time(CreatedAt),
             UpdatedAt = Time(UpdatedAt),
         };
@@ -29,7 +31,7 @@ internal sealed partial class SqliteStore
 
     private sealed record SecretRow(string Key, long CreatedAt, long? ExpiresAt);
 
-    private const string EndpointColumns = "id, app_id, uid, url, description, event_types, channels, throttle_rate, disabled, metadata, headers, created_at, updated_at";
+    private const string EndpointColumns = "id, app_id, uid, url, description, event_types, channels, throttle_rate, disabled, metadata, headers, created_at, updated_at, timeout_ms, failing_since";
 
     private static object EndpointParameters(HeraldEndpoint e) => new
     {
@@ -46,6 +48,7 @@ internal sealed partial class SqliteStore
         Headers = StorageJson.Map(e.Headers),
         CreatedAt = Ms(e.CreatedAt),
         UpdatedAt = Ms(e.UpdatedAt),
+        TimeoutMs = (long?)e.Timeout?.TotalMilliseconds,
     };
 
     public Task<HeraldEndpoint?> GetEndpointAsync(string applicationId, string idOrUid, CancellationToken cancellationToken) =>
@@ -69,7 +72,7 @@ internal sealed partial class SqliteStore
             await c.ExecuteAsync(
                 $"""
                 INSERT INTO endpoints ({EndpointColumns}) VALUES
-                (@Id, @AppId, @Uid, @Url, @Description, @EventTypes, @Channels, @ThrottleRate, @Disabled, @Metadata, @Headers, @CreatedAt, @UpdatedAt)
+                (@Id, @AppId, @Uid, @Url, @Description, @EventTypes, @Channels, @ThrottleRate, @Disabled, @Metadata, @Headers, @CreatedAt, @UpdatedAt, @TimeoutMs, NULL)
                 """,
                 EndpointParameters(endpoint), t);
             await c.ExecuteAsync(
@@ -78,13 +81,25 @@ internal sealed partial class SqliteStore
         }, cancellationToken);
 
     public Task UpdateEndpointAsync(HeraldEndpoint endpoint, CancellationToken cancellationToken) =>
-        WriteAsync((c, t) => c.ExecuteAsync(
+        WriteAsync(async (c, t) =>
+        {
+            // Re-enabling an endpoint resumes its parked deliveries and forgets its failure streak.
+            await c.ExecuteAsync(
+                """
+                UPDATE deliveries SET next_attempt_at = @now, updated_at = @now
+                WHERE endpoint_id = @Id AND status = 1 AND next_attempt_at IS NULL AND @Disabled = 0
+                  AND EXISTS (SELECT 1 FROM endpoints WHERE id = @Id AND disabled = 1)
+                """,
+                new { endpoint.Id, endpoint.Disabled, now = Ms(endpoint.UpdatedAt) }, t);
+            await c.ExecuteAsync(
             """
-            UPDATE endpoints SET uid = @Uid, url = @Url, description = @Description, event_types = @EventTypes, channels = @Channels,
-                throttle_rate = @ThrottleRate, disabled = @Disabled, metadata = @Metadata, headers = @Headers, updated_at = @UpdatedAt
+            UPDATE endpoints SET failing_since = CASE WHEN disabled = 1 AND @Disabled = 0 THEN NULL ELSE failing_since END, uid = @Uid, url = @Url, description = @Description, event_types = @EventTypes, channels = @Channels,
+                throttle_rate = @ThrottleRate, disabled = @Disabled, metadata = @Metadata, headers = @Headers, updated_at = @UpdatedAt,
+                timeout_ms = @TimeoutMs
             WHERE id = @Id AND app_id = @AppId
             """,
-            EndpointParameters(endpoint), t), cancellationToken);
+            EndpointParameters(endpoint), t);
+        }, cancellationToken);
 
     public Task<bool> DeleteEndpointAsync(string applicationId, string endpointId, CancellationToken cancellationToken) =>
         WriteAsync(async (c, t) => await c.ExecuteAsync(

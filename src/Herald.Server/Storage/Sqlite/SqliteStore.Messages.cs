@@ -1,6 +1,8 @@
 using System.Text;
 using Dapper;
+using Herald.Server.Api;
 using Herald.Server.Applications;
+using Herald.Server.Delivery;
 using Herald.Server.Messages;
 
 namespace Herald.Server.Storage.Sqlite;
@@ -25,7 +27,7 @@ internal sealed partial class SqliteStore
 
     private const string MessageColumns = "id, app_id, sequence, event_id, event_type, payload, channels, tags, created_at";
 
-    public Task<Message> PublishMessageAsync(NewMessage message, Application? createApplication, CancellationToken cancellationToken) =>
+    public Task<PublishedMessage> PublishMessageAsync(NewMessage message, Application? createApplication, DeliveryLease lease, CancellationToken cancellationToken) =>
         WriteAsync(async (c, t) =>
         {
             if (createApplication is not null)
@@ -37,21 +39,35 @@ internal sealed partial class SqliteStore
             var sequence = await c.ExecuteScalarAsync<long>(
                 "UPDATE applications SET last_sequence = last_sequence + 1 WHERE id = @ApplicationId RETURNING last_sequence",
                 new { message.ApplicationId }, t);
+            var channels = StorageJson.List(message.Channels);
+            var createdAt = Ms(message.CreatedAt);
             await c.ExecuteAsync(
-                $"INSERT INTO messages ({MessageColumns}) VALUES (@Id, @ApplicationId, @sequence, @EventId, @EventType, @Payload, @Channels, @Tags, @CreatedAt)",
-                new
-                {
-                    message.Id,
-                    message.ApplicationId,
-                    sequence,
-                    message.EventId,
-                    message.EventType,
-                    message.Payload,
-                    Channels = StorageJson.List(message.Channels),
-                    Tags = StorageJson.List(message.Tags),
-                    CreatedAt = Ms(message.CreatedAt),
-                }, t);
-            return new Message
+                $"INSERT INTO messages ({MessageColumns}) VALUES (@Id, @ApplicationId, @sequence, @EventId, @EventType, @Payload, @channels, @Tags, @createdAt)",
+                new { message.Id, message.ApplicationId, sequence, message.EventId, message.EventType, message.Payload, channels, Tags = StorageJson.List(message.Tags), createdAt },
+                t);
+
+            // Fan-out: every enabled endpoint of the app whose event-type filter and channel filter match.
+            var endpointIds = message.TargetEndpointId is { } target
+                ? [target]
+                : (await c.QueryAsync<string>(
+                    """
+                    SELECT id FROM endpoints e
+                    WHERE e.app_id = @ApplicationId AND e.disabled = 0
+                      AND (e.event_types IS NULL OR EXISTS (SELECT 1 FROM json_each(e.event_types) WHERE value = @EventType))
+                      AND (e.channels IS NULL OR EXISTS (
+                            SELECT 1 FROM json_each(e.channels) ec JOIN json_each(COALESCE(@channels, '[]')) mc ON ec.value = mc.value))
+                    ORDER BY id
+                    """,
+                    new { message.ApplicationId, message.EventType, channels }, t)).ToList();
+            var deliveries = new List<DeliveryTask>(endpointIds.Count);
+            foreach (var endpointId in endpointIds)
+            {
+                var delivery = new DeliveryTask(_ids.New(Ids.Delivery), message.ApplicationId, message.Id, endpointId, Manual: false, Attempts: 0);
+                await InsertDeliveryAsync(c, t, delivery, lease, message.CreatedAt);
+                deliveries.Add(delivery);
+            }
+
+            return new PublishedMessage(new Message
             {
                 Id = message.Id,
                 ApplicationId = message.ApplicationId,
@@ -62,7 +78,7 @@ internal sealed partial class SqliteStore
                 Channels = message.Channels,
                 Tags = message.Tags,
                 CreatedAt = message.CreatedAt,
-            };
+            }, deliveries);
         }, cancellationToken);
 
     public Task<Message?> GetMessageAsync(string applicationId, string idOrEventId, CancellationToken cancellationToken) =>

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Reflection;
 using Dapper;
+using Herald.Server.Api;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
@@ -18,8 +19,11 @@ internal sealed partial class SqliteStore : IHeraldStore, IDisposable
 
     static SqliteStore() => DefaultTypeMap.MatchNamesWithUnderscores = true;
 
-    public SqliteStore(IOptions<StorageOptions> options)
+    private readonly Ids _ids;
+
+    public SqliteStore(IOptions<StorageOptions> options, Ids ids)
     {
+        _ids = ids;
         var directory = Path.GetFullPath(options.Value.DataDirectory);
         Directory.CreateDirectory(directory);
         _connectionString = new SqliteConnectionStringBuilder

@@ -1,0 +1,274 @@
+using System.Text.Json.Nodes;
+using Herald.Server.Api;
+using Herald.Server.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Herald.Server.Delivery;
+
+/// <summary>
+/// Sends due deliveries: those handed over in memory the moment their message commits, and those a periodic
+/// storage scan finds due (retries, work left by a restart or by an overflowing queue). Each attempt is
+/// recorded together with the delivery's next state in one transaction; the database stays the source of truth.
+/// </summary>
+internal sealed partial class DeliveryDispatcher(
+    IHeraldStore store,
+    DeliveryQueue queue,
+    DeliveryNode node,
+    WebhookSender sender,
+    RetrySchedule schedule,
+    EndpointLimits limits,
+    OperationalWebhooks operational,
+    Ids ids,
+    IOptions<DeliveryOptions> options,
+    TimeProvider time,
+    ILogger<DeliveryDispatcher> logger) : BackgroundService
+{
+    private static readonly TimeSpan LimitWait = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(10);
+    private readonly DeliveryOptions _options = options.Value;
+    private readonly SemaphoreSlim _slots = new(options.Value.MaxConcurrentSends, options.Value.MaxConcurrentSends);
+    private int _inFlight;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await store.RecoverAfterRestartAsync(stoppingToken);
+        try
+        {
+            await Task.WhenAll(ConsumeQueueAsync(stoppingToken), ScanAsync(stoppingToken));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+
+        // Graceful stop: let attempts in flight finish, then hand back whatever this node still holds.
+        var deadline = time.GetUtcNow() + ShutdownGrace;
+        while (Volatile.Read(ref _inFlight) > 0 && time.GetUtcNow() < deadline)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(50), time, CancellationToken.None);
+        }
+
+        await store.ReleaseLeasesAsync(node.Owner, CancellationToken.None);
+    }
+
+    private async Task ConsumeQueueAsync(CancellationToken stoppingToken)
+    {
+        await foreach (var delivery in queue.Reader.ReadAllAsync(stoppingToken))
+        {
+            await _slots.WaitAsync(stoppingToken);
+            Start(delivery, stoppingToken);
+        }
+    }
+
+    private async Task ScanAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(_options.ScanInterval, time);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                IReadOnlyList<DeliveryTask> due;
+                do
+                {
+                    var free = _slots.CurrentCount;
+                    if (free == 0)
+                    {
+                        break;
+                    }
+
+                    due = await store.ClaimDueDeliveriesAsync(node.NewLease(), time.GetUtcNow(), Math.Min(free, 500), stoppingToken);
+                    foreach (var delivery in due)
+                    {
+                        await _slots.WaitAsync(stoppingToken);
+                        Start(delivery, stoppingToken);
+                    }
+                }
+                while (due.Count > 0);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogScanFailed(logger, e);
+            }
+        }
+    }
+
+    private void Start(DeliveryTask delivery, CancellationToken stoppingToken)
+    {
+        Interlocked.Increment(ref _inFlight);
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await AttemptAsync(delivery, stoppingToken);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _inFlight);
+                _slots.Release();
+            }
+        }, CancellationToken.None);
+    }
+
+    private async Task AttemptAsync(DeliveryTask delivery, CancellationToken stoppingToken)
+    {
+        try
+        {
+            var work = await store.GetDeliveryWorkAsync(delivery.Id, time.GetUtcNow(), stoppingToken);
+            if (work is null)
+            {
+                return; // The message or endpoint was deleted; the delivery went with it.
+            }
+
+            if (work.Endpoint.Disabled)
+            {
+                await store.ReleaseDeliveryAsync(delivery.Id, null, stoppingToken); // Parked until re-enabled.
+                return;
+            }
+
+            using var permit = await limits.AcquireAsync(work.Endpoint, LimitWait, stoppingToken);
+            if (permit is null)
+            {
+                await store.ReleaseDeliveryAsync(delivery.Id, time.GetUtcNow() + TimeSpan.FromSeconds(1), stoppingToken);
+                return;
+            }
+
+            var outcome = await sender.SendAsync(new WebhookRequest(
+                work.Endpoint.Url, work.Message.Id, work.Message.Payload ?? "{}"u8.ToArray(), work.Secrets, work.Endpoint.Headers,
+                work.Endpoint.Timeout ?? _options.DefaultTimeout), stoppingToken);
+            await RecordAsync(work, outcome);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: the lease is released on the way out and the delivery is tried again after the restart.
+        }
+        catch (Exception e)
+        {
+            LogAttemptFailed(logger, delivery.Id, e);
+            await store.ReleaseDeliveryAsync(delivery.Id, time.GetUtcNow() + TimeSpan.FromSeconds(5), CancellationToken.None);
+        }
+    }
+
+    private async Task RecordAsync(DeliveryWork work, AttemptOutcome outcome)
+    {
+        var now = time.Now();
+        var delivery = work.Delivery;
+        var attempts = delivery.Attempts + 1;
+        DateTimeOffset? next = null;
+        MessageStatus status;
+        if (outcome.Succeeded)
+        {
+            status = MessageStatus.Success;
+        }
+        else if (delivery.Manual || outcome.Gone)
+        {
+            status = MessageStatus.Fail;
+        }
+        else
+        {
+            next = schedule.NextAttempt(now, attempts, outcome.RetryAfter);
+            status = next is null ? MessageStatus.Fail : MessageStatus.Pending;
+        }
+
+        var attempt = new AttemptRecord
+        {
+            Id = ids.New(Ids.Attempt),
+            ApplicationId = delivery.ApplicationId,
+            DeliveryId = delivery.Id,
+            MessageId = delivery.MessageId,
+            EndpointId = delivery.EndpointId,
+            Url = work.Endpoint.Url,
+            Status = outcome.Succeeded ? MessageStatus.Success : MessageStatus.Fail,
+            Trigger = delivery.Manual ? AttemptTrigger.Manual : AttemptTrigger.Scheduled,
+            ResponseStatusCode = outcome.StatusCode,
+            Response = outcome.Response,
+            ResponseDurationMs = (long)outcome.Duration.TotalMilliseconds,
+            Error = outcome.Error,
+            CreatedAt = now,
+        };
+        var failingSince = await store.RecordAttemptAsync(attempt, new DeliveryTransition(status, next), CancellationToken.None);
+        LogAttempt(logger, delivery.Id, attempts, outcome.StatusCode, outcome.Succeeded);
+
+        if (outcome.Gone)
+        {
+            await DisableAsync(work, failingSince ?? now, "gone");
+        }
+        else if (!outcome.Succeeded && failingSince is { } since && now - since >= _options.DisableEndpointAfter)
+        {
+            await DisableAsync(work, since, "failing");
+        }
+
+        if (delivery.ApplicationId == OperationalWebhooks.ApplicationId)
+        {
+            return; // No webhooks about webhooks about webhooks.
+        }
+
+        if (!outcome.Succeeded && attempts == _options.FailingNotificationAfter && status == MessageStatus.Pending)
+        {
+            await operational.PublishAsync("message.attempt.failing", AttemptEvent(work, attempt));
+        }
+
+        if (!outcome.Succeeded && status == MessageStatus.Fail && !delivery.Manual)
+        {
+            await operational.PublishAsync("message.attempt.exhausted", AttemptEvent(work, attempt));
+        }
+
+        if (outcome.Succeeded && attempts > _options.FailingNotificationAfter)
+        {
+            await operational.PublishAsync("message.attempt.recovered", AttemptEvent(work, attempt));
+        }
+    }
+
+    private async Task DisableAsync(DeliveryWork work, DateTimeOffset failingSince, string reason)
+    {
+        if (!await store.DisableEndpointAsync(work.Endpoint.Id, time.Now(), CancellationToken.None))
+        {
+            return;
+        }
+
+        LogEndpointDisabled(logger, work.Endpoint.Id, reason);
+        if (work.Delivery.ApplicationId != OperationalWebhooks.ApplicationId)
+        {
+            await operational.PublishAsync("endpoint.disabled", new JsonObject
+            {
+                ["appId"] = work.Delivery.ApplicationId,
+                ["endpointId"] = work.Endpoint.Id,
+                ["endpointUid"] = work.Endpoint.Uid,
+                ["failSince"] = failingSince.ToString("O"),
+                ["trigger"] = "automatic",
+                ["reason"] = reason,
+            });
+        }
+    }
+
+    private static JsonObject AttemptEvent(DeliveryWork work, AttemptRecord attempt) => new()
+    {
+        ["appId"] = work.Delivery.ApplicationId,
+        ["msgId"] = work.Message.Id,
+        ["msgEventId"] = work.Message.EventId,
+        ["endpointId"] = work.Endpoint.Id,
+        ["lastAttempt"] = new JsonObject
+        {
+            ["id"] = attempt.Id,
+            ["timestamp"] = attempt.CreatedAt.ToString("O"),
+            ["responseStatusCode"] = attempt.ResponseStatusCode,
+        },
+    };
+
+    public override void Dispose()
+    {
+        _slots.Dispose();
+        base.Dispose();
+    }
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Debug, Message = "Delivery {DeliveryId} attempt {Attempt}: status {StatusCode}, success {Succeeded}")]
+    private static partial void LogAttempt(ILogger logger, string deliveryId, int attempt, int statusCode, bool succeeded);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Error, Message = "Delivery {DeliveryId} could not be attempted; it is retried shortly")]
+    private static partial void LogAttemptFailed(ILogger logger, string deliveryId, Exception exception);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Error, Message = "Scanning storage for due deliveries failed")]
+    private static partial void LogScanFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "Endpoint {EndpointId} was disabled ({Reason})")]
+    private static partial void LogEndpointDisabled(ILogger logger, string endpointId, string reason);
+}

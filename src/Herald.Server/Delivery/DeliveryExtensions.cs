@@ -1,0 +1,24 @@
+namespace Herald.Server.Delivery;
+
+internal static class DeliveryExtensions
+{
+    public static IHostApplicationBuilder AddHeraldDelivery(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.Section)
+            .ValidateDataAnnotations()
+            .Validate(o => o.AllowedNetworks.All(AddressGuard.IsValidNetwork), "Herald:Delivery:AllowedNetworks must hold CIDR networks such as 10.0.0.0/8 or ::1/128.")
+            .Validate(o => o.RetrySchedule is null || o.RetrySchedule.All(d => d >= TimeSpan.Zero), "Herald:Delivery:RetrySchedule delays must not be negative.")
+            .Validate(o => o.DefaultTimeout >= TimeSpan.FromSeconds(1) && o.DefaultTimeout <= TimeSpan.FromSeconds(30), "Herald:Delivery:DefaultTimeout must be from 1 to 30 seconds.")
+            .Validate(o => o.ScanInterval > TimeSpan.Zero && o.LeaseDuration > TimeSpan.FromSeconds(30), "Herald:Delivery:ScanInterval must be positive and LeaseDuration above 30 s.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<AddressGuard>();
+        builder.Services.AddSingleton<WebhookSender>();
+        builder.Services.AddSingleton<RetrySchedule>();
+        builder.Services.AddSingleton<EndpointLimits>();
+        builder.Services.AddSingleton<DeliveryQueue>();
+        builder.Services.AddSingleton<DeliveryNode>();
+        builder.Services.AddSingleton<OperationalWebhooks>();
+        builder.Services.AddHostedService<DeliveryDispatcher>();
+        return builder;
+    }
+}

@@ -1,0 +1,53 @@
+using Herald.Server.Endpoints;
+using Herald.Server.Messages;
+
+namespace Herald.Server.Delivery;
+
+/// <summary>Svix's MessageStatus: the state of a delivery, and of an attempt (success or fail).</summary>
+public enum MessageStatus
+{
+    Success = 0,
+    Pending = 1,
+    Fail = 2,
+    Sending = 3,
+    Canceled = 4,
+}
+
+public enum AttemptTrigger
+{
+    Scheduled = 0,
+    Manual = 1,
+}
+
+/// <summary>The pair (message, endpoint) to be delivered. <see cref="Manual"/> deliveries (resend, recover) get one try only.</summary>
+public sealed record DeliveryTask(string Id, string ApplicationId, string MessageId, string EndpointId, bool Manual, int Attempts);
+
+/// <summary>Who holds a claimed delivery and until when; an expired lease may be taken by anyone.</summary>
+public sealed record DeliveryLease(string Owner, DateTimeOffset Until);
+
+/// <summary>Everything needed to send one attempt, read in one go.</summary>
+public sealed record DeliveryWork(DeliveryTask Delivery, Message Message, HeraldEndpoint Endpoint, IReadOnlyList<string> Secrets);
+
+/// <summary>One HTTP try of a delivery, as recorded.</summary>
+public sealed record AttemptRecord
+{
+    public required string Id { get; init; }
+    public required string ApplicationId { get; init; }
+    public required string DeliveryId { get; init; }
+    public required string MessageId { get; init; }
+    public required string EndpointId { get; init; }
+    public required string Url { get; init; }
+    public required MessageStatus Status { get; init; }
+    public required AttemptTrigger Trigger { get; init; }
+    public required int ResponseStatusCode { get; init; }
+    public string? Response { get; init; }
+    public required long ResponseDurationMs { get; init; }
+    public string? Error { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+}
+
+/// <summary>What becomes of the delivery after an attempt: done (success / fail) or pending until <see cref="NextAttemptAt"/>.</summary>
+public sealed record DeliveryTransition(MessageStatus Status, DateTimeOffset? NextAttemptAt);
+
+/// <summary>A message published: stored, and the deliveries it fanned out to (already leased to the publishing node).</summary>
+public sealed record PublishedMessage(Message Message, IReadOnlyList<DeliveryTask> Deliveries);

@@ -1,0 +1,62 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Herald.Server.Delivery;
+
+/// <summary>How webhooks are sent and retried. Bound from <c>Herald:Delivery</c>.</summary>
+public sealed class DeliveryOptions
+{
+    public const string Section = "Herald:Delivery";
+
+    /// <summary>
+    /// Delays before each retry after the first, immediate attempt; when they are used up the delivery is
+    /// exhausted. Default: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h (eight attempts in all).
+    /// Set with <c>Herald__Delivery__RetrySchedule__0=00:00:05</c> and so on.
+    /// </summary>
+    public List<TimeSpan>? RetrySchedule { get; set; }
+
+    /// <summary>Each retry delay is spread by up to ± this fraction, so retries of many deliveries do not arrive together.</summary>
+    [Range(0.0, 0.5)]
+    public double Jitter { get; set; } = 0.2;
+
+    /// <summary>HTTP timeout of an attempt when the endpoint sets none (1–30 s).</summary>
+    public TimeSpan DefaultTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>An endpoint that has failed without a single success for this long is disabled.</summary>
+    public TimeSpan DisableEndpointAfter { get; set; } = TimeSpan.FromDays(5);
+
+    /// <summary>Longest <c>Retry-After</c> honoured; longer answers are clamped to it.</summary>
+    public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Networks (CIDR) Herald may connect to although they are private, loopback or link-local, e.g. <c>127.0.0.0/8</c>.</summary>
+    public List<string> AllowedNetworks { get; set; } = [];
+
+    /// <summary>Refuse plain-http endpoint URLs.</summary>
+    public bool RequireHttps { get; set; }
+
+    /// <summary>Send <c>svix-id/-timestamp/-signature</c> instead of the Standard Webhooks <c>webhook-*</c> header names.</summary>
+    public bool UseSvixHeaders { get; set; }
+
+    /// <summary>Attempts in flight at once over all endpoints.</summary>
+    [Range(1, 10_000)]
+    public int MaxConcurrentSends { get; set; } = 256;
+
+    /// <summary>Attempts in flight at once to one endpoint, so one slow receiver cannot take every slot.</summary>
+    [Range(1, 1_000)]
+    public int MaxConcurrentPerEndpoint { get; set; } = 16;
+
+    /// <summary>How often storage is scanned for due deliveries (retries, work left by a restart). New messages do not wait for it.</summary>
+    public TimeSpan ScanInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a claimed delivery is reserved for this process before another may take it.</summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>After this many failed attempts of one delivery, the operator is told (<c>message.attempt.failing</c>).</summary>
+    [Range(1, 100)]
+    public int FailingNotificationAfter { get; set; } = 4;
+
+    public static readonly IReadOnlyList<TimeSpan> DefaultRetrySchedule =
+    [
+        TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(30), TimeSpan.FromHours(2),
+        TimeSpan.FromHours(5), TimeSpan.FromHours(10), TimeSpan.FromHours(10),
+    ];
+}

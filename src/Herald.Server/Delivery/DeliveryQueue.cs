@@ -1,0 +1,39 @@
+using System.Threading.Channels;
+
+namespace Herald.Server.Delivery;
+
+/// <summary>
+/// The in-memory fast path: deliveries of a message just committed, handed to the dispatcher at once.
+/// Bounded, because publishers can outrun receivers: when it is full the delivery's lease is released and the
+/// storage scan (which is the source of truth) picks it up instead.
+/// </summary>
+internal sealed class DeliveryQueue(Storage.IHeraldStore store, TimeProvider time)
+{
+    private readonly Channel<DeliveryTask> _channel = Channel.CreateBounded<DeliveryTask>(new BoundedChannelOptions(10_000)
+    {
+        SingleReader = true,
+        FullMode = BoundedChannelFullMode.Wait,
+    });
+
+    /// <summary>Hands just-committed (and leased) deliveries to the dispatcher; on overflow, gives them to the storage scan.</summary>
+    public async Task EnqueueAsync(IEnumerable<DeliveryTask> deliveries)
+    {
+        foreach (var delivery in deliveries)
+        {
+            if (!_channel.Writer.TryWrite(delivery))
+            {
+                await store.ReleaseDeliveryAsync(delivery.Id, time.GetUtcNow(), CancellationToken.None);
+            }
+        }
+    }
+
+    public ChannelReader<DeliveryTask> Reader => _channel.Reader;
+}
+
+/// <summary>This process as a holder of delivery leases.</summary>
+internal sealed class DeliveryNode(TimeProvider time, Microsoft.Extensions.Options.IOptions<DeliveryOptions> options)
+{
+    public string Owner { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+
+    public DeliveryLease NewLease() => new(Owner, time.GetUtcNow() + options.Value.LeaseDuration);
+}

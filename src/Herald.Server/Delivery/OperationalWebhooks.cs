@@ -1,0 +1,49 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Herald.Server.Api;
+using Herald.Server.Messages;
+using Herald.Server.Storage;
+
+namespace Herald.Server.Delivery;
+
+/// <summary>
+/// Webhooks about Herald itself, for the operator. They are messages of one internal application whose
+/// endpoints the operator manages under <c>/api/v1/operational-webhook/endpoint</c>, so they are signed,
+/// retried and logged exactly like every other webhook.
+/// </summary>
+internal sealed partial class OperationalWebhooks(IHeraldStore store, DeliveryQueue queue, DeliveryNode node, Ids ids, TimeProvider time, ILogger<OperationalWebhooks> logger)
+{
+    public const string ApplicationId = "app_herald_operational";
+
+    public static readonly IReadOnlySet<string> EventTypes = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "endpoint.created", "endpoint.updated", "endpoint.deleted", "endpoint.disabled",
+        "message.attempt.failing", "message.attempt.exhausted", "message.attempt.recovered",
+    };
+
+    /// <summary>Publishes <c>{"type", "timestamp", "data"}</c>. Failure to publish is logged, never thrown: it must not fail the caller's work.</summary>
+    public async Task PublishAsync(string type, JsonObject data)
+    {
+        try
+        {
+            var now = time.Now();
+            var payload = new JsonObject { ["type"] = type, ["timestamp"] = now.ToString("O"), ["data"] = data };
+            var published = await store.PublishMessageAsync(new NewMessage
+            {
+                Id = ids.New(Ids.Message),
+                ApplicationId = ApplicationId,
+                EventType = type,
+                Payload = Encoding.UTF8.GetBytes(payload.ToJsonString()),
+                CreatedAt = now,
+            }, null, node.NewLease(), CancellationToken.None);
+            await queue.EnqueueAsync(published.Deliveries);
+        }
+        catch (Exception e)
+        {
+            LogPublishFailed(logger, type, e);
+        }
+    }
+
+    [LoggerMessage(EventId = 2101, Level = LogLevel.Error, Message = "Could not publish the operational webhook {Type}")]
+    private static partial void LogPublishFailed(ILogger logger, string type, Exception exception);
+}

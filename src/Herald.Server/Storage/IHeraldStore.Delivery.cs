@@ -1,0 +1,41 @@
+using Herald.Server.Delivery;
+
+namespace Herald.Server.Storage;
+
+/// <summary>The delivery side of storage: claiming due work with leases, and recording attempts atomically with their outcome.</summary>
+public partial interface IHeraldStore
+{
+    /// <summary>Reserves up to <paramref name="limit"/> due, unleased (or lease-expired) pending deliveries.</summary>
+    Task<IReadOnlyList<DeliveryTask>> ClaimDueDeliveriesAsync(DeliveryLease lease, DateTimeOffset now, int limit, CancellationToken cancellationToken);
+
+    /// <summary>The message, endpoint and valid secrets of a delivery; null when any of them is gone.</summary>
+    Task<DeliveryWork?> GetDeliveryWorkAsync(string deliveryId, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// In one transaction: stores the attempt, moves the delivery to <paramref name="transition"/> (releasing
+    /// its lease), and updates the endpoint's failure state (a success clears it; a failure starts it if clear).
+    /// Returns since when the endpoint has been failing (null when healthy).
+    /// </summary>
+    Task<DateTimeOffset?> RecordAttemptAsync(AttemptRecord attempt, DeliveryTransition transition, CancellationToken cancellationToken);
+
+    /// <summary>Gives a leased delivery back without an attempt, due again at <paramref name="nextAttemptAt"/> (null parks it).</summary>
+    Task ReleaseDeliveryAsync(string deliveryId, DateTimeOffset? nextAttemptAt, CancellationToken cancellationToken);
+
+    /// <summary>Releases every lease <paramref name="owner"/> holds (graceful stop).</summary>
+    Task ReleaseLeasesAsync(string owner, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Called when the dispatcher starts: makes work that a crashed process held claimable again. An embedded
+    /// single-node engine releases every lease at once; a shared engine leaves other nodes' leases to expire.
+    /// </summary>
+    Task RecoverAfterRestartAsync(CancellationToken cancellationToken);
+
+    /// <summary>Disables an endpoint (410 Gone, or failing too long). False when it already was.</summary>
+    Task<bool> DisableEndpointAsync(string endpointId, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>New one-try (manual) deliveries of these messages to one endpoint, leased to the caller.</summary>
+    Task<IReadOnlyList<DeliveryTask>> CreateManualDeliveriesAsync(string endpointId, IReadOnlyList<string> messageIds, DeliveryLease lease, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Messages of the endpoint whose deliveries failed for good in [since, until).</summary>
+    Task<IReadOnlyList<string>> ListFailedMessagesAsync(string endpointId, DateTimeOffset since, DateTimeOffset? until, CancellationToken cancellationToken);
+}

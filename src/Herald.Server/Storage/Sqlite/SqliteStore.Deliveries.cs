@@ -1,0 +1,146 @@
+using System.Data.Common;
+using Dapper;
+using Herald.Server.Delivery;
+
+namespace Herald.Server.Storage.Sqlite;
+
+internal sealed partial class SqliteStore
+{
+    private sealed record DeliveryRow(string Id, string AppId, string MessageId, string EndpointId, long Manual, long Attempts)
+    {
+        public DeliveryTask ToTask() => new(Id, AppId, MessageId, EndpointId, Manual != 0, (int)Attempts);
+    }
+
+    private const string DeliveryColumns = "id, app_id, message_id, endpoint_id, manual, attempts";
+
+    private static Task InsertDeliveryAsync(DbConnection c, DbTransaction t, DeliveryTask delivery, DeliveryLease lease, DateTimeOffset now) =>
+        c.ExecuteAsync(
+            """
+            INSERT INTO deliveries (id, app_id, message_id, endpoint_id, manual, status, attempts, next_attempt_at, lease_owner, lease_expires_at, created_at, updated_at)
+            VALUES (@Id, @ApplicationId, @MessageId, @EndpointId, @Manual, 1, 0, @now, @owner, @until, @now, @now)
+            """,
+            new { delivery.Id, delivery.ApplicationId, delivery.MessageId, delivery.EndpointId, delivery.Manual, now = Ms(now), owner = lease.Owner, until = Ms(lease.Until) }, t);
+
+    public Task<IReadOnlyList<DeliveryTask>> ClaimDueDeliveriesAsync(DeliveryLease lease, DateTimeOffset now, int limit, CancellationToken cancellationToken) =>
+        WriteAsync<IReadOnlyList<DeliveryTask>>(async (c, t) =>
+        {
+            var rows = await c.QueryAsync<DeliveryRow>(
+                $"""
+                UPDATE deliveries SET lease_owner = @owner, lease_expires_at = @until
+                WHERE id IN (
+                    SELECT id FROM deliveries
+                    WHERE status = 1 AND next_attempt_at <= @now AND (lease_expires_at IS NULL OR lease_expires_at <= @now)
+                    ORDER BY next_attempt_at LIMIT @limit)
+                RETURNING {DeliveryColumns}
+                """,
+                new { owner = lease.Owner, until = Ms(lease.Until), now = Ms(now), limit }, t);
+            return rows.Select(r => r.ToTask()).ToList();
+        }, cancellationToken);
+
+    public async Task<DeliveryWork?> GetDeliveryWorkAsync(string deliveryId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var delivery = await ReadAsync(c => c.QuerySingleOrDefaultAsync<DeliveryRow>(
+            $"SELECT {DeliveryColumns} FROM deliveries WHERE id = @deliveryId", new { deliveryId }), cancellationToken);
+        if (delivery is null)
+        {
+            return null;
+        }
+
+        var message = await GetMessageAsync(delivery.AppId, delivery.MessageId, cancellationToken);
+        var endpoint = await GetEndpointAsync(delivery.AppId, delivery.EndpointId, cancellationToken);
+        if (message is null || endpoint is null)
+        {
+            return null;
+        }
+
+        var secrets = await GetEndpointSecretsAsync(endpoint.Id, now, cancellationToken);
+        return new DeliveryWork(delivery.ToTask(), message, endpoint, secrets.Select(s => s.Key).ToList());
+    }
+
+    public Task<DateTimeOffset?> RecordAttemptAsync(AttemptRecord attempt, DeliveryTransition transition, CancellationToken cancellationToken) =>
+        WriteAsync(async (c, t) =>
+        {
+            await c.ExecuteAsync(
+                """
+                INSERT INTO attempts (id, app_id, delivery_id, message_id, endpoint_id, url, status, trigger_type, response_status_code,
+                                      response, response_duration_ms, error, created_at)
+                VALUES (@Id, @ApplicationId, @DeliveryId, @MessageId, @EndpointId, @Url, @Status, @Trigger, @ResponseStatusCode,
+                        @Response, @ResponseDurationMs, @Error, @CreatedAt)
+                """,
+                new
+                {
+                    attempt.Id,
+                    attempt.ApplicationId,
+                    attempt.DeliveryId,
+                    attempt.MessageId,
+                    attempt.EndpointId,
+                    attempt.Url,
+                    Status = (int)attempt.Status,
+                    Trigger = (int)attempt.Trigger,
+                    attempt.ResponseStatusCode,
+                    attempt.Response,
+                    attempt.ResponseDurationMs,
+                    attempt.Error,
+                    CreatedAt = Ms(attempt.CreatedAt),
+                }, t);
+            await c.ExecuteAsync(
+                """
+                UPDATE deliveries SET status = @status, attempts = attempts + 1, next_attempt_at = @next,
+                    lease_owner = NULL, lease_expires_at = NULL, updated_at = @now
+                WHERE id = @DeliveryId
+                """,
+                new { status = (int)transition.Status, next = Ms(transition.NextAttemptAt), now = Ms(attempt.CreatedAt), attempt.DeliveryId }, t);
+            var failingSince = await c.ExecuteScalarAsync<long?>(
+                """
+                UPDATE endpoints SET failing_since = CASE WHEN @succeeded THEN NULL ELSE COALESCE(failing_since, @now) END
+                WHERE id = @EndpointId RETURNING failing_since
+                """,
+                new { succeeded = attempt.Status == MessageStatus.Success, now = Ms(attempt.CreatedAt), attempt.EndpointId }, t);
+            return failingSince is { } f ? Time(f) : (DateTimeOffset?)null;
+        }, cancellationToken);
+
+    public Task ReleaseDeliveryAsync(string deliveryId, DateTimeOffset? nextAttemptAt, CancellationToken cancellationToken) =>
+        WriteAsync((c, t) => c.ExecuteAsync(
+            "UPDATE deliveries SET lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = @next WHERE id = @deliveryId AND status = 1",
+            new { deliveryId, next = Ms(nextAttemptAt) }, t), cancellationToken);
+
+    public Task ReleaseLeasesAsync(string owner, CancellationToken cancellationToken) =>
+        WriteAsync((c, t) => c.ExecuteAsync(
+            "UPDATE deliveries SET lease_owner = NULL, lease_expires_at = NULL WHERE lease_owner = @owner", new { owner }, t), cancellationToken);
+
+    // One SQLite file serves one Herald process, so any lease found at start-up belongs to a process that died.
+    public Task RecoverAfterRestartAsync(CancellationToken cancellationToken) =>
+        WriteAsync((c, t) => c.ExecuteAsync(
+            "UPDATE deliveries SET lease_owner = NULL, lease_expires_at = NULL WHERE lease_owner IS NOT NULL", transaction: t), cancellationToken);
+
+    public Task<bool> DisableEndpointAsync(string endpointId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        WriteAsync(async (c, t) => await c.ExecuteAsync(
+            "UPDATE endpoints SET disabled = 1, updated_at = @now WHERE id = @endpointId AND disabled = 0", new { endpointId, now = Ms(now) }, t) == 1,
+            cancellationToken);
+
+    public Task<IReadOnlyList<DeliveryTask>> CreateManualDeliveriesAsync(
+        string endpointId, IReadOnlyList<string> messageIds, DeliveryLease lease, DateTimeOffset now, CancellationToken cancellationToken) =>
+        WriteAsync<IReadOnlyList<DeliveryTask>>(async (c, t) =>
+        {
+            var appId = await c.ExecuteScalarAsync<string>("SELECT app_id FROM endpoints WHERE id = @endpointId", new { endpointId }, t);
+            var created = new List<DeliveryTask>(messageIds.Count);
+            foreach (var messageId in messageIds)
+            {
+                var delivery = new DeliveryTask(_ids.New(Api.Ids.Delivery), appId!, messageId, endpointId, Manual: true, Attempts: 0);
+                await InsertDeliveryAsync(c, t, delivery, lease, now);
+                created.Add(delivery);
+            }
+
+            return created;
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<string>> ListFailedMessagesAsync(string endpointId, DateTimeOffset since, DateTimeOffset? until, CancellationToken cancellationToken) =>
+        ReadAsync<IReadOnlyList<string>>(async c => (await c.QueryAsync<string>(
+            """
+            SELECT DISTINCT d.message_id FROM deliveries d
+            WHERE d.endpoint_id = @endpointId AND d.status = 2 AND d.created_at >= @since AND (@until IS NULL OR d.created_at < @until)
+              AND NOT EXISTS (SELECT 1 FROM deliveries s WHERE s.message_id = d.message_id AND s.endpoint_id = d.endpoint_id AND s.status IN (0, 1, 3))
+            ORDER BY d.message_id
+            """,
+            new { endpointId, since = Ms(since), until = Ms(until) })).ToList(), cancellationToken);
+}
