@@ -1,5 +1,6 @@
 using Herald.Server.Applications;
 using Herald.Server.Auth;
+using Herald.Server.Delivery;
 using Herald.Server.Endpoints;
 using Herald.Server.EventTypes;
 using Herald.Server.Idempotency;
@@ -61,6 +62,9 @@ internal static class ApiExtensions
         api.MapEventTypes();
         api.MapEndpoints();
         api.MapMessages();
+        api.MapAttempts();
+        api.MapReplay();
+        api.MapOperationalWebhookEndpoints();
         api.MapAuth();
         return api;
     }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Herald.Server.Applications;
 using Herald.Server.Auth;
+using Herald.Server.Delivery;
 using Herald.Server.Endpoints;
 using Herald.Server.EventTypes;
 using Herald.Server.Health;
@@ -34,6 +35,17 @@ namespace Herald.Server.Api;
 [JsonSerializable(typeof(AppPortalAccessIn))]
 [JsonSerializable(typeof(AppPortalAccessOut))]
 [JsonSerializable(typeof(HealthOut))]
+[JsonSerializable(typeof(MessageAttemptOut))]
+[JsonSerializable(typeof(ListResponse<MessageAttemptOut>))]
+[JsonSerializable(typeof(MessageEndpointOut))]
+[JsonSerializable(typeof(ListResponse<MessageEndpointOut>))]
+[JsonSerializable(typeof(EndpointMessageOut))]
+[JsonSerializable(typeof(ListResponse<EndpointMessageOut>))]
+[JsonSerializable(typeof(EndpointStats))]
+[JsonSerializable(typeof(RecoverIn))]
+[JsonSerializable(typeof(RecoverOut))]
+[JsonSerializable(typeof(EventExampleIn))]
+[JsonSerializable(typeof(EmptyResponse))]
 internal sealed partial class HeraldJsonContext : JsonSerializerContext
 {
     /// <summary>The context the API uses: as generated, but without escaping ' &lt; &gt; &amp; in strings (responses are JSON, never HTML).</summary>

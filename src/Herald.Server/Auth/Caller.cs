@@ -32,6 +32,17 @@ internal static class Caller
     public static bool CanReach(this ClaimsPrincipal user, string applicationId) =>
         user.ScopedApplicationId() is not { } scoped || scoped == applicationId;
 
+    private const string FixedScopeKey = "herald:endpoint-scope";
+
+    /// <summary>Serves the endpoint routes of an internal application (operational webhooks) instead of the route's <c>{app_id}</c>.</summary>
+    public static void SetEndpointScope(this HttpContext context, string applicationId) => context.Items[FixedScopeKey] = applicationId;
+
+    /// <summary>The application whose endpoints the route manages: the fixed scope if set, else the route's <c>{app_id}</c> (404 when unreachable).</summary>
+    public static async Task<string> GetEndpointScopeAsync(this HttpContext context, IHeraldStore store) =>
+        context.Items.TryGetValue(FixedScopeKey, out var scope) && scope is string fixedId
+            ? fixedId
+            : (await context.GetApplicationAsync(store, context.GetRouteValue("app_id") as string ?? "")).Id;
+
     /// <summary>The application named by id or uid, if this caller may reach it; else 404.</summary>
     public static async Task<Application> GetApplicationAsync(this HttpContext context, IHeraldStore store, string appIdOrUid)
     {

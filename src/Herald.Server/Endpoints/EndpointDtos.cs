@@ -13,6 +13,9 @@ public sealed record EndpointIn
     public string? Secret { get; init; }
     public Dictionary<string, string>? Metadata { get; init; }
     public Dictionary<string, string>? Headers { get; init; }
+
+    /// <summary>Herald's addition: HTTP timeout of attempts to this endpoint, 1–30 s (default 15 s).</summary>
+    public int? TimeoutSeconds { get; init; }
 }
 
 public sealed record EndpointOut
@@ -26,11 +29,13 @@ public sealed record EndpointOut
     public IReadOnlyList<string>? EventTypes { get; init; }
     public IReadOnlyList<string>? Channels { get; init; }
     public required IReadOnlyDictionary<string, string> Metadata { get; init; }
+    public int? TimeoutSeconds { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
     public required DateTimeOffset UpdatedAt { get; init; }
 
     public static EndpointOut From(HeraldEndpoint e) => new()
     {
+        TimeoutSeconds = e.Timeout is { } t ? (int)t.TotalSeconds : null,
         Id = e.Id,
         Uid = e.Uid,
         Url = e.Url,

@@ -24,16 +24,16 @@ internal static class EndpointSecretsAndHeadersApi
             .WithSummary("Set some headers and delete others (deleteHeaders).");
     }
 
-    private static async Task<Ok<EndpointSecretOut>> GetSecretAsync(string app_id, string endpoint_id, HttpContext context, IHeraldStore store, TimeProvider time)
+    private static async Task<Ok<EndpointSecretOut>> GetSecretAsync(string endpoint_id, HttpContext context, IHeraldStore store, TimeProvider time)
     {
-        var endpoint = await context.FindEndpointAsync(store, app_id, endpoint_id);
+        var endpoint = await context.FindEndpointAsync(store, endpoint_id);
         var keys = await store.GetEndpointSecretsAsync(endpoint.Id, time.Now(), context.RequestAborted);
         return TypedResults.Ok(new EndpointSecretOut(keys[0].Key));
     }
 
-    private static async Task<NoContent> RotateSecretAsync(string app_id, string endpoint_id, HttpContext context, IHeraldStore store, TimeProvider time)
+    private static async Task<NoContent> RotateSecretAsync(string endpoint_id, HttpContext context, IHeraldStore store, TimeProvider time)
     {
-        var endpoint = await context.FindEndpointAsync(store, app_id, endpoint_id);
+        var endpoint = await context.FindEndpointAsync(store, endpoint_id);
         var input = new EndpointSecretRotateIn();
         if (context.Request.ContentLength is null or > 0)
         {
@@ -59,12 +59,12 @@ internal static class EndpointSecretsAndHeadersApi
         return TypedResults.NoContent();
     }
 
-    private static async Task<Ok<EndpointHeadersOut>> GetHeadersAsync(string app_id, string endpoint_id, HttpContext context, IHeraldStore store) =>
-        TypedResults.Ok(EndpointHeaders.ToOut((await context.FindEndpointAsync(store, app_id, endpoint_id)).Headers));
+    private static async Task<Ok<EndpointHeadersOut>> GetHeadersAsync(string endpoint_id, HttpContext context, IHeraldStore store) =>
+        TypedResults.Ok(EndpointHeaders.ToOut((await context.FindEndpointAsync(store, endpoint_id)).Headers));
 
-    private static async Task<NoContent> PutHeadersAsync(string app_id, string endpoint_id, HttpContext context, IHeraldStore store, TimeProvider time)
+    private static async Task<NoContent> PutHeadersAsync(string endpoint_id, HttpContext context, IHeraldStore store, TimeProvider time)
     {
-        var endpoint = await context.FindEndpointAsync(store, app_id, endpoint_id);
+        var endpoint = await context.FindEndpointAsync(store, endpoint_id);
         using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.EndpointHeadersIn, context.RequestAborted);
         var v = new Validator();
         if (v.Required("body.headers", body.Value.Headers))
@@ -77,9 +77,9 @@ internal static class EndpointSecretsAndHeadersApi
         return TypedResults.NoContent();
     }
 
-    private static async Task<NoContent> PatchHeadersAsync(string app_id, string endpoint_id, HttpContext context, IHeraldStore store, TimeProvider time)
+    private static async Task<NoContent> PatchHeadersAsync(string endpoint_id, HttpContext context, IHeraldStore store, TimeProvider time)
     {
-        var endpoint = await context.FindEndpointAsync(store, app_id, endpoint_id);
+        var endpoint = await context.FindEndpointAsync(store, endpoint_id);
         using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.EndpointHeadersIn, context.RequestAborted);
         var merged = new Dictionary<string, string>(endpoint.Headers, StringComparer.OrdinalIgnoreCase);
         foreach (var name in body.Value.DeleteHeaders ?? [])

@@ -1,16 +1,35 @@
+using System.Text.Json.Nodes;
 using Herald.Server.Api;
 using Herald.Server.Applications;
 using Herald.Server.Auth;
+using Herald.Server.Delivery;
 using Herald.Server.Storage;
+using Microsoft.Extensions.Options;
 
 namespace Herald.Server.Endpoints;
 
 internal static class EndpointsApi
 {
-    public static RouteGroupBuilder MapEndpoints(this RouteGroupBuilder api)
+    public static RouteGroupBuilder MapEndpoints(this RouteGroupBuilder api) =>
+        api.MapGroup("/app/{app_id}/endpoint").WithTags("Endpoints").MapEndpointRoutes();
+
+    /// <summary>
+    /// <c>/operational-webhook/endpoint</c>: the operator's endpoints for webhooks about Herald itself (admin only).
+    /// The same routes as an application's endpoints, scoped to the internal operational application.
+    /// </summary>
+    public static RouteGroupBuilder MapOperationalWebhookEndpoints(this RouteGroupBuilder api) =>
+        api.MapGroup("/operational-webhook/endpoint").WithTags("Operational webhooks")
+            .AddEndpointFilter((context, next) =>
+            {
+                context.HttpContext.User.RequireAdmin();
+                context.HttpContext.SetEndpointScope(OperationalWebhooks.ApplicationId);
+                return next(context);
+            })
+            .MapEndpointRoutes();
+
+    private static RouteGroupBuilder MapEndpointRoutes(this RouteGroupBuilder group)
     {
-        var group = api.MapGroup("/app/{app_id}/endpoint").WithTags("Endpoints");
-        group.MapGet("/", ListAsync).WithSummary("List an application's endpoints.");
+        group.MapGet("/", ListAsync).WithSummary("List endpoints.");
         group.MapPost("/", CreateAsync).Accepts<EndpointIn>("application/json").WithSummary("Create an endpoint.");
         group.MapGet("/{endpoint_id}", GetAsync).WithSummary("Get an endpoint by id or uid.");
         group.MapPut("/{endpoint_id}", UpsertAsync).Accepts<EndpointIn>("application/json").WithSummary("Replace an endpoint, or create it with this uid.");
@@ -22,13 +41,18 @@ internal static class EndpointsApi
     }
 
     /// <summary>Checks fields common to create, upsert and patch; for patch only what is present.</summary>
-    private static async Task ValidateAsync(Validator v, EndpointIn input, IHeraldStore store, bool partial, CancellationToken cancellationToken)
+    private static async Task ValidateAsync(Validator v, EndpointIn input, IHeraldStore store, bool partial, EndpointRules rules, CancellationToken cancellationToken)
     {
         if (!partial || input.Url is not null)
         {
             v.Url("body.url", input.Url);
+            if (rules.RequireHttps && input.Url is not null && input.Url.StartsWith("http:", StringComparison.OrdinalIgnoreCase))
+            {
+                v.Add("body.url", "https_required", "must be an https:// URL on this server.");
+            }
         }
 
+        v.Range("body.timeoutSeconds", input.TimeoutSeconds, 1, 30);
         v.Text("body.description", input.Description, Validator.MaxDescriptionLength)
             .Identifier("body.uid", input.Uid, forbiddenPrefix: Ids.Endpoint)
             .Range("body.throttleRate", input.ThrottleRate, 1, ApplicationsApi.MaxThrottleRate)
@@ -41,9 +65,16 @@ internal static class EndpointsApi
             v.Add("body.secret", "invalid_secret", EndpointSecret.Rule);
         }
 
-        if (v.IsValid && input.EventTypes is { Count: > 0 } names)
+        if (v.IsValid && input.EventTypes is { Count: > 0 } names && rules.Operational)
         {
-            foreach (var missing in await store.FindMissingEventTypesAsync(names.Distinct().ToList(), cancellationToken))
+            foreach (var unknown in names.Where(n => !OperationalWebhooks.EventTypes.Contains(n)))
+            {
+                v.Add("body.eventTypes", "unknown_event_type", $"'{unknown}' is not an operational event type ({string.Join(", ", OperationalWebhooks.EventTypes)}).");
+            }
+        }
+        else if (v.IsValid && input.EventTypes is { Count: > 0 } eventTypes)
+        {
+            foreach (var missing in await store.FindMissingEventTypesAsync(eventTypes.Distinct().ToList(), cancellationToken))
             {
                 v.Add("body.eventTypes", "unknown_event_type", $"'{missing}' is not an event type (or it is archived); create it first.");
             }
@@ -52,44 +83,67 @@ internal static class EndpointsApi
         v.ThrowIfInvalid();
     }
 
+    /// <summary>What an endpoint may be, where: https only if the operator says so; operational endpoints filter on operational event types.</summary>
+    private sealed record EndpointRules(bool RequireHttps, bool Operational)
+    {
+        public static EndpointRules For(string applicationId, IOptions<DeliveryOptions> options) =>
+            new(options.Value.RequireHttps, applicationId == OperationalWebhooks.ApplicationId);
+    }
+
+    /// <summary>Tells the operator about endpoint changes (endpoint.created/updated/deleted); not for operational endpoints themselves.</summary>
+    private static Task NotifyAsync(OperationalWebhooks operational, string type, HeraldEndpoint endpoint) =>
+        endpoint.ApplicationId == OperationalWebhooks.ApplicationId
+            ? Task.CompletedTask
+            : operational.PublishAsync(type, new JsonObject
+            {
+                ["appId"] = endpoint.ApplicationId,
+                ["endpointId"] = endpoint.Id,
+                ["endpointUid"] = endpoint.Uid,
+            });
+
     private static IReadOnlyList<string>? Normalize(IReadOnlyList<string>? list) =>
         list is null or { Count: 0 } ? null : list.Distinct(StringComparer.Ordinal).ToList();
 
-    private static async Task<HeraldEndpoint> FindAsync(HttpContext context, IHeraldStore store, string app_id, string endpoint_id)
+    /// <summary>The endpoint of the route's application (or of the operational-webhook scope) by id or uid; else 404.</summary>
+    public static async Task<HeraldEndpoint> FindEndpointAsync(this HttpContext context, IHeraldStore store, string endpoint_id)
+    {
+        var applicationId = await context.GetEndpointScopeAsync(store);
+        return await store.GetEndpointAsync(applicationId, endpoint_id, context.RequestAborted) ?? throw ApiException.NotFound("Endpoint");
+    }
+
+    public static async Task<HeraldEndpoint> FindEndpointAsync(this HttpContext context, IHeraldStore store, string app_id, string endpoint_id)
     {
         var application = await context.GetApplicationAsync(store, app_id);
         return await store.GetEndpointAsync(application.Id, endpoint_id, context.RequestAborted) ?? throw ApiException.NotFound("Endpoint");
     }
 
-    public static Task<HeraldEndpoint> FindEndpointAsync(this HttpContext context, IHeraldStore store, string app_id, string endpoint_id) =>
-        FindAsync(context, store, app_id, endpoint_id);
-
-    private static async Task<Ok<ListResponse<EndpointOut>>> ListAsync(string app_id, HttpContext context, IHeraldStore store)
+    private static async Task<Ok<ListResponse<EndpointOut>>> ListAsync(HttpContext context, IHeraldStore store)
     {
-        var application = await context.GetApplicationAsync(store, app_id);
+        var applicationId = await context.GetEndpointScopeAsync(store);
         var page = Paging.Parse(context.Request, key => Ids.IsValid(Ids.Endpoint, key), descendingByDefault: false);
-        var result = await store.ListEndpointsAsync(application.Id, page, context.RequestAborted);
+        var result = await store.ListEndpointsAsync(applicationId, page, context.RequestAborted);
         return TypedResults.Ok(Paging.ToResponse(result, e => e.Id, EndpointOut.From));
     }
 
-    private static async Task<Created<EndpointOut>> CreateAsync(string app_id, HttpContext context, IHeraldStore store, Ids ids, TimeProvider time)
+    private static async Task<Created<EndpointOut>> CreateAsync(HttpContext context, IHeraldStore store, Ids ids, TimeProvider time, IOptions<DeliveryOptions> options, OperationalWebhooks operational)
     {
-        var application = await context.GetApplicationAsync(store, app_id);
+        var applicationId = await context.GetEndpointScopeAsync(store);
         using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.EndpointIn, context.RequestAborted);
-        await ValidateAsync(new Validator(), body.Value, store, partial: false, context.RequestAborted);
-        var endpoint = NewEndpoint(application.Id, body.Value, ids, time);
+        await ValidateAsync(new Validator(), body.Value, store, partial: false, EndpointRules.For(applicationId, options), context.RequestAborted);
+        var endpoint = NewEndpoint(applicationId, body.Value, ids, time);
         await store.CreateEndpointAsync(endpoint, new EndpointSecretKey(body.Value.Secret ?? EndpointSecret.New(), endpoint.CreatedAt), context.RequestAborted);
-        return TypedResults.Created($"/api/v1/app/{application.Id}/endpoint/{endpoint.Id}", EndpointOut.From(endpoint));
+        await NotifyAsync(operational, "endpoint.created", endpoint);
+        return TypedResults.Created($"/api/v1/app/{applicationId}/endpoint/{endpoint.Id}", EndpointOut.From(endpoint));
     }
 
-    private static async Task<Ok<EndpointOut>> GetAsync(string app_id, string endpoint_id, HttpContext context, IHeraldStore store) =>
-        TypedResults.Ok(EndpointOut.From(await FindAsync(context, store, app_id, endpoint_id)));
+    private static async Task<Ok<EndpointOut>> GetAsync(string endpoint_id, HttpContext context, IHeraldStore store) =>
+        TypedResults.Ok(EndpointOut.From(await context.FindEndpointAsync(store, endpoint_id)));
 
     private static async Task<Results<Created<EndpointOut>, Ok<EndpointOut>>> UpsertAsync(
-        string app_id, string endpoint_id, HttpContext context, IHeraldStore store, Ids ids, TimeProvider time)
+        string endpoint_id, HttpContext context, IHeraldStore store, Ids ids, TimeProvider time, IOptions<DeliveryOptions> options, OperationalWebhooks operational)
     {
-        var application = await context.GetApplicationAsync(store, app_id);
-        var existing = await store.GetEndpointAsync(application.Id, endpoint_id, context.RequestAborted);
+        var applicationId = await context.GetEndpointScopeAsync(store);
+        var existing = await store.GetEndpointAsync(applicationId, endpoint_id, context.RequestAborted);
         using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.EndpointIn, context.RequestAborted);
         var input = body.Value;
         var v = new Validator();
@@ -102,12 +156,13 @@ internal static class EndpointsApi
             }
         }
 
-        await ValidateAsync(v, input, store, partial: false, context.RequestAborted);
+        await ValidateAsync(v, input, store, partial: false, EndpointRules.For(applicationId, options), context.RequestAborted);
         if (existing is null)
         {
-            var created = NewEndpoint(application.Id, input with { Uid = endpoint_id }, ids, time);
+            var created = NewEndpoint(applicationId, input with { Uid = endpoint_id }, ids, time);
             await store.CreateEndpointAsync(created, new EndpointSecretKey(input.Secret ?? EndpointSecret.New(), created.CreatedAt), context.RequestAborted);
-            return TypedResults.Created($"/api/v1/app/{application.Id}/endpoint/{created.Id}", EndpointOut.From(created));
+            await NotifyAsync(operational, "endpoint.created", created);
+            return TypedResults.Created($"/api/v1/app/{applicationId}/endpoint/{created.Id}", EndpointOut.From(created));
         }
 
         var updated = existing with
@@ -121,15 +176,18 @@ internal static class EndpointsApi
             Channels = Normalize(input.Channels),
             Metadata = input.Metadata ?? [],
             Headers = input.Headers ?? existing.Headers,
+            Timeout = input.TimeoutSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
             UpdatedAt = time.Now(),
         };
         await store.UpdateEndpointAsync(updated, context.RequestAborted);
+        await NotifyAsync(operational, "endpoint.updated", updated);
         return TypedResults.Ok(EndpointOut.From(updated));
     }
 
-    private static async Task<Ok<EndpointOut>> PatchAsync(string app_id, string endpoint_id, HttpContext context, IHeraldStore store, TimeProvider time)
+    private static async Task<Ok<EndpointOut>> PatchAsync(
+        string endpoint_id, HttpContext context, IHeraldStore store, TimeProvider time, IOptions<DeliveryOptions> options, OperationalWebhooks operational)
     {
-        var existing = await FindAsync(context, store, app_id, endpoint_id);
+        var existing = await context.FindEndpointAsync(store, endpoint_id);
         using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.EndpointIn, context.RequestAborted);
         var input = body.Value;
         var v = new Validator();
@@ -143,7 +201,7 @@ internal static class EndpointsApi
             v.Add("body.secret", "not_patchable", "is changed through secret/rotate.");
         }
 
-        await ValidateAsync(v, input, store, partial: true, context.RequestAborted);
+        await ValidateAsync(v, input, store, partial: true, EndpointRules.For(existing.ApplicationId, options), context.RequestAborted);
         var updated = existing with
         {
             Url = input.Url ?? existing.Url,
@@ -155,16 +213,19 @@ internal static class EndpointsApi
             Channels = body.Has("channels") ? Normalize(input.Channels) : existing.Channels,
             Metadata = body.Has("metadata") ? input.Metadata ?? [] : existing.Metadata,
             Headers = body.Has("headers") ? input.Headers ?? [] : existing.Headers,
+            Timeout = body.Has("timeoutSeconds") ? (input.TimeoutSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null) : existing.Timeout,
             UpdatedAt = time.Now(),
         };
         await store.UpdateEndpointAsync(updated, context.RequestAborted);
+        await NotifyAsync(operational, "endpoint.updated", updated);
         return TypedResults.Ok(EndpointOut.From(updated));
     }
 
-    private static async Task<NoContent> DeleteAsync(string app_id, string endpoint_id, HttpContext context, IHeraldStore store)
+    private static async Task<NoContent> DeleteAsync(string endpoint_id, HttpContext context, IHeraldStore store, OperationalWebhooks operational)
     {
-        var existing = await FindAsync(context, store, app_id, endpoint_id);
+        var existing = await context.FindEndpointAsync(store, endpoint_id);
         await store.DeleteEndpointAsync(existing.ApplicationId, existing.Id, context.RequestAborted);
+        await NotifyAsync(operational, "endpoint.deleted", existing);
         return TypedResults.NoContent();
     }
 
@@ -184,6 +245,7 @@ internal static class EndpointsApi
             Channels = Normalize(input.Channels),
             Metadata = input.Metadata ?? [],
             Headers = input.Headers ?? [],
+            Timeout = input.TimeoutSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
             CreatedAt = now,
             UpdatedAt = now,
         };

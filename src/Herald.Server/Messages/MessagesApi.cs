@@ -138,6 +138,14 @@ internal static class MessagesApi
     private static MessageFilter ParseFilter(HttpRequest request)
     {
         var v = new Validator();
+        var filter = ParseFilter(request, v);
+        v.ThrowIfInvalid();
+        return filter;
+    }
+
+    /// <summary>The message filters shared by the message list and the attempt log; problems go to <paramref name="v"/>.</summary>
+    public static MessageFilter ParseFilter(HttpRequest request, Validator v)
+    {
         // The SDK joins arrays with commas; repeated parameters work too.
         var eventTypes = request.Query["event_types"].SelectMany(s => (s ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
         v.Names("query.event_types", eventTypes, 256);
@@ -147,11 +155,10 @@ internal static class MessagesApi
         v.Identifier("query.tag", tag);
         var before = ParseTime(v, request, "before");
         var after = ParseTime(v, request, "after");
-        v.ThrowIfInvalid();
         return new MessageFilter(eventTypes.Count > 0 ? eventTypes : null, channel, tag, before, after);
     }
 
-    private static DateTimeOffset? ParseTime(Validator v, HttpRequest request, string name)
+    public static DateTimeOffset? ParseTime(Validator v, HttpRequest request, string name)
     {
         var text = request.Query[name].ToString();
         if (text.Length == 0)
