@@ -185,6 +185,43 @@ public sealed class PaginationTests : IDisposable
     }
 
     [Fact]
+    public async Task EventTypes_NamesStartingWithDash_PageForwardAndBackwardEachOnce()
+    {
+        // "-b" as a bare iterator would read as "backward from b": a client paging until done would loop.
+        string[] names = ["-a", "-b", "c", "d"];
+        foreach (var name in names)
+        {
+            await _client.CreateEventTypeAsync(name);
+        }
+
+        var forward = new List<string>();
+        var page = await (await _client.GetAsync("/api/v1/event-type?limit=1")).ReadObjectAsync(HttpStatusCode.OK);
+        forward.AddRange(Keys(page, "name"));
+        while (!(bool)page["done"]!)
+        {
+            Assert.True(forward.Count <= names.Length, $"forward paging does not end: {string.Join(", ", forward)}");
+            page = await (await _client.GetAsync($"/api/v1/event-type?limit=1&iterator={Uri.EscapeDataString((string)page["iterator"]!)}")).ReadObjectAsync(HttpStatusCode.OK);
+            forward.AddRange(Keys(page, "name"));
+        }
+
+        var backward = new List<string>(Keys(page, "name"));
+        while (true)
+        {
+            page = await (await _client.GetAsync($"/api/v1/event-type?limit=1&iterator={Uri.EscapeDataString((string)page["prevIterator"]!)}")).ReadObjectAsync(HttpStatusCode.OK);
+            backward.InsertRange(0, Keys(page, "name"));
+            if ((bool)page["done"]!)
+            {
+                break;
+            }
+
+            Assert.True(backward.Count <= names.Length, $"backward paging does not end: {string.Join(", ", backward)}");
+        }
+
+        Assert.Equal(names, forward);
+        Assert.Equal(names, backward);
+    }
+
+    [Fact]
     public async Task Limit_Default_Is50()
     {
         for (var i = 0; i < 51; i++)
