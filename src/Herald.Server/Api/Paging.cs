@@ -8,13 +8,19 @@ public sealed record ListResponse<T>(IReadOnlyList<T> Data, string? Iterator, st
 
 /// <summary>
 /// Cursor pagination as Svix does it: <c>limit</c> (default 50, at most 250), <c>iterator</c> (the key of the
-/// last item seen; a leading <c>-</c> walks backwards from the first item seen, which is what
+/// last item seen, marked with <c>~</c> when that key starts with <c>-</c>; a leading <c>-</c> walks backwards from the first item seen, which is what
 /// <c>prevIterator</c> holds) and <c>order</c>.
 /// </summary>
 internal static class Paging
 {
     public const int DefaultLimit = 50;
     public const int MaxLimit = 250;
+
+    // A key may itself start with '-' (event type names may), and as a bare iterator it would read as a
+    // backward one: marked with '~' (URL-safe, in no key alphabet), it stays a forward iterator.
+    private const char ForwardMark = '~';
+
+    private static string ForwardIterator(string key) => key.StartsWith('-') ? ForwardMark + key : key;
 
     public static PageRequest Parse(HttpRequest request, Func<string, bool> isValidKey, bool descendingByDefault)
     {
@@ -45,7 +51,7 @@ internal static class Paging
         if (iterator.Length > 0)
         {
             backward = iterator.StartsWith('-');
-            after = backward ? iterator[1..] : iterator;
+            after = backward || iterator.StartsWith(ForwardMark) ? iterator[1..] : iterator;
             if (!isValidKey(after))
             {
                 errors.Add(ValidationItem.At("query.iterator", "invalid_iterator", "is not an iterator this list returned."));
@@ -65,7 +71,7 @@ internal static class Paging
         var items = page.Items;
         return new ListResponse<TOut>(
             items.Select(map).ToList(),
-            items.Count > 0 ? key(items[^1]) : null,
+            items.Count > 0 ? ForwardIterator(key(items[^1])) : null,
             items.Count > 0 ? "-" + key(items[0]) : null,
             !page.HasMore);
     }

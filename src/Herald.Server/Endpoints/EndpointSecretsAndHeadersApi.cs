@@ -1,5 +1,6 @@
 using Herald.Server.Api;
 using Herald.Server.Storage;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace Herald.Server.Endpoints;
 
@@ -35,7 +36,9 @@ internal static class EndpointSecretsAndHeadersApi
     {
         var endpoint = await context.FindEndpointAsync(store, endpoint_id);
         var input = new EndpointSecretRotateIn();
-        if (context.Request.ContentLength is null or > 0)
+        // No Content-Length does not mean a body follows: a bodiless POST (curl -X POST) has neither it nor chunking.
+        if (context.Request.ContentLength > 0
+            || (context.Request.ContentLength is null && context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true))
         {
             using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.EndpointSecretRotateIn, context.RequestAborted);
             input = body.Value;
