@@ -112,7 +112,7 @@ public sealed class SqliteStoreTests : IDisposable
 
         foreach (var application in new[] { a, a, b, a, b })
         {
-            var stored = await _store.PublishMessageAsync(Message(application.Id), null, None);
+            var stored = (await _store.PublishMessageAsync(Message(application.Id), null, Lease, None)).Message;
             sequences.Add((application.Name, stored.Sequence));
         }
 
@@ -124,7 +124,7 @@ public sealed class SqliteStoreTests : IDisposable
     {
         var application = new Application { Id = _ids.New(Ids.Application), Uid = "fresh", Name = "Fresh", CreatedAt = T0, UpdatedAt = T0 };
 
-        var stored = await _store.PublishMessageAsync(Message(application.Id), application, None);
+        var stored = (await _store.PublishMessageAsync(Message(application.Id), application, Lease, None)).Message;
 
         Assert.Equal(1, stored.Sequence);
         Assert.Equal(application.Id, (await _store.GetApplicationAsync("fresh", None))?.Id);
@@ -135,7 +135,8 @@ public sealed class SqliteStoreTests : IDisposable
     {
         var application = await CreateApplicationAsync("Busy");
 
-        var stored = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Task.Run(() => _store.PublishMessageAsync(Message(application.Id), null, None))));
+        var stored = (await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Task.Run(() => _store.PublishMessageAsync(Message(application.Id), null, Lease, None)))))
+            .Select(p => p.Message).ToList();
 
         Assert.Equal(Enumerable.Range(1, 50).Select(i => (long)i), stored.Select(m => m.Sequence).Order());
         var reread = await Task.WhenAll(stored.Select(m => _store.GetMessageAsync(application.Id, m.Id, None)));
