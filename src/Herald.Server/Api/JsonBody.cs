@@ -57,6 +57,14 @@ internal static class JsonBody
             throw ApiException.BadJson("The request body must be a JSON object.");
         }
 
+        // An escaped lone surrogate ("\uD800") parses, but no string can hold it: stored as raw JSON (payloads,
+        // schemas) it would fail every later read that writes it back. Only bodies with an escape need the walk.
+        if (bytes.AsSpan().IndexOf("\\u"u8) >= 0 && !HasOnlyWholeCharacters(document.RootElement))
+        {
+            document.Dispose();
+            throw ApiException.BadJson("The request body escapes half of a UTF-16 surrogate pair (\\uD800-\\uDFFF without its other half).");
+        }
+
         try
         {
             var value = document.RootElement.Deserialize(type) ?? throw ApiException.BadJson("The request body must be a JSON object.");
@@ -68,6 +76,39 @@ internal static class JsonBody
             var path = (e.Path ?? "$").TrimStart('$').TrimStart('.');
             var location = path.Length == 0 ? "body" : $"body.{path}";
             throw ApiException.Invalid(location, "invalid_type", $"has the wrong type ({Expected(e.Message)}).");
+        }
+    }
+
+    private static bool HasOnlyWholeCharacters(JsonElement element)
+    {
+        try
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.Object:
+                    foreach (var property in element.EnumerateObject())
+                    {
+                        _ = property.Name;
+                        if (!HasOnlyWholeCharacters(property.Value))
+                        {
+                            return false;
+                        }
+                    }
+
+                    return true;
+                case JsonValueKind.Array:
+                    return element.EnumerateArray().All(HasOnlyWholeCharacters);
+                case JsonValueKind.String:
+                    _ = element.GetString();
+                    return true;
+                default:
+                    return true;
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // System.Text.Json: "Cannot read incomplete UTF-16 JSON text as string with missing low surrogate."
+            return false;
         }
     }
 
