@@ -59,19 +59,26 @@ public sealed class ValidationTests(OneApplicationFixture fixture) : IClassFixtu
     }
 
     [Theory]
-    [InlineData("""{"name":5}""", """["body","name"]""")]
-    [InlineData("""{"name":"a","throttleRate":"5"}""", """["body","throttleRate"]""")]
-    [InlineData("""{"name":"a","throttleRate":2.5}""", """["body","throttleRate"]""")]
-    [InlineData("""{"name":"a","uid":["a"]}""", """["body","uid"]""")]
-    [InlineData("""{"name":"a","metadata":{"k":1}}""", """["body","metadata","k"]""")]
-    [InlineData("""{"name":"a","metadata":"k=v"}""", """["body","metadata"]""")]
-    public async Task WrongType_Returns422_PointingAtTheField(string body, string loc)
+    [InlineData("/api/v1/app", """{"name":5}""", """["body","name"]""", "expected a string")]
+    [InlineData("/api/v1/app", """{"name":"a","throttleRate":"5"}""", """["body","throttleRate"]""", "expected an integer")]
+    [InlineData("/api/v1/app", """{"name":"a","throttleRate":2.5}""", """["body","throttleRate"]""", "expected an integer")]
+    [InlineData("/api/v1/app", """{"name":"a","uid":["a"]}""", """["body","uid"]""", "expected a string")]
+    [InlineData("/api/v1/app", """{"name":"a","metadata":{"k":1}}""", """["body","metadata","k"]""", "expected a string")]
+    [InlineData("/api/v1/app", """{"name":"a","metadata":"k=v"}""", """["body","metadata"]""", "expected an object of strings")]
+    [InlineData("/api/v1/app/{app}/msg", """{"eventType":"a","payload":{},"tags":"x"}""", """["body","tags"]""", "expected an array of strings")]
+    [InlineData("/api/v1/app/{app}/msg", """{"eventType":"a","payload":{},"application":5}""", """["body","application"]""", "expected an object")]
+    [InlineData("/api/v1/event-type", """{"name":"a","archived":"yes"}""", """["body","archived"]""", "expected true or false")]
+    [InlineData("/api/v1/auth/app-portal-access/{app}", """{"expiry":1.5}""", """["body","expiry"]""", "expected an integer")]
+    public async Task WrongType_Returns422_PointingAtTheField_AndSayingWhatWasExpected(string path, string body, string loc, string expected)
     {
         var before = await fixture.SnapshotAsync();
 
-        var error = await (await SendAsync("POST", AppsUrl, body)).AssertErrorAsync(HttpStatusCode.UnprocessableEntity, "validation_error");
+        var error = await (await SendAsync("POST", path, body)).AssertErrorAsync(HttpStatusCode.UnprocessableEntity, "validation_error");
 
-        Assert.Equal(loc, error["errors"]![0]!["loc"]!.ToJsonString());
+        var item = error["errors"]![0]!;
+        Assert.Equal(loc, item["loc"]!.ToJsonString());
+        Assert.Equal("invalid_type", (string?)item["type"]);
+        Assert.Equal($"has the wrong type ({expected}).", (string?)item["msg"]);
         Assert.Equal(before, await fixture.SnapshotAsync());
     }
 
