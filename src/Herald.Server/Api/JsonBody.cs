@@ -57,6 +57,14 @@ internal static class JsonBody
             throw ApiException.BadJson("The request body must be a JSON object.");
         }
 
+        // An escaped lone surrogate ("\uD800") parses, but no string can hold it: stored as raw JSON (payloads,
+        // schemas) it would fail every later read that writes it back. Only bodies with an escape need the walk.
+        if (bytes.AsSpan().IndexOf("\\u"u8) >= 0 && !HasOnlyWholeCharacters(document.RootElement))
+        {
+            document.Dispose();
+            throw ApiException.BadJson("The request body escapes half of a UTF-16 surrogate pair (\\uD800-\\uDFFF without its other half).");
+        }
+
         try
         {
             var value = document.RootElement.Deserialize(type) ?? throw ApiException.BadJson("The request body must be a JSON object.");
@@ -67,7 +75,61 @@ internal static class JsonBody
             document.Dispose();
             var path = (e.Path ?? "$").TrimStart('$').TrimStart('.');
             var location = path.Length == 0 ? "body" : $"body.{path}";
-            throw ApiException.Invalid(location, "invalid_type", $"has the wrong type ({Expected(e.Message)}).");
+            throw ApiException.Invalid(location, "invalid_type", $"has the wrong type ({ExpectedOf(type, path) ?? Expected(e.Message)}).");
+        }
+    }
+
+    /// <summary>
+    /// What a top-level field holds, from its declared type. The exception's message cannot say: for nullable
+    /// fields and nested objects it names the type of the whole body ("converted to Herald.Server…").
+    /// </summary>
+    private static string? ExpectedOf(JsonTypeInfo type, string path)
+    {
+        var property = type.Properties.FirstOrDefault(p => string.Equals(p.Name, path, StringComparison.OrdinalIgnoreCase));
+        if (property is null || property.PropertyType == typeof(JsonElement?))
+        {
+            return null;
+        }
+
+        var declared = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+        return declared == typeof(string) ? "expected a string"
+            : declared == typeof(int) || declared == typeof(long) ? "expected an integer"
+            : declared == typeof(bool) ? "expected true or false"
+            : typeof(IEnumerable<KeyValuePair<string, string>>).IsAssignableFrom(declared) ? "expected an object of strings"
+            : typeof(IEnumerable<string>).IsAssignableFrom(declared) ? "expected an array of strings"
+            : "expected an object";
+    }
+
+    private static bool HasOnlyWholeCharacters(JsonElement element)
+    {
+        try
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.Object:
+                    foreach (var property in element.EnumerateObject())
+                    {
+                        _ = property.Name;
+                        if (!HasOnlyWholeCharacters(property.Value))
+                        {
+                            return false;
+                        }
+                    }
+
+                    return true;
+                case JsonValueKind.Array:
+                    return element.EnumerateArray().All(HasOnlyWholeCharacters);
+                case JsonValueKind.String:
+                    _ = element.GetString();
+                    return true;
+                default:
+                    return true;
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // System.Text.Json: "Cannot read incomplete UTF-16 JSON text as string with missing low surrogate."
+            return false;
         }
     }
 
@@ -81,11 +143,11 @@ internal static class JsonBody
             return "not of the expected type";
         }
 
-        var type = message[(start + marker.Length)..].Split(['.', ' '], StringSplitOptions.RemoveEmptyEntries) switch
+        if (message[(start + marker.Length)..].Split(['.', ' '], StringSplitOptions.RemoveEmptyEntries) is not ["System", var type, ..])
         {
-            ["System", var t, ..] => t,
-            var parts => parts.FirstOrDefault() ?? "value",
-        };
+            return "not of the expected type";
+        }
+
         return "expected " + type switch
         {
             "String" => "a string",

@@ -84,7 +84,9 @@ internal static class ApplicationsApi
         string app_id, HttpContext context, IHeraldStore store, Ids ids, TimeProvider time)
     {
         var existing = await store.GetApplicationAsync(app_id, context.RequestAborted);
-        if (existing is not null && !context.User.CanReach(existing.Id))
+        // An application token gets the same 404 for an app that does not exist as for another app that does:
+        // answering 403 for the one it cannot create would tell it which uids other applications have.
+        if (existing is null ? !context.User.IsAdmin() : !context.User.CanReach(existing.Id))
         {
             throw ApiException.NotFound("Application");
         }

@@ -1,6 +1,10 @@
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Herald.Server.Tests.Infrastructure;
 
@@ -16,6 +20,9 @@ public sealed class HeraldApplication : WebApplicationFactory<Program>
 
     private readonly Dictionary<string, string?> _settings = [];
 
+    /// <summary>The server's clock when the test opted in with <see cref="WithFakeTime"/>; null while the real clock runs.</summary>
+    public FakeTimeProvider? Time { get; private set; }
+
     /// <summary>Extra configuration (e.g. <c>Herald:Api:MaxRequestBodyBytes</c>), set before the first client is made.</summary>
     public HeraldApplication With(string key, string? value)
     {
@@ -23,8 +30,20 @@ public sealed class HeraldApplication : WebApplicationFactory<Program>
         return this;
     }
 
+    /// <summary>Runs the server on a <see cref="FakeTimeProvider"/> (see <see cref="Time"/>), set before the first client is made.</summary>
+    public HeraldApplication WithFakeTime()
+    {
+        Time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 15, 9, 0, 0, TimeSpan.Zero));
+        return this;
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        if (Time is { } time)
+        {
+            builder.ConfigureTestServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(time)));
+        }
+
         builder.UseEnvironment("Testing");
         builder.UseSetting("Herald:Storage:DataDirectory", DataDirectory);
         builder.UseSetting("Herald:Auth:AdminToken", AdminToken);
