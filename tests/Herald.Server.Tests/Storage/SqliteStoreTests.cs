@@ -14,6 +14,7 @@ public sealed class SqliteStoreTests : IDisposable
 {
     private static readonly DateTimeOffset T0 = new(2030, 1, 15, 12, 0, 0, TimeSpan.Zero);
     private static readonly CancellationToken None = CancellationToken.None;
+    private static readonly Herald.Server.Delivery.DeliveryLease Lease = new("tests", T0.AddYears(1));
 
     private readonly HeraldApplication _herald = new();
     private readonly IHeraldStore _store;
