@@ -49,6 +49,7 @@ internal static class ApiExtensions
     public static WebApplication UseHeraldApi(this WebApplication app)
     {
         app.UseHeraldErrorHandling();
+        app.UseBooleanQueryCheck();
         app.UseAuthentication();
         app.UseMiddleware<IdempotencyMiddleware>();
         app.UseAuthorization();

@@ -97,6 +97,7 @@ internal sealed partial class IdempotencyMiddleware(RequestDelegate next, IHeral
                     Completed = true,
                     StatusCode = context.Response.StatusCode,
                     ContentType = context.Response.ContentType,
+                    Location = context.Response.Headers.Location.ToString() is { Length: > 0 } location ? location : null,
                     Body = buffer.ToArray(),
                 }, CancellationToken.None);
                 completed = true;
@@ -122,6 +123,10 @@ internal sealed partial class IdempotencyMiddleware(RequestDelegate next, IHeral
         context.Response.StatusCode = record.StatusCode;
         context.Response.ContentType = record.ContentType;
         context.Response.Headers["Idempotent-Replayed"] = "true";
+        if (record.Location is not null)
+        {
+            context.Response.Headers.Location = record.Location;
+        }
         if (record.Body is { Length: > 0 } body)
         {
             await context.Response.Body.WriteAsync(body, context.RequestAborted);

@@ -12,6 +12,7 @@ public sealed record IdempotencyRecord
     public bool Completed { get; init; }
     public int StatusCode { get; init; }
     public string? ContentType { get; init; }
+    public string? Location { get; init; }
     public byte[]? Body { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
 }

@@ -215,14 +215,19 @@ public sealed class ValidationTests(OneApplicationFixture fixture) : IClassFixtu
         Assert.Equal(before, await fixture.SnapshotAsync());
     }
 
-    [Fact]
-    public async Task UnparsableQueryFlag_Returns400WithCode_AndCreatesNothing()
+    [Theory]
+    [InlineData("POST", "/api/v1/app?get_if_exists=maybe", "get_if_exists")]
+    [InlineData("GET", "/api/v1/event-type?include_archived=perhaps", "include_archived")]
+    [InlineData("GET", "/api/v1/event-type?with_content=1", "with_content")]
+    public async Task UnparsableQueryFlag_Returns422NamingIt_AndCreatesNothing(string method, string url, string parameter)
     {
         var before = await fixture.SnapshotAsync();
 
-        var response = await SendAsync("POST", "/api/v1/app?get_if_exists=maybe", """{"name":"Maybe","uid":"maybe"}""");
+        var response = await SendAsync(method, url, method == "POST" ? """{"name":"Maybe","uid":"maybe"}""" : "");
 
-        await response.AssertErrorAsync(HttpStatusCode.BadRequest, "bad_request");
+        var body = await response.AssertErrorAsync(HttpStatusCode.UnprocessableEntity, "validation_error");
+        Assert.Equal($"[\"query\",\"{parameter}\"]", body["errors"]![0]!["loc"]!.ToJsonString());
+        Assert.Equal("invalid_boolean", (string?)body["errors"]![0]!["type"]);
         Assert.Equal(before, await fixture.SnapshotAsync());
     }
 

@@ -38,6 +38,8 @@ public sealed class IdempotencyTests : IDisposable
         var secondBody = await second.ReadObjectAsync(HttpStatusCode.Created);
         Assert.Equal(firstBody.ToJsonString(), secondBody.ToJsonString());
         Assert.Equal(first.Content.Headers.ContentType?.MediaType, second.Content.Headers.ContentType?.MediaType);
+        Assert.NotNull(first.Headers.Location);
+        Assert.Equal(first.Headers.Location, second.Headers.Location);
         Assert.False(IsReplay(first));
         Assert.True(IsReplay(second));
         Assert.Equal(["Acme"], await AppNamesAsync());

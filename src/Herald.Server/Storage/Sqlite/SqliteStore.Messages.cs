@@ -83,7 +83,7 @@ internal sealed partial class SqliteStore
 
     public Task<Message?> GetMessageAsync(string applicationId, string idOrEventId, CancellationToken cancellationToken) =>
         ReadAsync(async c => (await c.QuerySingleOrDefaultAsync<MessageRow>(
-            $"SELECT {MessageColumns} FROM messages WHERE app_id = @applicationId AND (id = @idOrEventId OR event_id = @idOrEventId) LIMIT 1",
+            $"SELECT {MessageColumns} FROM messages WHERE app_id = @applicationId AND (id = @idOrEventId OR event_id = @idOrEventId) ORDER BY id = @idOrEventId DESC LIMIT 1",
             new { applicationId, idOrEventId }))?.ToMessage(), cancellationToken);
 
     public Task<Page<Message>> ListMessagesAsync(string applicationId, MessageFilter filter, PageRequest page, CancellationToken cancellationToken) =>

@@ -8,7 +8,7 @@ internal sealed partial class SqliteStore
 {
     private sealed record TokenRow(string Id, byte[] Hash, string? AppId, long? ExpiresAt, long CreatedAt);
 
-    private sealed record IdempotencyRow(string Caller, string Key, byte[] Fingerprint, long Completed, long StatusCode, string? ContentType, byte[]? Body, long CreatedAt);
+    private sealed record IdempotencyRow(string Caller, string Key, byte[] Fingerprint, long Completed, long StatusCode, string? ContentType, string? Location, byte[]? Body, long CreatedAt);
 
     public Task<bool> AnyAdminTokenAsync(CancellationToken cancellationToken) =>
         ReadAsync(c => c.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM api_tokens WHERE app_id IS NULL)"), cancellationToken);
@@ -46,7 +46,7 @@ internal sealed partial class SqliteStore
                 return null;
             }
 
-            var row = await c.QuerySingleAsync<IdempotencyRow>("SELECT * FROM idempotency_keys WHERE caller = @Caller AND key = @Key", key, t);
+            var row = await c.QuerySingleAsync<IdempotencyRow>("SELECT caller, key, fingerprint, completed, status_code, content_type, location, body, created_at FROM idempotency_keys WHERE caller = @Caller AND key = @Key", key, t);
             return new IdempotencyRecord
             {
                 Caller = row.Caller,
@@ -55,6 +55,7 @@ internal sealed partial class SqliteStore
                 Completed = row.Completed != 0,
                 StatusCode = (int)row.StatusCode,
                 ContentType = row.ContentType,
+                Location = row.Location,
                 Body = row.Body,
                 CreatedAt = Time(row.CreatedAt),
             };
@@ -62,8 +63,8 @@ internal sealed partial class SqliteStore
 
     public Task CompleteIdempotentRequestAsync(IdempotencyRecord completed, CancellationToken cancellationToken) =>
         WriteAsync((c, t) => c.ExecuteAsync(
-            "UPDATE idempotency_keys SET completed = 1, status_code = @StatusCode, content_type = @ContentType, body = @Body WHERE caller = @Caller AND key = @Key",
-            new { completed.StatusCode, completed.ContentType, completed.Body, completed.Caller, completed.Key }, t), cancellationToken);
+            "UPDATE idempotency_keys SET completed = 1, status_code = @StatusCode, content_type = @ContentType, location = @Location, body = @Body WHERE caller = @Caller AND key = @Key",
+            new { completed.StatusCode, completed.ContentType, completed.Location, completed.Body, completed.Caller, completed.Key }, t), cancellationToken);
 
     public Task AbandonIdempotentRequestAsync(string caller, string key, CancellationToken cancellationToken) =>
         WriteAsync((c, t) => c.ExecuteAsync("DELETE FROM idempotency_keys WHERE caller = @caller AND key = @key AND completed = 0", new { caller, key }, t), cancellationToken);

@@ -15,6 +15,7 @@ CREATE TABLE idempotency_keys (
     completed     INTEGER NOT NULL DEFAULT 0,
     status_code   INTEGER NOT NULL DEFAULT 0,
     content_type  TEXT NULL,
+    location      TEXT NULL,
     body          BLOB NULL,
     created_at    INTEGER NOT NULL,
     PRIMARY KEY (caller, key)
