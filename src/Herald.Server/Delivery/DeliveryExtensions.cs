@@ -18,6 +18,8 @@ internal static class DeliveryExtensions
         builder.Services.AddSingleton<DeliveryQueue>();
         builder.Services.AddSingleton<DeliveryNode>();
         builder.Services.AddSingleton<OperationalWebhooks>();
+        builder.Services.AddSingleton<Messages.MessagePublisher>();
+        builder.Services.AddSingleton<Polling.MessageLogSignal>();
         builder.Services.AddHostedService<DeliveryDispatcher>();
         return builder;
     }

@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Herald.Server.Api;
 using Herald.Server.Messages;
-using Herald.Server.Storage;
 
 namespace Herald.Server.Delivery;
 
@@ -11,7 +10,7 @@ namespace Herald.Server.Delivery;
 /// endpoints the operator manages under <c>/api/v1/operational-webhook/endpoint</c>, so they are signed,
 /// retried and logged exactly like every other webhook.
 /// </summary>
-internal sealed partial class OperationalWebhooks(IHeraldStore store, DeliveryQueue queue, DeliveryNode node, Ids ids, TimeProvider time, ILogger<OperationalWebhooks> logger)
+internal sealed partial class OperationalWebhooks(MessagePublisher publisher, Ids ids, TimeProvider time, ILogger<OperationalWebhooks> logger)
 {
     public const string ApplicationId = "app_herald_operational";
 
@@ -28,15 +27,14 @@ internal sealed partial class OperationalWebhooks(IHeraldStore store, DeliveryQu
         {
             var now = time.Now();
             var payload = new JsonObject { ["type"] = type, ["timestamp"] = now.ToString("O"), ["data"] = data };
-            var published = await store.PublishMessageAsync(new NewMessage
+            await publisher.PublishAsync(new NewMessage
             {
                 Id = ids.New(Ids.Message),
                 ApplicationId = ApplicationId,
                 EventType = type,
                 Payload = Encoding.UTF8.GetBytes(payload.ToJsonString()),
                 CreatedAt = now,
-            }, null, node.NewLease(), CancellationToken.None);
-            await queue.EnqueueAsync(published.Deliveries);
+            });
         }
         catch (Exception e)
         {

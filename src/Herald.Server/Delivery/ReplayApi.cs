@@ -69,7 +69,7 @@ internal static class ReplayApi
     }
 
     private static async Task<Accepted<MessageOut>> SendExampleAsync(
-        string app_id, string endpoint_id, HttpContext context, IHeraldStore store, DeliveryQueue queue, DeliveryNode node, Ids ids, TimeProvider time)
+        string app_id, string endpoint_id, HttpContext context, IHeraldStore store, MessagePublisher publisher, Ids ids, TimeProvider time)
     {
         var endpoint = await context.FindEndpointAsync(store, app_id, endpoint_id);
         using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.EventExampleIn, context.RequestAborted);
@@ -79,7 +79,7 @@ internal static class ReplayApi
         var eventType = await store.GetEventTypeAsync(body.Value.EventType!, context.RequestAborted);
         var payload = Example(eventType?.Schemas, body.Value.ExampleIndex ?? 0)
             ?? Encoding.UTF8.GetBytes($$"""{"eventType":"{{body.Value.EventType}}","example":true}""");
-        var published = await store.PublishMessageAsync(new NewMessage
+        var message = await publisher.PublishAsync(new NewMessage
         {
             Id = ids.New(Ids.Message),
             ApplicationId = endpoint.ApplicationId,
@@ -88,9 +88,8 @@ internal static class ReplayApi
             Tags = ["example"],
             CreatedAt = time.Now(),
             TargetEndpointId = endpoint.Id,
-        }, null, node.NewLease(), CancellationToken.None);
-        await queue.EnqueueAsync(published.Deliveries);
-        return TypedResults.Accepted((string?)null, MessageOut.From(published.Message, withContent: true));
+        });
+        return TypedResults.Accepted((string?)null, MessageOut.From(message, withContent: true));
     }
 
     /// <summary>The n-th example of the newest schema version (<c>{"1": {"examples": [...]}}</c>), if there is one and it is an object.</summary>

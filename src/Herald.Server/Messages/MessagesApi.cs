@@ -4,7 +4,6 @@ using System.Text.Json;
 using Herald.Server.Api;
 using Herald.Server.Applications;
 using Herald.Server.Auth;
-using Herald.Server.Delivery;
 using Herald.Server.Storage;
 
 namespace Herald.Server.Messages;
@@ -25,7 +24,7 @@ internal static class MessagesApi
     }
 
     private static async Task<Accepted<MessageOut>> CreateAsync(
-        string app_id, HttpContext context, IHeraldStore store, Ids ids, TimeProvider time, DeliveryQueue queue, DeliveryNode node, bool? with_content)
+        string app_id, HttpContext context, IHeraldStore store, Ids ids, TimeProvider time, MessagePublisher publisher, bool? with_content)
     {
         using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.MessageIn, context.RequestAborted);
         var input = body.Value;
@@ -63,11 +62,10 @@ internal static class MessagesApi
             CreatedAt = time.Now(),
         };
 
-        // Once storage has committed, the answer must not depend on the client still listening.
-        PublishedMessage published;
+        Message stored;
         try
         {
-            published = await store.PublishMessageAsync(message, create, node.NewLease(), CancellationToken.None);
+            stored = await publisher.PublishAsync(message, create);
         }
         catch (StorageConflictException e) when (e.Field == "uid" && create is not null)
         {
@@ -78,11 +76,8 @@ internal static class MessagesApi
                 throw;
             }
 
-            published = await store.PublishMessageAsync(message with { ApplicationId = winner.Id }, null, node.NewLease(), CancellationToken.None);
+            stored = await publisher.PublishAsync(message with { ApplicationId = winner.Id });
         }
-
-        await queue.EnqueueAsync(published.Deliveries);
-        var stored = published.Message;
 
         return TypedResults.Accepted($"/api/v1/app/{stored.ApplicationId}/msg/{stored.Id}", MessageOut.From(stored, with_content ?? true));
     }

@@ -1,0 +1,22 @@
+using Herald.Server.Applications;
+using Herald.Server.Delivery;
+using Herald.Server.Polling;
+using Herald.Server.Storage;
+
+namespace Herald.Server.Messages;
+
+/// <summary>
+/// Publishing, in one place: commit the message with its fan-out, then hand the new deliveries to the
+/// dispatcher and wake the pull readers (long-polls, streams) waiting on the application's log.
+/// </summary>
+internal sealed class MessagePublisher(IHeraldStore store, DeliveryQueue queue, DeliveryNode node, MessageLogSignal signal)
+{
+    public async Task<Message> PublishAsync(NewMessage message, Application? createApplication = null)
+    {
+        // Once storage has been asked to commit, the caller's disconnect must not leave the outcome unknown.
+        var published = await store.PublishMessageAsync(message, createApplication, node.NewLease(), CancellationToken.None);
+        signal.Notify(published.Message.ApplicationId);
+        await queue.EnqueueAsync(published.Deliveries);
+        return published.Message;
+    }
+}
