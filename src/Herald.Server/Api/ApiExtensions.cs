@@ -5,6 +5,7 @@ using Herald.Server.Endpoints;
 using Herald.Server.EventTypes;
 using Herald.Server.Idempotency;
 using Herald.Server.Messages;
+using Herald.Server.Polling;
 using Herald.Server.Storage;
 using Scalar.AspNetCore;
 
@@ -66,6 +67,8 @@ internal static class ApiExtensions
         api.MapAttempts();
         api.MapReplay();
         api.MapOperationalWebhookEndpoints();
+        api.MapDestinations();
+        api.MapPoller();
         api.MapAuth();
         return api;
     }

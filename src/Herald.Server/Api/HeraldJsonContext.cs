@@ -7,6 +7,7 @@ using Herald.Server.Endpoints;
 using Herald.Server.EventTypes;
 using Herald.Server.Health;
 using Herald.Server.Messages;
+using Herald.Server.Polling;
 
 namespace Herald.Server.Api;
 
@@ -46,6 +47,14 @@ namespace Herald.Server.Api;
 [JsonSerializable(typeof(RecoverOut))]
 [JsonSerializable(typeof(EventExampleIn))]
 [JsonSerializable(typeof(EmptyResponse))]
+[JsonSerializable(typeof(DestinationIn))]
+[JsonSerializable(typeof(DestinationOut))]
+[JsonSerializable(typeof(ListResponse<DestinationOut>))]
+[JsonSerializable(typeof(PollingEndpointOut))]
+[JsonSerializable(typeof(PollingEndpointMessageOut))]
+[JsonSerializable(typeof(PollingEndpointConsumerSeekIn))]
+[JsonSerializable(typeof(PollingEndpointConsumerSeekOut))]
+[JsonSerializable(typeof(PollingEndpointConsumerCommitIn))]
 internal sealed partial class HeraldJsonContext : JsonSerializerContext
 {
     /// <summary>The context the API uses: as generated, but without escaping ' &lt; &gt; &amp; in strings (responses are JSON, never HTML).</summary>

@@ -1,0 +1,65 @@
+using System.Text;
+using System.Text.Json;
+using Herald.Server.Api;
+using Herald.Server.Storage;
+
+namespace Herald.Server.Polling;
+
+/// <summary>
+/// <c>GET …/poller/{sink_id}/stream</c>: Server-Sent Events. Each matching message is one event whose id is its
+/// iterator; a client that reconnects with <c>Last-Event-ID</c> (or <c>?iterator=</c>) resumes right after it,
+/// with nothing lost or repeated. A comment line every 15 s keeps idle connections open through proxies.
+/// </summary>
+internal static class PollerStream
+{
+    public static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(15);
+
+    public static async Task StreamAsync(
+        string app_id, string sink_id, HttpContext context, IHeraldStore store, MessageLogSignal signal, TimeProvider time)
+    {
+        var sink = await context.FindPollingEndpointAsync(store, app_id, sink_id);
+        var v = new Validator();
+        var read = ReadRequest.Parse(context.Request, v) with { Wait = Heartbeat };
+        string? resumeFrom = context.Request.Headers["Last-Event-ID"];
+        var position = Iterator.Parse(v, string.IsNullOrEmpty(resumeFrom) ? context.Request.Query["iterator"] : resumeFrom, "header.Last-Event-ID")
+            ?? (Messages.MessagesApi.ParseTime(v, context.Request, "after") is { } t ? await store.LogPositionAtAsync(sink.ApplicationId, t, context.RequestAborted) : 0);
+        v.ThrowIfInvalid();
+        if (sink.Disabled)
+        {
+            throw ApiException.Conflict("This polling endpoint is disabled; enable it to read from it.");
+        }
+
+        var response = context.Response;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        response.Headers["X-Accel-Buffering"] = "no";
+        await response.WriteAsync("retry: 2000\n\n", context.RequestAborted);
+        await response.Body.FlushAsync(context.RequestAborted);
+
+        var aborted = context.RequestAborted;
+        try
+        {
+            while (!aborted.IsCancellationRequested)
+            {
+                var page = await PollerApi.ReadAsync(store, signal, time, sink, read, position, aborted);
+                if (page.Messages.Count == 0)
+                {
+                    await response.WriteAsync(": keep-alive\n\n", aborted);
+                }
+
+                foreach (var message in page.Messages)
+                {
+                    var json = JsonSerializer.Serialize(PollingEndpointMessageOut.From(message), HeraldJsonContext.Api.PollingEndpointMessageOut);
+                    await response.WriteAsync($"id: {Iterator.Format(message.Sequence)}\ndata: {json}\n\n", Encoding.UTF8, aborted);
+                }
+
+                position = page.Position;
+                await response.Body.FlushAsync(aborted);
+            }
+        }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+            // The client went away; it resumes from its Last-Event-ID.
+        }
+    }
+}
