@@ -29,6 +29,8 @@ public sealed class ReadmeWalkthroughTests
         Assert.Equal("invoice.paid", (string?)endpoint["eventTypes"]![0]);
         var message = await (await client.GetAsync("/api/v1/app/acme/msg/inv_1001_paid")).ReadObjectAsync(HttpStatusCode.OK);
         Assert.Equal(4200, (int)message["payload"]!["amount"]!);
+        var pulled = await (await client.GetAsync("/api/v1/app/acme/poller/pull")).ReadObjectAsync(HttpStatusCode.OK);
+        Assert.Equal((string?)message["id"], (string?)pulled["data"]![0]!["id"]);
     }
 
     private static string ExtractWalkthrough(string readme)
