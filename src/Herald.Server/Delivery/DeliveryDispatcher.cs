@@ -26,7 +26,11 @@ internal sealed partial class DeliveryDispatcher(
     private static readonly TimeSpan LimitWait = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(10);
     private readonly DeliveryOptions _options = options.Value;
-    private readonly SemaphoreSlim _slots = new(options.Value.MaxConcurrentSends, options.Value.MaxConcurrentSends);
+    // Two limits, taken in this order: how many claimed deliveries this process holds (waiting for their endpoint
+    // or sending), and how many HTTP sends run at once. A delivery waiting for a busy endpoint holds no send slot,
+    // so one slow receiver cannot starve the others.
+    private readonly SemaphoreSlim _held = new(HeldLimit(options.Value), HeldLimit(options.Value));
+    private readonly SemaphoreSlim _sends = new(options.Value.MaxConcurrentSends, options.Value.MaxConcurrentSends);
     private int _inFlight;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -55,10 +59,12 @@ internal sealed partial class DeliveryDispatcher(
     {
         await foreach (var delivery in queue.Reader.ReadAllAsync(stoppingToken))
         {
-            await _slots.WaitAsync(stoppingToken);
+            await _held.WaitAsync(stoppingToken);
             Start(delivery, stoppingToken);
         }
     }
+
+    private static int HeldLimit(DeliveryOptions options) => Math.Max(1024, options.MaxConcurrentSends * 4);
 
     private async Task ScanAsync(CancellationToken stoppingToken)
     {
@@ -70,16 +76,17 @@ internal sealed partial class DeliveryDispatcher(
                 IReadOnlyList<DeliveryTask> due;
                 do
                 {
-                    var free = _slots.CurrentCount;
+                    var free = _held.CurrentCount;
                     if (free == 0)
                     {
                         break;
                     }
 
-                    due = await store.ClaimDueDeliveriesAsync(node.NewLease(), time.GetUtcNow(), Math.Min(free, 500), stoppingToken);
+                    due = await store.ClaimDueDeliveriesAsync(
+                        node.NewLease(), time.GetUtcNow(), Math.Min(free, 500), _options.MaxConcurrentPerEndpoint * 2, stoppingToken);
                     foreach (var delivery in due)
                     {
-                        await _slots.WaitAsync(stoppingToken);
+                        await _held.WaitAsync(stoppingToken);
                         Start(delivery, stoppingToken);
                     }
                 }
@@ -104,7 +111,7 @@ internal sealed partial class DeliveryDispatcher(
             finally
             {
                 Interlocked.Decrement(ref _inFlight);
-                _slots.Release();
+                _held.Release();
             }
         }, CancellationToken.None);
     }
@@ -132,9 +139,19 @@ internal sealed partial class DeliveryDispatcher(
                 return;
             }
 
-            var outcome = await sender.SendAsync(new WebhookRequest(
-                work.Endpoint.Url, work.Message.Id, work.Message.Payload ?? "{}"u8.ToArray(), work.Secrets, work.Endpoint.Headers,
-                work.Endpoint.Timeout ?? _options.DefaultTimeout), stoppingToken);
+            AttemptOutcome outcome;
+            await _sends.WaitAsync(stoppingToken);
+            try
+            {
+                outcome = await sender.SendAsync(new WebhookRequest(
+                    work.Endpoint.Url, work.Message.Id, work.Message.Payload ?? "{}"u8.ToArray(), work.Secrets, work.Endpoint.Headers,
+                    work.Endpoint.Timeout ?? _options.DefaultTimeout), stoppingToken);
+            }
+            finally
+            {
+                _sends.Release();
+            }
+
             await RecordAsync(work, outcome);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -256,7 +273,8 @@ internal sealed partial class DeliveryDispatcher(
 
     public override void Dispose()
     {
-        _slots.Dispose();
+        _held.Dispose();
+        _sends.Dispose();
         base.Dispose();
     }
 

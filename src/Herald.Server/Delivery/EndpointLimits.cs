@@ -14,11 +14,20 @@ internal sealed class EndpointLimits(IOptions<DeliveryOptions> options) : IDispo
 {
     private readonly ConcurrentDictionary<string, Lane> _lanes = new();
 
-    /// <summary>A permit to send to the endpoint now, or null when none came within <paramref name="maxWait"/>.</summary>
+    /// <summary>
+    /// A permit to send to the endpoint now, or null when none came within <paramref name="maxWait"/> — or at once
+    /// when this endpoint already has a queue of waiters: its backlog then waits in storage, not in memory.
+    /// </summary>
     public async Task<IDisposable?> AcquireAsync(HeraldEndpoint endpoint, TimeSpan maxWait, CancellationToken cancellationToken)
     {
         var lane = _lanes.GetOrAdd(endpoint.Id, _ => new Lane(options.Value.MaxConcurrentPerEndpoint));
         var limiter = lane.LimiterFor(endpoint.ThrottleRate);
+        if (Interlocked.Increment(ref lane.Waiting) > options.Value.MaxConcurrentPerEndpoint * 4)
+        {
+            Interlocked.Decrement(ref lane.Waiting);
+            return null;
+        }
+
         using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         wait.CancelAfter(maxWait);
         try
@@ -28,6 +37,10 @@ internal sealed class EndpointLimits(IOptions<DeliveryOptions> options) : IDispo
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             return null;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref lane.Waiting);
         }
 
         if (limiter is not null)
@@ -69,6 +82,9 @@ internal sealed class EndpointLimits(IOptions<DeliveryOptions> options) : IDispo
     {
         private readonly Lock _lock = new();
         private int? _rate;
+
+        /// <summary>Deliveries waiting for a concurrency permit of this endpoint.</summary>
+        public int Waiting;
         private TokenBucketRateLimiter? _limiter;
 
         public SemaphoreSlim Concurrency { get; } = new(concurrency, concurrency);

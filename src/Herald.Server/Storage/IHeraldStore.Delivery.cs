@@ -5,8 +5,11 @@ namespace Herald.Server.Storage;
 /// <summary>The delivery side of storage: claiming due work with leases, and recording attempts atomically with their outcome.</summary>
 public partial interface IHeraldStore
 {
-    /// <summary>Reserves up to <paramref name="limit"/> due, unleased (or lease-expired) pending deliveries.</summary>
-    Task<IReadOnlyList<DeliveryTask>> ClaimDueDeliveriesAsync(DeliveryLease lease, DateTimeOffset now, int limit, CancellationToken cancellationToken);
+    /// <summary>
+    /// Reserves up to <paramref name="limit"/> due, unleased (or lease-expired) pending deliveries, at most
+    /// <paramref name="perEndpoint"/> of any one endpoint, so a backlog for one endpoint does not crowd out the rest.
+    /// </summary>
+    Task<IReadOnlyList<DeliveryTask>> ClaimDueDeliveriesAsync(DeliveryLease lease, DateTimeOffset now, int limit, int perEndpoint, CancellationToken cancellationToken);
 
     /// <summary>The message, endpoint and valid secrets of a delivery; null when any of them is gone.</summary>
     Task<DeliveryWork?> GetDeliveryWorkAsync(string deliveryId, DateTimeOffset now, CancellationToken cancellationToken);

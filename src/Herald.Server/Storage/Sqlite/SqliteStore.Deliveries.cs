@@ -21,19 +21,22 @@ internal sealed partial class SqliteStore
             """,
             new { delivery.Id, delivery.ApplicationId, delivery.MessageId, delivery.EndpointId, delivery.Manual, now = Ms(now), owner = lease.Owner, until = Ms(lease.Until) }, t);
 
-    public Task<IReadOnlyList<DeliveryTask>> ClaimDueDeliveriesAsync(DeliveryLease lease, DateTimeOffset now, int limit, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<DeliveryTask>> ClaimDueDeliveriesAsync(DeliveryLease lease, DateTimeOffset now, int limit, int perEndpoint, CancellationToken cancellationToken) =>
         WriteAsync<IReadOnlyList<DeliveryTask>>(async (c, t) =>
         {
             var rows = await c.QueryAsync<DeliveryRow>(
                 $"""
                 UPDATE deliveries SET lease_owner = @owner, lease_expires_at = @until
                 WHERE id IN (
-                    SELECT id FROM deliveries
-                    WHERE status = 1 AND next_attempt_at <= @now AND (lease_expires_at IS NULL OR lease_expires_at <= @now)
+                    SELECT id FROM (
+                        SELECT id, next_attempt_at, ROW_NUMBER() OVER (PARTITION BY endpoint_id ORDER BY next_attempt_at) AS place
+                        FROM deliveries
+                        WHERE status = 1 AND next_attempt_at <= @now AND (lease_expires_at IS NULL OR lease_expires_at <= @now))
+                    WHERE place <= @perEndpoint
                     ORDER BY next_attempt_at LIMIT @limit)
                 RETURNING {DeliveryColumns}
                 """,
-                new { owner = lease.Owner, until = Ms(lease.Until), now = Ms(now), limit }, t);
+                new { owner = lease.Owner, until = Ms(lease.Until), now = Ms(now), limit, perEndpoint }, t);
             return rows.Select(r => r.ToTask()).ToList();
         }, cancellationToken);
 
