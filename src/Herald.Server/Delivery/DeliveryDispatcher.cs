@@ -132,9 +132,11 @@ internal sealed partial class DeliveryDispatcher(
                 return;
             }
 
+            // Not stoppingToken: a send under way finishes (bounded by its own timeout) during the graceful-stop
+            // grace and is recorded, rather than being cut off and sent again after the restart.
             var outcome = await sender.SendAsync(new WebhookRequest(
                 work.Endpoint.Url, work.Message.Id, work.Message.Payload ?? "{}"u8.ToArray(), work.Secrets, work.Endpoint.Headers,
-                work.Endpoint.Timeout ?? _options.DefaultTimeout), stoppingToken);
+                work.Endpoint.Timeout ?? _options.DefaultTimeout), CancellationToken.None);
             await RecordAsync(work, outcome);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
