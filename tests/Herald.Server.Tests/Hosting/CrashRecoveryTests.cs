@@ -63,7 +63,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output) : IAsyncLifetim
     public async Task SigKill_WhileDeliveringToSlowReceiver_EveryAcceptedMessageArrivesAfterRestart()
     {
         const int messages = 2_000;
-        Volatile.Write(ref _responseDelayMs, 300); // 16 in flight per endpoint: at most ~53 webhooks/s before the kill.
+        Volatile.Write(ref _responseDelayMs, 500); // 16 in flight per endpoint: at most ~32 webhooks/s, so 2,000 take over a minute.
         var first = await HeraldProcess.StartAsync(_data, Environment);
         IReadOnlyList<string> accepted;
         int receivedBeforeKill;
