@@ -126,6 +126,11 @@ internal sealed partial class DeliveryDispatcher(
                 return; // The message or endpoint was deleted; the delivery went with it.
             }
 
+            if (work.Message.Payload is not { } payload)
+            {
+                return; // The payload was expunged, which canceled the delivery: nothing genuine is left to send.
+            }
+
             if (work.Endpoint.Disabled)
             {
                 await store.ReleaseDeliveryAsync(delivery.Id, null, stoppingToken); // Parked until re-enabled.
@@ -143,9 +148,11 @@ internal sealed partial class DeliveryDispatcher(
             await _sends.WaitAsync(stoppingToken);
             try
             {
+                // Not stoppingToken: a send under way finishes (bounded by its own timeout) during the graceful-stop
+                // grace and is recorded, rather than being cut off and sent again after the restart.
                 outcome = await sender.SendAsync(new WebhookRequest(
-                    work.Endpoint.Url, work.Message.Id, work.Message.Payload ?? "{}"u8.ToArray(), work.Secrets, work.Endpoint.Headers,
-                    work.Endpoint.Timeout ?? _options.DefaultTimeout), stoppingToken);
+                    work.Endpoint.Url, work.Message.Id, payload, work.Secrets, work.Endpoint.Headers,
+                    work.Endpoint.Timeout ?? _options.DefaultTimeout), CancellationToken.None);
             }
             finally
             {

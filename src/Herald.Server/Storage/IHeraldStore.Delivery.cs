@@ -39,6 +39,6 @@ public partial interface IHeraldStore
     /// <summary>New one-try (manual) deliveries of these messages to one endpoint, leased to the caller.</summary>
     Task<IReadOnlyList<DeliveryTask>> CreateManualDeliveriesAsync(string endpointId, IReadOnlyList<string> messageIds, DeliveryLease lease, DateTimeOffset now, CancellationToken cancellationToken);
 
-    /// <summary>Messages of the endpoint whose deliveries failed for good in [since, until).</summary>
+    /// <summary>Messages of the endpoint whose deliveries failed for good in [since, until), and whose payload is still there.</summary>
     Task<IReadOnlyList<string>> ListFailedMessagesAsync(string endpointId, DateTimeOffset since, DateTimeOffset? until, CancellationToken cancellationToken);
 }

@@ -72,5 +72,7 @@ public partial interface IHeraldStore
     Task<PublishedMessage> PublishMessageAsync(NewMessage message, Application? createApplication, DeliveryLease lease, CancellationToken cancellationToken);
     Task<Message?> GetMessageAsync(string applicationId, string idOrEventId, CancellationToken cancellationToken);
     Task<Page<Message>> ListMessagesAsync(string applicationId, MessageFilter filter, PageRequest page, CancellationToken cancellationToken);
+
+    /// <summary>Forgets a message's payload and cancels its pending deliveries (they could only send something else).</summary>
     Task<bool> ExpungeMessageContentAsync(string applicationId, string messageId, CancellationToken cancellationToken);
 }

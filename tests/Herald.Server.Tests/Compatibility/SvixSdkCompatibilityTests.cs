@@ -19,7 +19,13 @@ public sealed class SvixSdkCompatibilityTests
         Requirements.Require(Directory.Exists(Path.Combine(suite, "node_modules", "svix")), "tests/svix-compat has no node_modules: run `npm ci` there.");
 
         var data = Directory.CreateTempSubdirectory("herald-svix-compat").FullName;
-        await using var herald = await HeraldProcess.StartAsync(data, new Dictionary<string, string> { ["Herald__Auth__AdminToken"] = Token });
+        // webhooks.test.mjs receives webhooks on a loopback port of its own, which Herald refuses unless allowed.
+        await using var herald = await HeraldProcess.StartAsync(data, new Dictionary<string, string>
+        {
+            ["Herald__Auth__AdminToken"] = Token,
+            ["Herald__Delivery__AllowedNetworks__0"] = "127.0.0.0/8",
+            ["Herald__Delivery__AllowedNetworks__1"] = "::1/128",
+        });
 
         var (exitCode, output) = await ExternalCommand.RunAsync(
             node!, ["--test", "--test-reporter=spec"], suite,

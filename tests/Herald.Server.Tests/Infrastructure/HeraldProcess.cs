@@ -35,6 +35,9 @@ public sealed class HeraldProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The operating-system process id (e.g. to send it a signal).</summary>
+    public int ProcessId => _process.Id;
+
     public static async Task<HeraldProcess> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string>? environment = null, bool waitUntilHealthy = true)
     {
         var port = FreePort();
@@ -129,6 +132,13 @@ public sealed class HeraldProcess : IAsyncDisposable
         using var cts = new CancellationTokenSource(timeout);
         await _process.WaitForExitAsync(cts.Token);
         return _process.ExitCode;
+    }
+
+    /// <summary>Kills the process without any graceful shutdown (SIGKILL on Linux), as a crash or power cut would.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
     }
 
     public async ValueTask DisposeAsync()

@@ -142,6 +142,7 @@ internal sealed partial class SqliteStore
             """
             SELECT DISTINCT d.message_id FROM deliveries d
             WHERE d.endpoint_id = @endpointId AND d.status = 2 AND d.created_at >= @since AND (@until IS NULL OR d.created_at < @until)
+              AND EXISTS (SELECT 1 FROM messages m WHERE m.id = d.message_id AND m.payload IS NOT NULL)
               AND NOT EXISTS (SELECT 1 FROM deliveries s WHERE s.message_id = d.message_id AND s.endpoint_id = d.endpoint_id AND s.status IN (0, 1, 3))
             ORDER BY d.message_id
             """,

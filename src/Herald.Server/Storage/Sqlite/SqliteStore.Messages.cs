@@ -132,6 +132,13 @@ internal sealed partial class SqliteStore
         }, cancellationToken);
 
     public Task<bool> ExpungeMessageContentAsync(string applicationId, string messageId, CancellationToken cancellationToken) =>
-        WriteAsync(async (c, t) => await c.ExecuteAsync(
-            "UPDATE messages SET payload = NULL WHERE app_id = @applicationId AND id = @messageId", new { applicationId, messageId }, t) == 1, cancellationToken);
+        WriteAsync(async (c, t) =>
+        {
+            // Without its payload a message cannot be sent any more: its pending deliveries are canceled (4).
+            await c.ExecuteAsync(
+                "UPDATE deliveries SET status = 4, lease_owner = NULL, lease_expires_at = NULL WHERE app_id = @applicationId AND message_id = @messageId AND status = 1",
+                new { applicationId, messageId }, t);
+            return await c.ExecuteAsync(
+                "UPDATE messages SET payload = NULL WHERE app_id = @applicationId AND id = @messageId", new { applicationId, messageId }, t) == 1;
+        }, cancellationToken);
 }
