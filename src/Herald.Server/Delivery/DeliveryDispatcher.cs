@@ -257,7 +257,7 @@ internal sealed partial class DeliveryDispatcher(
                 ["appId"] = work.Delivery.ApplicationId,
                 ["endpointId"] = work.Endpoint.Id,
                 ["endpointUid"] = work.Endpoint.Uid,
-                ["failSince"] = failingSince.ToString("O"),
+                ["failSince"] = failingSince.ToIso(),
                 ["trigger"] = "automatic",
                 ["reason"] = reason,
             });
@@ -273,7 +273,7 @@ internal sealed partial class DeliveryDispatcher(
         ["lastAttempt"] = new JsonObject
         {
             ["id"] = attempt.Id,
-            ["timestamp"] = attempt.CreatedAt.ToString("O"),
+            ["timestamp"] = attempt.CreatedAt.ToIso(),
             ["responseStatusCode"] = attempt.ResponseStatusCode,
         },
     };

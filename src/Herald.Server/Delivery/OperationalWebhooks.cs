@@ -26,7 +26,7 @@ internal sealed partial class OperationalWebhooks(MessagePublisher publisher, Id
         try
         {
             var now = time.Now();
-            var payload = new JsonObject { ["type"] = type, ["timestamp"] = now.ToString("O"), ["data"] = data };
+            var payload = new JsonObject { ["type"] = type, ["timestamp"] = now.ToIso(), ["data"] = data };
             await publisher.PublishAsync(new NewMessage
             {
                 Id = ids.New(Ids.Message),

@@ -31,11 +31,13 @@ internal sealed class WebhookSender : IDisposable
     private readonly AddressGuard _guard;
     private readonly TimeProvider _time;
     private readonly (string Id, string Timestamp, string Signature) _headerNames;
+    private readonly bool _requireHttps;
 
     public WebhookSender(AddressGuard guard, TimeProvider time, IOptions<DeliveryOptions> options)
     {
         _guard = guard;
         _time = time;
+        _requireHttps = options.Value.RequireHttps;
         _headerNames = options.Value.UseSvixHeaders
             ? ("svix-id", "svix-timestamp", "svix-signature")
             : ("webhook-id", "webhook-timestamp", "webhook-signature");
@@ -55,6 +57,11 @@ internal sealed class WebhookSender : IDisposable
     public async Task<AttemptOutcome> SendAsync(WebhookRequest webhook, CancellationToken cancellationToken)
     {
         var timestamp = _time.GetUtcNow();
+        if (_requireHttps && !webhook.Url.StartsWith("https:", StringComparison.OrdinalIgnoreCase))
+        {
+            return new AttemptOutcome(false, 0, null, TimeSpan.Zero, "Refused to send: this server requires https endpoint URLs (Herald:Delivery:RequireHttps).", null);
+        }
+
         using var request = new HttpRequestMessage(HttpMethod.Post, webhook.Url) { Content = new ByteArrayContent(webhook.Body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         foreach (var (name, value) in webhook.Headers)
@@ -77,7 +84,7 @@ internal sealed class WebhookSender : IDisposable
             var status = (int)response.StatusCode;
             var succeeded = status is >= 200 and < 300;
             var error = status is >= 300 and < 400 ? "Redirects are not followed; answer the webhook URL itself with 2xx." : null;
-            return new AttemptOutcome(succeeded, status, body, _time.GetElapsedTime(started), error, RetryAfter(response));
+            return new AttemptOutcome(succeeded, status, body, _time.GetElapsedTime(started), error, RetryAfter(response, _time.GetUtcNow()));
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -104,14 +111,14 @@ internal sealed class WebhookSender : IDisposable
         return e.InnerException is SocketException s ? $"Could not connect: {s.Message}." : $"Request failed: {e.Message}";
     }
 
-    private static TimeSpan? RetryAfter(HttpResponseMessage response)
+    private static TimeSpan? RetryAfter(HttpResponseMessage response, DateTimeOffset now)
     {
         if (response.StatusCode is not (HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable) || response.Headers.RetryAfter is not { } header)
         {
             return null;
         }
 
-        return header.Delta ?? (header.Date is { } date ? date - DateTimeOffset.UtcNow : null);
+        return header.Delta ?? (header.Date is { } date ? date - now : null);
     }
 
     private static async Task<string?> ReadCappedAsync(HttpResponseMessage response, CancellationToken cancellationToken)
