@@ -3,8 +3,8 @@ using System.Text;
 
 namespace Herald.Client.Http;
 
-/// <summary>One Server-Sent Event: its id (the last one seen, as the spec keeps it), its data lines joined, and a retry hint.</summary>
-internal sealed record ServerSentEvent(string? Id, string Data, TimeSpan? Retry);
+/// <summary>One Server-Sent Event: its id (the last one seen, as the spec keeps it) and its data lines joined.</summary>
+internal sealed record ServerSentEvent(string? Id, string Data);
 
 /// <summary>
 /// Reads <c>text/event-stream</c> as the HTML spec defines it: <c>field: value</c> lines, a blank line ends an event,
@@ -20,14 +20,13 @@ internal sealed class ServerSentEventReader(Stream stream)
     {
         var data = new StringBuilder();
         var hasData = false;
-        TimeSpan? retry = null;
         while (await _reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
         {
             if (line.Length == 0)
             {
                 if (hasData)
                 {
-                    return new ServerSentEvent(_lastEventId, data.ToString(), retry);
+                    return new ServerSentEvent(_lastEventId, data.ToString());
                 }
 
                 continue;
@@ -61,8 +60,7 @@ internal sealed class ServerSentEventReader(Stream stream)
                     _lastEventId = value;
                     break;
                 case "retry" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var milliseconds):
-                    retry = TimeSpan.FromMilliseconds(milliseconds);
-                    RetryHint = retry;
+                    RetryHint = TimeSpan.FromMilliseconds(milliseconds);
                     break;
             }
         }
