@@ -124,4 +124,23 @@ public sealed class PollerStreamTests : IDisposable
 
         Assert.Equal("not_found", e.Code);
     }
+
+    [Fact]
+    public async Task Stream_WithAnInvalidIterator_Throws422_NamingWhereItCameFrom()
+    {
+        await SetUpAsync();
+
+        async Task<HeraldApiException> OpenAsync(PollOptions options, string? lastEventId) => await Assert.ThrowsAsync<HeraldApiException>(async () =>
+        {
+            await foreach (var message in _herald.Poller.StreamAsync("shop", "pull", options, lastEventId, TestEnvironment.Timeout()))
+            {
+                Assert.Fail($"Unexpected message {message.Id}.");
+            }
+        });
+
+        var fromQuery = await OpenAsync(new PollOptions { Iterator = "not-an-iterator" }, lastEventId: null);
+        Assert.Equal(["query", "iterator"], Assert.Single(fromQuery.Errors).Loc);
+        var fromHeader = await OpenAsync(new PollOptions(), lastEventId: "not-an-iterator");
+        Assert.Equal(["header", "Last-Event-ID"], Assert.Single(fromHeader.Errors).Loc);
+    }
 }
