@@ -21,7 +21,8 @@ internal static class PollerStream
         var v = new Validator();
         var read = ReadRequest.Parse(context.Request, v) with { Wait = Heartbeat };
         string? resumeFrom = context.Request.Headers["Last-Event-ID"];
-        var position = Iterator.Parse(v, string.IsNullOrEmpty(resumeFrom) ? context.Request.Query["iterator"] : resumeFrom, "header.Last-Event-ID")
+        var fromHeader = !string.IsNullOrEmpty(resumeFrom);
+        var position = Iterator.Parse(v, fromHeader ? resumeFrom : context.Request.Query["iterator"], fromHeader ? "header.Last-Event-ID" : "query.iterator")
             ?? (Messages.MessagesApi.ParseTime(v, context.Request, "after") is { } t ? await store.LogPositionAtAsync(sink.ApplicationId, t, context.RequestAborted) : 0);
         v.ThrowIfInvalid();
         if (sink.Disabled)
