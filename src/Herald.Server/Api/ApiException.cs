@@ -20,8 +20,8 @@ public sealed class ApiException(int status, string code, string detail, IReadOn
     public static ApiException Forbidden(string detail = "This token may not use this route.") =>
         new(StatusCodes.Status403Forbidden, "forbidden", detail);
 
-    public static ApiException Conflict(string detail) =>
-        new(StatusCodes.Status409Conflict, "conflict", detail);
+    public static ApiException Conflict(string detail, string code = "conflict") =>
+        new(StatusCodes.Status409Conflict, code, detail);
 
     public static ApiException BadJson(string detail) =>
         new(StatusCodes.Status400BadRequest, "invalid_json", detail);

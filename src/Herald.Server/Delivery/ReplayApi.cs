@@ -30,12 +30,12 @@ internal static class ReplayApi
         var message = await store.GetMessageAsync(endpoint.ApplicationId, msg_id, context.RequestAborted) ?? throw ApiException.NotFound("Message");
         if (message.Payload is null)
         {
-            throw ApiException.Conflict("This message's payload was expunged; it cannot be sent again.");
+            throw ApiException.Conflict("This message's payload was expunged; it cannot be sent again.", "payload_expunged");
         }
 
         if (endpoint.Disabled)
         {
-            throw ApiException.Conflict("The endpoint is disabled; enable it before resending to it.");
+            throw ApiException.Conflict("The endpoint is disabled; enable it before resending to it.", "endpoint_disabled");
         }
 
         var created = await store.CreateManualDeliveriesAsync(endpoint.Id, [message.Id], node.NewLease(), time.Now(), CancellationToken.None);
@@ -57,7 +57,7 @@ internal static class ReplayApi
         v.ThrowIfInvalid();
         if (endpoint.Disabled)
         {
-            throw ApiException.Conflict("The endpoint is disabled; enable it before recovering it.");
+            throw ApiException.Conflict("The endpoint is disabled; enable it before recovering it.", "endpoint_disabled");
         }
 
         var failed = await store.ListFailedMessagesAsync(endpoint.Id, body.Value.Since!.Value, body.Value.Until, context.RequestAborted);

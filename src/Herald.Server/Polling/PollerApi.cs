@@ -97,7 +97,7 @@ internal static class PollerApi
     {
         if (sink.Disabled)
         {
-            throw ApiException.Conflict("This polling endpoint is disabled; enable it to read from it.");
+            throw ApiException.Conflict("This polling endpoint is disabled; enable it to read from it.", "polling_endpoint_disabled");
         }
 
         var filter = new LogFilter(sink.EventTypes, sink.Channels, read.EventType, read.Channel);

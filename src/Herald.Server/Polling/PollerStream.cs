@@ -27,7 +27,7 @@ internal static class PollerStream
         v.ThrowIfInvalid();
         if (sink.Disabled)
         {
-            throw ApiException.Conflict("This polling endpoint is disabled; enable it to read from it.");
+            throw ApiException.Conflict("This polling endpoint is disabled; enable it to read from it.", "polling_endpoint_disabled");
         }
 
         var response = context.Response;

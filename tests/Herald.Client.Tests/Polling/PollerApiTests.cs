@@ -103,7 +103,7 @@ public sealed class PollerApiTests : IDisposable
 
         await _herald.PollingEndpoints.PatchAsync("shop", "pull", new PollingEndpointPatch { Status = PollingEndpointStatus.Disabled });
         var disabled = await Assert.ThrowsAsync<HeraldApiException>(() => _herald.Poller.PollAsync("shop", "pull"));
-        Assert.Equal((HttpStatusCode.Conflict, "conflict"), (disabled.StatusCode, disabled.Code));
+        Assert.Equal((HttpStatusCode.Conflict, "polling_endpoint_disabled"), (disabled.StatusCode, disabled.Code));
     }
 
     [Fact]
