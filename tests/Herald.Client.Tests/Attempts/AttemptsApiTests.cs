@@ -79,7 +79,7 @@ public sealed class AttemptsApiTests : IAsyncLifetime
 
         var e = await Assert.ThrowsAsync<HeraldApiException>(() => _herald.Attempts.ResendAsync("shop", message.Id, "main"));
 
-        Assert.Equal((HttpStatusCode.Conflict, "conflict"), (e.StatusCode, e.Code));
+        Assert.Equal((HttpStatusCode.Conflict, "endpoint_disabled"), (e.StatusCode, e.Code));
     }
 
     [Fact]
