@@ -77,7 +77,7 @@ internal sealed class WebhookSender : IDisposable
             var status = (int)response.StatusCode;
             var succeeded = status is >= 200 and < 300;
             var error = status is >= 300 and < 400 ? "Redirects are not followed; answer the webhook URL itself with 2xx." : null;
-            return new AttemptOutcome(succeeded, status, body, _time.GetElapsedTime(started), error, RetryAfter(response));
+            return new AttemptOutcome(succeeded, status, body, _time.GetElapsedTime(started), error, RetryAfter(response, _time.GetUtcNow()));
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -104,14 +104,14 @@ internal sealed class WebhookSender : IDisposable
         return e.InnerException is SocketException s ? $"Could not connect: {s.Message}." : $"Request failed: {e.Message}";
     }
 
-    private static TimeSpan? RetryAfter(HttpResponseMessage response)
+    private static TimeSpan? RetryAfter(HttpResponseMessage response, DateTimeOffset now)
     {
         if (response.StatusCode is not (HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable) || response.Headers.RetryAfter is not { } header)
         {
             return null;
         }
 
-        return header.Delta ?? (header.Date is { } date ? date - DateTimeOffset.UtcNow : null);
+        return header.Delta ?? (header.Date is { } date ? date - now : null);
     }
 
     private static async Task<string?> ReadCappedAsync(HttpResponseMessage response, CancellationToken cancellationToken)

@@ -127,6 +127,19 @@ public sealed class OutcomeRulesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RetryAfterAsADate_IsReadAgainstTheServersClock()
+    {
+        using var herald = DeliveryTestKit.FakeTimeHerald(TimeSpan.FromSeconds(5));
+        var retryAt = herald.Time!.GetUtcNow() + TimeSpan.FromMinutes(10);
+        var (client, endpointId) = await SetUpAsync(herald, DeliveryTestKit.Always(503, ("Retry-After", retryAt.ToString("r", CultureInfo.InvariantCulture))));
+        var message = await client.PublishAsync("acme");
+
+        await client.WaitForAttemptsAsync("acme", (string)message["id"]!, 1);
+
+        Assert.Equal(retryAt, Time((await client.DestinationAsync("acme", (string)message["id"]!, endpointId))["nextAttempt"]));
+    }
+
+    [Fact]
     public async Task RetryAfter_IsClampedToMaxRetryAfter()
     {
         using var herald = DeliveryTestKit.FakeTimeHerald(TimeSpan.FromSeconds(5)).With("Herald:Delivery:MaxRetryAfter", "00:10:00");
