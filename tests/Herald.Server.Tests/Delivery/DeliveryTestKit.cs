@@ -27,6 +27,10 @@ internal static class DeliveryTestKit
         return herald;
     }
 
+    /// <summary>A timestamp field of an API answer.</summary>
+    public static DateTimeOffset AsTime(this JsonNode? node) =>
+        DateTimeOffset.Parse((string?)node ?? throw new InvalidOperationException("No timestamp."), System.Globalization.CultureInfo.InvariantCulture);
+
     public static async Task<JsonObject> GetObjectAsync(this HttpClient client, string url) =>
         await (await client.GetAsync(url)).ReadObjectAsync(HttpStatusCode.OK);
 

@@ -57,7 +57,7 @@ public sealed class OutcomeRulesTests : IAsyncLifetime
         Assert.Equal(2, (int)attempt["status"]!);
         var destination = await client.DestinationAsync("acme", (string)message["id"]!, endpointId);
         Assert.Equal(1, (int)destination["status"]!);
-        Assert.Equal(Time(attempt["timestamp"]) + TimeSpan.FromSeconds(5), Time(destination["nextAttempt"]));
+        Assert.Equal(attempt["timestamp"].AsTime() + TimeSpan.FromSeconds(5), destination["nextAttempt"].AsTime());
     }
 
     [Theory]
@@ -115,15 +115,15 @@ public sealed class OutcomeRulesTests : IAsyncLifetime
 
         var first = (await client.WaitForAttemptsAsync("acme", messageId, 1)).Single()!;
 
-        Assert.Equal(Time(first["timestamp"]) + TimeSpan.FromSeconds(120), Time((await client.DestinationAsync("acme", messageId, endpointId))["nextAttempt"]));
+        Assert.Equal(first["timestamp"].AsTime() + TimeSpan.FromSeconds(120), (await client.DestinationAsync("acme", messageId, endpointId))["nextAttempt"].AsTime());
         // Well past the 5 s of the schedule, yet before Retry-After: nothing is due.
         herald.Time!.Advance(TimeSpan.FromSeconds(60));
-        Assert.Equal(Time(first["timestamp"]) + TimeSpan.FromSeconds(120), Time((await client.DestinationAsync("acme", messageId, endpointId))["nextAttempt"]));
+        Assert.Equal(first["timestamp"].AsTime() + TimeSpan.FromSeconds(120), (await client.DestinationAsync("acme", messageId, endpointId))["nextAttempt"].AsTime());
         _receiver.Respond = DeliveryTestKit.Always(200);
         herald.Time.Advance(TimeSpan.FromSeconds(61));
         await _receiver.WaitForAsync(2);
         var attempts = await client.WaitForAttemptsAsync("acme", messageId, 2);
-        Assert.Equal(Time(first["timestamp"]) + TimeSpan.FromSeconds(121), Time(attempts[0]!["timestamp"]));
+        Assert.Equal(first["timestamp"].AsTime() + TimeSpan.FromSeconds(121), attempts[0]!["timestamp"].AsTime());
     }
 
     [Fact]
@@ -136,7 +136,7 @@ public sealed class OutcomeRulesTests : IAsyncLifetime
 
         await client.WaitForAttemptsAsync("acme", (string)message["id"]!, 1);
 
-        Assert.Equal(retryAt, Time((await client.DestinationAsync("acme", (string)message["id"]!, endpointId))["nextAttempt"]));
+        Assert.Equal(retryAt, (await client.DestinationAsync("acme", (string)message["id"]!, endpointId))["nextAttempt"].AsTime());
     }
 
     [Fact]
@@ -148,7 +148,7 @@ public sealed class OutcomeRulesTests : IAsyncLifetime
 
         var first = (await client.WaitForAttemptsAsync("acme", (string)message["id"]!, 1)).Single()!;
 
-        Assert.Equal(Time(first["timestamp"]) + TimeSpan.FromMinutes(10), Time((await client.DestinationAsync("acme", (string)message["id"]!, endpointId))["nextAttempt"]));
+        Assert.Equal(first["timestamp"].AsTime() + TimeSpan.FromMinutes(10), (await client.DestinationAsync("acme", (string)message["id"]!, endpointId))["nextAttempt"].AsTime());
     }
 
     [Fact]
@@ -219,7 +219,6 @@ public sealed class OutcomeRulesTests : IAsyncLifetime
         return (client, (string)created["id"]!);
     }
 
-    private static DateTimeOffset Time(JsonNode? node) => DateTimeOffset.Parse((string)node!, CultureInfo.InvariantCulture);
 
     /// <summary>A loopback port nothing listens on: taken from the OS, then given back.</summary>
     private static int ClosedPort()
