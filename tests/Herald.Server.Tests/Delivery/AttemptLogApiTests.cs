@@ -103,7 +103,7 @@ public sealed class AttemptLogApiTests : IAsyncLifetime
         Assert.Empty(await MessagesOf("status_code_class=0"));
         Assert.Equal([bad], await MessagesOf("event_types=invoice.void"));
         Assert.Equal([good], await MessagesOf("channel=eu"));
-        Assert.Equal([bad, good], await MessagesOf(""));
+        Assert.Equal(new[] { bad, good }.Order(), (await MessagesOf("")).Order());
         Assert.Equal([bad], (await _client.GetDataAsync($"/api/v1/app/acme/attempt/msg/{bad}?status=2")).Select(a => (string?)a!["msgId"]));
         Assert.Empty(await _client.GetDataAsync($"/api/v1/app/acme/attempt/msg/{bad}?status=0"));
         await (await _client.GetAsync($"/api/v1/app/acme/attempt/endpoint/{endpointId}?status=9")).AssertErrorAsync(HttpStatusCode.UnprocessableEntity, "validation_error");
