@@ -32,6 +32,13 @@ internal sealed partial class SqliteStore
     // next_attempt is 0 when nothing is scheduled: SQLite reports an all-NULL aggregate as a BLOB column, which Dapper cannot map to long?.
     private sealed record StateRow(string EndpointId, long Status, long NextAttempt)
     {
+        // For Dapper when a query returns no rows: computed columns then report BLOB as their type, which matches no
+        // positional constructor, and Dapper throws even though it has nothing to map. With rows, the one above is used.
+        private StateRow()
+            : this("", 0, 0)
+        {
+        }
+
         public DeliveryState ToState() => new(EndpointId, (MessageStatus)Status, NextAttempt > 0 ? Time(NextAttempt) : null);
     }
 
@@ -100,7 +107,14 @@ internal sealed partial class SqliteStore
 
     private sealed record EndpointMessageRow(
         string Id, string AppId, long Sequence, string? EventId, string EventType, byte[]? Payload, string? Channels, string? Tags, long CreatedAt,
-        string EndpointId, long Status, long NextAttempt);
+        string EndpointId, long Status, long NextAttempt)
+    {
+        // For Dapper when there are no rows (see StateRow).
+        private EndpointMessageRow()
+            : this("", "", 0, null, "", null, null, null, 0, "", 0, 0)
+        {
+        }
+    }
 
     public Task<Page<(Message Message, DeliveryState State)>> ListEndpointMessagesAsync(
         string endpointId, MessageStatus? status, PageRequest page, CancellationToken cancellationToken) =>
