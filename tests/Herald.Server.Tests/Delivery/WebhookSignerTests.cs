@@ -4,12 +4,12 @@ using Herald.Server.Tests.Infrastructure;
 
 namespace Herald.Server.Tests.Delivery;
 
-/// <summary>WebhookSigner against the published Standard Webhooks vectors (../shared/vectors/signatures.json).</summary>
+/// <summary>WebhookSigner against the published Standard Webhooks vectors (tests/vectors/signatures.json, a copy of the project's shared vectors).</summary>
 public sealed class WebhookSignerTests
 {
-    // CI checks out shared/ beside the clone, as a developer's machine has it: ../shared from the repository root.
+    // A committed copy, so the tests do not depend on where a clone sits relative to the shared folder.
     private static readonly JsonObject Vectors = JsonNode.Parse(File.ReadAllText(
-        Path.Combine(Requirements.RepositoryRoot, "..", "shared", "vectors", "signatures.json")))!.AsObject();
+        Path.Combine(Requirements.RepositoryRoot, "tests", "vectors", "signatures.json")))!.AsObject();
 
     public static TheoryData<int> ValidVectors() => [.. Enumerable.Range(0, Vectors["standardWebhooks"]!.AsArray().Count)];
 
