@@ -31,7 +31,8 @@ internal static class HeraldCli
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
         var context = new CliContext(output, error, new GlobalOptions());
-        var parseResult = CreateRootCommand(context).Parse(args);
+        // No response files: '@file' belongs to --data and --body (curl's convention), not to the parser.
+        var parseResult = CreateRootCommand(context).Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parseResult.Errors.Count > 0)
         {
             foreach (var parseError in parseResult.Errors)

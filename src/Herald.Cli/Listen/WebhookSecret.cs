@@ -50,11 +50,13 @@ internal sealed class WebhookSecret
     /// </summary>
     public bool Verify(string id, string timestamp, string signatures, ReadOnlySpan<byte> body)
     {
-        var expected = Hash(id, timestamp, body);
+        // Compared as base64 text, not decoded bytes: decoding ignores a last character's unused bits, which would let
+        // altered signatures pass.
+        var expected = Encoding.ASCII.GetBytes(Convert.ToBase64String(Hash(id, timestamp, body)));
         foreach (var entry in signatures.Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
             var parts = entry.Split(',', 2);
-            if (parts is ["v1", var value] && TryDecode(value, out var actual) && CryptographicOperations.FixedTimeEquals(actual, expected))
+            if (parts is ["v1", var value] && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(value), expected))
             {
                 return true;
             }
@@ -70,17 +72,5 @@ internal sealed class WebhookSecret
         prefix.CopyTo(content, 0);
         body.CopyTo(content.AsSpan(prefix.Length));
         return HMACSHA256.HashData(_key, content);
-    }
-
-    private static bool TryDecode(string value, out byte[] bytes)
-    {
-        bytes = new byte[(value.Length * 3 / 4) + 3];
-        if (Convert.TryFromBase64String(value, bytes, out var written))
-        {
-            bytes = bytes[..written];
-            return true;
-        }
-
-        return false;
     }
 }
