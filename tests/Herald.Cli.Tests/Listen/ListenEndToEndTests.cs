@@ -57,12 +57,46 @@ public sealed class ListenEndToEndTests(HeraldServer server) : IClassFixture<Her
         Assert.Equal("""{"order":7}""", received.First(w => w.Id == sent[6]).BodyText.Replace(" ", "", StringComparison.Ordinal));
     }
 
-    private static async Task<List<string>> PublishAsync(HeraldClient herald, int from, int count)
+    [Fact]
+    public async Task Listen_ForwardThatKeepsFailing_IsNotCommitted_SoARestartDeliversItAgain()
+    {
+        using var herald = server.CreateClient();
+        await herald.Applications.CreateAsync(new ApplicationIn { Name = "Failing", Uid = "listen-failing" });
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var failing = true;
+        List<string> sent = [];
+        receiver.Respond = (webhook, http) =>
+        {
+            http.Response.StatusCode = failing && webhook.Id == sent[0] ? 500 : 204;
+            return Task.CompletedTask;
+        };
+        string[] args =
+        [
+            "listen", "--app", "listen-failing", "--forward-to", receiver.Url(), "--secret", Secret,
+            "--server", server.BaseAddress.ToString(), "--token", HeraldServer.AdminToken,
+        ];
+
+        sent.AddRange(await PublishAsync(herald, from: 1, count: 2, app: "listen-failing"));
+        await using (var listener = CliProcess.StartHerald(args))
+        {
+            // The failed one is retried, reported, and the next one still goes through.
+            await receiver.WaitForAsync(match: w => w.Id == sent[1]);
+            await listener.WaitForOutputAsync($"{sent[0]} not delivered");
+            Assert.Equal(4, receiver.Received.Count(w => w.Id == sent[0]));
+        }
+
+        failing = false;
+        await using var restarted = CliProcess.StartHerald(args);
+        await receiver.WaitForAsync(count: 5, match: w => w.Id == sent[0]);
+        await receiver.WaitForAsync(count: 2, match: w => w.Id == sent[1]);
+    }
+
+    private static async Task<List<string>> PublishAsync(HeraldClient herald, int from, int count, string app = "listen-e2e")
     {
         var ids = new List<string>();
         for (var order = from; order < from + count; order++)
         {
-            var message = await herald.Messages.CreateAsync("listen-e2e", new MessageIn
+            var message = await herald.Messages.CreateAsync(app, new MessageIn
             {
                 EventType = "order.created",
                 Payload = JsonDocument.Parse($$"""{"order": {{order}}}""").RootElement,
