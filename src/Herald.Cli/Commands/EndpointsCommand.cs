@@ -1,0 +1,77 @@
+using System.CommandLine;
+using Herald.Cli.Output;
+using Herald.Client;
+
+namespace Herald.Cli.Commands;
+
+/// <summary><c>herald endpoints list|create|delete --app</c>.</summary>
+internal static class EndpointsCommand
+{
+    private static readonly string[] Headers = ["ID", "UID", "URL", "EVENT TYPES", "DISABLED"];
+
+    public static Command Create(CliContext context)
+    {
+        var json = context.Options.Json;
+        return new Command("endpoints", "Webhook endpoints of an application: the URLs Herald delivers its messages to.")
+        {
+            List(context, json),
+            CreateEndpoint(context, json),
+            Delete(context),
+        };
+    }
+
+    private static IReadOnlyList<string> Row(EndpointOut endpoint) =>
+        [endpoint.Id, endpoint.Uid ?? "", endpoint.Url, Printer.Join(endpoint.EventTypes), endpoint.Disabled ? "yes" : "no"];
+
+    private static Command List(CliContext context, Option<bool> json)
+    {
+        var app = CommonOptions.App();
+        var limit = CommonOptions.Limit();
+        var iterator = CommonOptions.Iterator();
+        var command = new Command("list", "List the application's webhook endpoints.") { app, limit, iterator };
+        command.SetAction(context.Run(async (r, herald, ct) =>
+        {
+            var page = await herald.Endpoints.ListAsync(r.GetRequiredValue(app), new ListOptions { Limit = r.GetValue(limit), Iterator = r.GetValue(iterator) }, ct);
+            Printer.List(context.Output, r.GetValue(json), page, Headers, Row);
+            return HeraldCli.Ok;
+        }));
+        return command;
+    }
+
+    private static Command CreateEndpoint(CliContext context, Option<bool> json)
+    {
+        var app = CommonOptions.App();
+        var url = new Option<string>("--url") { Description = "Where to deliver: an absolute http:// or https:// URL.", Required = true };
+        var eventTypes = CommonOptions.EventTypes("Deliver only these event types (comma-separated; default: all).");
+        var uid = new Option<string>("--uid") { Description = "Your own id for the endpoint." };
+        var description = new Option<string>("--description") { Description = "A note for people." };
+        var command = new Command("create", "Add a webhook endpoint to the application.") { app, url, eventTypes, uid, description };
+        command.SetAction(context.Run(async (r, herald, ct) =>
+        {
+            var endpoint = new EndpointIn
+            {
+                Url = r.GetRequiredValue(url),
+                EventTypes = CommonOptions.SplitList(r.GetValue(eventTypes)),
+                Uid = r.GetValue(uid),
+                Description = r.GetValue(description),
+            };
+            Printer.One(context.Output, r.GetValue(json), await herald.Endpoints.CreateAsync(r.GetRequiredValue(app), endpoint, cancellationToken: ct), Headers, Row);
+            return HeraldCli.Ok;
+        }));
+        return command;
+    }
+
+    private static Command Delete(CliContext context)
+    {
+        var app = CommonOptions.App();
+        var endpoint = new Argument<string>("endpoint") { Description = "Endpoint id (ep_...) or uid." };
+        var command = new Command("delete", "Delete a webhook endpoint.") { app, endpoint };
+        command.SetAction(context.Run(async (r, herald, ct) =>
+        {
+            await herald.Endpoints.DeleteAsync(r.GetRequiredValue(app), r.GetRequiredValue(endpoint), ct);
+            await context.Output.WriteLineAsync($"deleted {r.GetRequiredValue(endpoint)}");
+            return HeraldCli.Ok;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,53 @@
+using System.CommandLine;
+using Herald.Cli.Output;
+using Herald.Client;
+
+namespace Herald.Cli.Commands;
+
+/// <summary><c>herald event-types list|create</c>.</summary>
+internal static class EventTypesCommand
+{
+    private static readonly string[] Headers = ["NAME", "DESCRIPTION", "ARCHIVED"];
+
+    public static Command Create(CliContext context)
+    {
+        var json = context.Options.Json;
+        return new Command("event-types", "Event types: the kinds of messages applications receive.")
+        {
+            List(context, json),
+            CreateEventType(context, json),
+        };
+    }
+
+    private static IReadOnlyList<string> Row(EventTypeOut type) => [type.Name, type.Description, type.Archived ? "yes" : "no"];
+
+    private static Command List(CliContext context, Option<bool> json)
+    {
+        var limit = CommonOptions.Limit();
+        var iterator = CommonOptions.Iterator();
+        var archived = new Option<bool>("--include-archived") { Description = "Also list archived event types." };
+        var command = new Command("list", "List event types.") { limit, iterator, archived };
+        command.SetAction(context.Run(async (r, herald, ct) =>
+        {
+            var options = new EventTypeListOptions { Limit = r.GetValue(limit), Iterator = r.GetValue(iterator), IncludeArchived = r.GetValue(archived) };
+            Printer.List(context.Output, r.GetValue(json), await herald.EventTypes.ListAsync(options, ct), Headers, Row);
+            return HeraldCli.Ok;
+        }));
+        return command;
+    }
+
+    private static Command CreateEventType(CliContext context, Option<bool> json)
+    {
+        var name = new Option<string>("--name") { Description = "The event type's name, e.g. invoice.paid.", Required = true };
+        var description = new Option<string>("--description") { Description = "What the event means." };
+        var command = new Command("create", "Create an event type.") { name, description };
+        command.SetAction(context.Run(async (r, herald, ct) =>
+        {
+            var created = await herald.EventTypes.CreateAsync(
+                new EventTypeIn { Name = r.GetRequiredValue(name), Description = r.GetValue(description) }, cancellationToken: ct);
+            Printer.One(context.Output, r.GetValue(json), created, Headers, Row);
+            return HeraldCli.Ok;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Herald.Cli.Tests.Infrastructure;
+
+/// <summary>A .NET program run as a real process (<c>dotnet some.dll args</c>), its stdout and stderr captured line by line.</summary>
+public sealed class CliProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly Lock _lock = new();
+
+    private CliProcess(Process process) => _process = process;
+
+    public string Output
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Runs <c>dotnet herald.dll args</c> from the test's output folder.</summary>
+    public static CliProcess StartHerald(IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment = null) =>
+        Start(Path.Combine(AppContext.BaseDirectory, "herald.dll"), args, environment);
+
+    public static CliProcess Start(string dll, IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment = null)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = AppContext.BaseDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(dll);
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null)
+            {
+                info.Environment.Remove(key);
+            }
+            else
+            {
+                info.Environment[key] = value;
+            }
+        }
+
+        var process = new Process { StartInfo = info };
+        var cli = new CliProcess(process);
+        process.OutputDataReceived += (_, e) => cli.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => cli.Append(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return cli;
+    }
+
+    private void Append(string? line)
+    {
+        if (line is not null)
+        {
+            lock (_lock)
+            {
+                _output.AppendLine(line);
+            }
+        }
+    }
+
+    /// <summary>Waits until the output contains <paramref name="text"/>; fails with the output so far after 60 s.</summary>
+    public async Task WaitForOutputAsync(string text)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!Output.Contains(text, StringComparison.Ordinal))
+        {
+            if (DateTime.UtcNow > deadline || _process.HasExited)
+            {
+                throw new TimeoutException($"Expected output '{text}'; the process {(_process.HasExited ? "exited" : "printed")}:\n{Output}");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>Kills the process at once (SIGKILL), as a crash or a closed terminal would.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        await _process.WaitForExitAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        _process.Dispose();
+    }
+}
