@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Herald.Cli.Tests.Infrastructure;
 using Herald.Client;
+using Herald.Server.Tests.Infrastructure;
 
 namespace Herald.Cli.Tests.Listen;
 
