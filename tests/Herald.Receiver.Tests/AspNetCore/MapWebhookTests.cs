@@ -1,8 +1,11 @@
 using System.Collections.Concurrent;
 using System.Net;
 using Herald.Receiver.AspNetCore;
+using Herald.Receiver.Replay;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.Caching.Memory;
 
 namespace Herald.Receiver.Tests.AspNetCore;
 
@@ -30,6 +33,29 @@ public sealed class MapWebhookTests
         var delivery = Assert.Single(handled);
         Assert.Equal("msg_1", delivery.MessageId);
         Assert.Equal(new InvoicePaid("invoice.paid", 42), delivery.Payload);
+    }
+
+    [Fact]
+    public async Task DistributedCacheStore_SharedByTwoReceivers_DuplicateAtTheSecondIsNotHandled()
+    {
+        var cache = new MemoryDistributedCache(Microsoft.Extensions.Options.Options.Create(new MemoryDistributedCacheOptions()));
+        var options = new WebhookEndpointOptions { Secrets = [Secret], ReplayStore = new DistributedCacheWebhookReplayStore(cache) };
+        var calls = 0;
+        Task Handle(WebhookDelivery<InvoicePaid> delivery, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref calls);
+            return Task.CompletedTask;
+        }
+
+        await using var first = await ReceiverApp.StartAsync(a => a.MapWebhook<InvoicePaid>("/webhooks", options, Handle));
+        await using var second = await ReceiverApp.StartAsync(a => a.MapWebhook<InvoicePaid>("/webhooks", options, Handle));
+
+        var atFirst = await first.Client.SendAsync(Signed("msg_d", """{"type":"x","amount":1}"""));
+        var atSecond = await second.Client.SendAsync(Signed("msg_d", """{"type":"x","amount":1}"""));
+
+        Assert.Equal(HttpStatusCode.NoContent, atFirst.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, atSecond.StatusCode);
+        Assert.Equal(1, calls);
     }
 
     [Fact]
