@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Herald.Client.Tests.Infrastructure;
+using Herald.Server.Tests.Infrastructure;
 
 namespace Herald.Client.Tests.Messages;
 

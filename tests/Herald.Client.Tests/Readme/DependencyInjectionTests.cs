@@ -1,4 +1,4 @@
-using Herald.Client.Tests.Infrastructure;
+using Herald.Server.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Herald.Client.Tests.Readme;

@@ -1,4 +1,5 @@
 using Herald.Client.Tests.Infrastructure;
+using Herald.Server.Tests.Infrastructure;
 
 namespace Herald.Client.Tests.Readme;
 
