@@ -40,25 +40,29 @@ internal sealed partial class SqliteStore
             return rows.Select(r => r.ToTask()).ToList();
         }, cancellationToken);
 
-    public async Task<DeliveryWork?> GetDeliveryWorkAsync(string deliveryId, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var delivery = await ReadAsync(c => c.QuerySingleOrDefaultAsync<DeliveryRow>(
-            $"SELECT {DeliveryColumns} FROM deliveries WHERE id = @deliveryId", new { deliveryId }), cancellationToken);
-        if (delivery is null)
+    public Task<DeliveryWork?> GetDeliveryWorkAsync(string deliveryId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        ReadAsync(async c =>
         {
-            return null;
-        }
-
-        var message = await GetMessageAsync(delivery.AppId, delivery.MessageId, cancellationToken);
-        var endpoint = await GetEndpointAsync(delivery.AppId, delivery.EndpointId, cancellationToken);
-        if (message is null || endpoint is null)
-        {
-            return null;
-        }
-
-        var secrets = await GetEndpointSecretsAsync(endpoint.Id, now, cancellationToken);
-        return new DeliveryWork(delivery.ToTask(), message, endpoint, secrets.Select(s => s.Key).ToList());
-    }
+            // The hot path of every attempt: one connection, one snapshot, one round of statements.
+            await using var snapshot = c.BeginTransaction(deferred: true);
+            using var results = await c.QueryMultipleAsync(
+                $"""
+                SELECT {DeliveryColumns} FROM deliveries WHERE id = @deliveryId;
+                SELECT {MessageColumns} FROM messages WHERE id = (SELECT message_id FROM deliveries WHERE id = @deliveryId);
+                SELECT {EndpointColumns} FROM endpoints WHERE id = (SELECT endpoint_id FROM deliveries WHERE id = @deliveryId);
+                SELECT key FROM endpoint_secrets
+                WHERE endpoint_id = (SELECT endpoint_id FROM deliveries WHERE id = @deliveryId) AND (expires_at IS NULL OR expires_at > @now)
+                ORDER BY created_at DESC, rowid DESC;
+                """,
+                new { deliveryId, now = Ms(now) }, snapshot);
+            var delivery = await results.ReadSingleOrDefaultAsync<DeliveryRow>();
+            var message = await results.ReadSingleOrDefaultAsync<MessageRow>();
+            var endpoint = await results.ReadSingleOrDefaultAsync<EndpointRow>();
+            var secrets = (await results.ReadAsync<string>()).ToList();
+            return delivery is null || message is null || endpoint is null
+                ? null
+                : new DeliveryWork(delivery.ToTask(), message.ToMessage(), endpoint.ToEndpoint(), secrets);
+        }, cancellationToken);
 
     public Task<DateTimeOffset?> RecordAttemptAsync(AttemptRecord attempt, DeliveryTransition transition, CancellationToken cancellationToken) =>
         WriteAsync(async (c, t) =>

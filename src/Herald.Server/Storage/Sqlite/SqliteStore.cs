@@ -8,14 +8,14 @@ using Microsoft.Extensions.Options;
 namespace Herald.Server.Storage.Sqlite;
 
 /// <summary>
-/// The embedded engine: one SQLite file in WAL mode. Writes go one at a time through an in-process lock
-/// (SQLite has a single writer anyway; waiting on a semaphore beats spinning on SQLITE_BUSY), and each
-/// write is one IMMEDIATE transaction, so the order of commits is the order of the per-app sequence.
+/// The embedded engine: one SQLite file in WAL mode. Every write goes through one in-process writer
+/// (SQLite has a single writer anyway; queueing beats spinning on SQLITE_BUSY) that group-commits what is
+/// waiting in one IMMEDIATE transaction, so the order of commits is the order of the per-app sequence.
 /// </summary>
 internal sealed partial class SqliteStore : IHeraldStore, IDisposable
 {
     private readonly string _connectionString;
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly GroupCommitWriter _writer;
 
     static SqliteStore() => DefaultTypeMap.MatchNamesWithUnderscores = true;
 
@@ -34,6 +34,13 @@ internal sealed partial class SqliteStore : IHeraldStore, IDisposable
             ForeignKeys = true,
             DefaultTimeout = 30,
         }.ToString();
+        _writer = new GroupCommitWriter(async () =>
+        {
+            var connection = await OpenAsync(CancellationToken.None);
+            // FULL: a commit is on disk (WAL fsync) before the API answers 2xx — "accepted means durable".
+            await connection.ExecuteAsync("PRAGMA synchronous = FULL;");
+            return connection;
+        });
     }
 
     public string DatabasePath => new SqliteConnectionStringBuilder(_connectionString).DataSource;
@@ -42,8 +49,6 @@ internal sealed partial class SqliteStore : IHeraldStore, IDisposable
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
-        // FULL: a commit is on disk (WAL fsync) before the API answers 2xx — "accepted means durable".
-        await connection.ExecuteAsync("PRAGMA synchronous = FULL;");
         return connection;
     }
 
@@ -53,24 +58,23 @@ internal sealed partial class SqliteStore : IHeraldStore, IDisposable
         return await work(connection);
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/> as one write. Writes are group-committed: the writer runs every write waiting
+    /// at that moment in one transaction, each in its own savepoint (a failing write rolls back only itself), and
+    /// commits them with one fsync. A write's task completes only after that commit, so "accepted means durable"
+    /// holds, and the order writes run in is the order they commit in.
+    /// </summary>
     private async Task<T> WriteAsync<T>(Func<SqliteConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
     {
-        await _writeLock.WaitAsync(cancellationToken);
+        var write = new PendingWrite(async (c, t) => await work(c, t), cancellationToken);
+        _writer.Enqueue(write);
         try
         {
-            await using var connection = await OpenAsync(cancellationToken);
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            var result = await work(connection, transaction);
-            await transaction.CommitAsync(cancellationToken);
-            return result;
+            return (T)(await write.Completion.Task)!;
         }
         catch (SqliteException e) when (e.SqliteErrorCode == 19 && e.Message.Contains("UNIQUE", StringComparison.Ordinal))
         {
             throw new StorageConflictException(ConflictField(e.Message), e);
-        }
-        finally
-        {
-            _writeLock.Release();
         }
     }
 
@@ -153,5 +157,5 @@ internal sealed partial class SqliteStore : IHeraldStore, IDisposable
 
     private static DateTimeOffset Time(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
 
-    public void Dispose() => _writeLock.Dispose();
+    public void Dispose() => _writer.Dispose();
 }
