@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Herald.Server.Api;
+using Herald.Server.Diagnostics;
 using Herald.Server.Storage;
 using Microsoft.Extensions.Options;
 
@@ -143,6 +144,7 @@ internal sealed partial class DeliveryDispatcher(
 
             AttemptOutcome outcome;
             await _sends.WaitAsync(stoppingToken);
+            var startedAt = time.GetUtcNow();
             try
             {
                 // Not stoppingToken: a send under way finishes (bounded by its own timeout) during the graceful-stop
@@ -156,6 +158,7 @@ internal sealed partial class DeliveryDispatcher(
                 _sends.Release();
             }
 
+            HeraldMetrics.AttemptMade(outcome.Succeeded, outcome.Duration, work.Message.CreatedAt, work.Delivery.Attempts + 1, startedAt);
             await RecordAsync(work, outcome);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

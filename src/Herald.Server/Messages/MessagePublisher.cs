@@ -1,5 +1,6 @@
 using Herald.Server.Applications;
 using Herald.Server.Delivery;
+using Herald.Server.Diagnostics;
 using Herald.Server.Polling;
 using Herald.Server.Storage;
 
@@ -15,6 +16,7 @@ internal sealed class MessagePublisher(IHeraldStore store, DeliveryQueue queue, 
     {
         // Once storage has been asked to commit, the caller's disconnect must not leave the outcome unknown.
         var published = await store.PublishMessageAsync(message, createApplication, node.NewLease(), CancellationToken.None);
+        HeraldMetrics.MessagePublished();
         signal.Notify(published.Message.ApplicationId);
         await queue.EnqueueAsync(published.Deliveries);
         return published.Message;

@@ -1,5 +1,7 @@
 using System.Data.Common;
+using System.Diagnostics;
 using System.Threading.Channels;
+using Herald.Server.Diagnostics;
 using Microsoft.Data.Sqlite;
 
 namespace Herald.Server.Storage.Sqlite;
@@ -81,6 +83,7 @@ internal sealed class GroupCommitWriter : IDisposable
 
     private async Task CommitAsync(List<PendingWrite> batch)
     {
+        var started = Stopwatch.GetTimestamp();
         try
         {
             _connection ??= await _open();
@@ -91,6 +94,7 @@ internal sealed class GroupCommitWriter : IDisposable
             }
 
             await transaction.CommitAsync();
+            HeraldMetrics.GroupCommitted(batch.Count, started);
         }
         catch (Exception e)
         {

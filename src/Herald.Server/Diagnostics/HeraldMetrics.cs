@@ -1,0 +1,56 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace Herald.Server.Diagnostics;
+
+/// <summary>
+/// Herald's own instruments, on the <c>Herald</c> meter: what an operator watches (publish rate, attempt outcomes,
+/// how long deliveries wait, how hard the storage writer works). Read them with <c>dotnet-counters monitor -n
+/// Herald.Server --counters Herald</c> or any OpenTelemetry exporter. No tag carries an application, endpoint or
+/// message id: cardinality stays fixed, and nothing of a customer's leaks into monitoring.
+/// </summary>
+internal static class HeraldMetrics
+{
+    public const string MeterName = "Herald";
+
+    private static readonly Meter Meter = new(MeterName, typeof(HeraldMetrics).Assembly.GetName().Version?.ToString());
+
+    private static readonly Counter<long> MessagesPublished = Meter.CreateCounter<long>(
+        "herald.messages.published", "{message}", "Messages accepted (committed) through the API.");
+
+    private static readonly Counter<long> Attempts = Meter.CreateCounter<long>(
+        "herald.delivery.attempts", "{attempt}", "Webhook attempts made, by outcome (success, failure).");
+
+    private static readonly Histogram<double> AttemptDuration = Meter.CreateHistogram<double>(
+        "herald.delivery.attempt.duration", "ms", "How long receivers took to answer an attempt.");
+
+    private static readonly Histogram<double> DeliveryLag = Meter.CreateHistogram<double>(
+        "herald.delivery.lag", "ms", "From a message's commit to the start of its first attempt at an endpoint.");
+
+    private static readonly Histogram<int> CommitSize = Meter.CreateHistogram<int>(
+        "herald.storage.commit.writes", "{write}", "Writes committed together by one group commit (SQLite).");
+
+    private static readonly Histogram<double> CommitDuration = Meter.CreateHistogram<double>(
+        "herald.storage.commit.duration", "ms", "Time the storage writer spent on one group commit, fsync included (SQLite).");
+
+    private static readonly KeyValuePair<string, object?> Success = new("outcome", "success");
+    private static readonly KeyValuePair<string, object?> Failure = new("outcome", "failure");
+
+    public static void MessagePublished() => MessagesPublished.Add(1);
+
+    public static void AttemptMade(bool succeeded, TimeSpan duration, DateTimeOffset messageCreatedAt, int attemptNumber, DateTimeOffset startedAt)
+    {
+        Attempts.Add(1, succeeded ? Success : Failure);
+        AttemptDuration.Record(duration.TotalMilliseconds, succeeded ? Success : Failure);
+        if (attemptNumber == 1)
+        {
+            DeliveryLag.Record(Math.Max(0, (startedAt - messageCreatedAt).TotalMilliseconds));
+        }
+    }
+
+    public static void GroupCommitted(int writes, long startTimestamp)
+    {
+        CommitSize.Record(writes);
+        CommitDuration.Record(Stopwatch.GetElapsedTime(startTimestamp).TotalMilliseconds);
+    }
+}
