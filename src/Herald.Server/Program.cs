@@ -1,6 +1,7 @@
 using Herald.Server.Api;
 using Herald.Server.Auth;
 using Herald.Server.Delivery;
+using Herald.Server.Diagnostics;
 using Herald.Server.Health;
 using Herald.Server.Storage;
 
@@ -12,11 +13,13 @@ try
     builder.AddHeraldStorage();      // SQLite by default
     builder.AddHeraldAuth();         // bearer tokens: admin and app-scoped
     builder.AddHeraldDelivery();     // dispatcher, HTTP sender, retry schedule, operational webhooks
+    builder.AddHeraldMetrics();      // the Herald meter, exported at /metrics (Prometheus)
 
     var app = builder.Build();
     await app.InitializeHeraldAsync();  // migrations and the admin token, before any request
     app.UseHeraldApi();                 // errors as JSON, auth, idempotency
     app.MapHealth();
+    app.MapHeraldMetrics();
     app.MapHeraldApi();                 // applications, event types, endpoints, messages, auth
     app.MapHeraldDocs();                // /openapi/v1.json and /docs
     await app.RunAsync();
