@@ -15,6 +15,8 @@ internal static class DeliveryExtensions
         builder.Services.AddSingleton<WebhookSender>();
         builder.Services.AddSingleton<RetrySchedule>();
         builder.Services.AddSingleton<EndpointLimits>();
+        builder.Services.AddSingleton<ClusterMembership>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ClusterMembership>());
         builder.Services.AddSingleton<DeliveryQueue>();
         builder.Services.AddSingleton<DeliveryNode>();
         builder.Services.AddSingleton<OperationalWebhooks>();

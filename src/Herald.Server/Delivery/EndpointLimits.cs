@@ -1,16 +1,19 @@
 using System.Collections.Concurrent;
 using System.Threading.RateLimiting;
 using Herald.Server.Endpoints;
+using Herald.Server.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Herald.Server.Delivery;
 
 /// <summary>
-/// Per-endpoint limits of this process: at most <see cref="DeliveryOptions.MaxConcurrentPerEndpoint"/> attempts
-/// in flight (one slow receiver cannot take every sending slot), and at most <c>throttleRate</c> attempts per
-/// second when the endpoint sets one.
+/// Per-endpoint limits: at most <see cref="DeliveryOptions.MaxConcurrentPerEndpoint"/> attempts in flight (one slow
+/// receiver cannot take every sending slot), and at most <c>throttleRate</c> attempts per second when the endpoint
+/// sets one. On one node both live in memory. When several nodes share the storage, the concurrency cap is divided
+/// among the live nodes (rounded up) and every send also takes one from the endpoint's per-second budget in the
+/// database, so the rate holds for the cluster as a whole.
 /// </summary>
-internal sealed class EndpointLimits(IOptions<DeliveryOptions> options) : IDisposable
+internal sealed class EndpointLimits(IOptions<DeliveryOptions> options, IHeraldStore store, ClusterMembership cluster, TimeProvider time) : IDisposable
 {
     private readonly ConcurrentDictionary<string, Lane> _lanes = new();
 
@@ -20,7 +23,7 @@ internal sealed class EndpointLimits(IOptions<DeliveryOptions> options) : IDispo
     /// </summary>
     public async Task<IDisposable?> AcquireAsync(HeraldEndpoint endpoint, TimeSpan maxWait, CancellationToken cancellationToken)
     {
-        var lane = _lanes.GetOrAdd(endpoint.Id, _ => new Lane(options.Value.MaxConcurrentPerEndpoint));
+        var lane = LaneFor(endpoint.Id);
         var limiter = lane.LimiterFor(endpoint.ThrottleRate);
         if (Interlocked.Increment(ref lane.Waiting) > options.Value.MaxConcurrentPerEndpoint * 4)
         {
@@ -67,7 +70,48 @@ internal sealed class EndpointLimits(IOptions<DeliveryOptions> options) : IDispo
             permit.Dispose();
         }
 
+        if (store.IsShared && endpoint.ThrottleRate is { } rate && !await TakeSharedBudgetAsync(endpoint.Id, rate, wait.Token, cancellationToken))
+        {
+            lane.Concurrency.Release();
+            return null;
+        }
+
         return new Permit(lane.Concurrency);
+    }
+
+    /// <summary>This node's lane of the endpoint; a new one when the node's share of the concurrency cap changed.</summary>
+    private Lane LaneFor(string endpointId)
+    {
+        var cap = Math.Max(1, (int)Math.Ceiling(options.Value.MaxConcurrentPerEndpoint / (double)cluster.LiveNodes));
+        var lane = _lanes.GetOrAdd(endpointId, _ => new Lane(cap));
+        if (lane.Cap != cap)
+        {
+            // Permits of the old lane are given back to it; the new lane holds the new share from now on.
+            var replacement = new Lane(cap);
+            lane = _lanes.TryUpdate(endpointId, replacement, lane) ? replacement : _lanes[endpointId];
+        }
+
+        return lane;
+    }
+
+    /// <summary>One send from the cluster-wide budget of this second, waiting for the next second while it is spent.</summary>
+    private async Task<bool> TakeSharedBudgetAsync(string endpointId, int perSecond, CancellationToken wait, CancellationToken stopping)
+    {
+        try
+        {
+            while (!await store.TryTakeSendBudgetAsync(endpointId, perSecond, time.GetUtcNow(), stopping))
+            {
+                var now = time.GetUtcNow();
+                var nextSecond = DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds() + 1);
+                await Task.Delay(nextSecond - now + TimeSpan.FromMilliseconds(Random.Shared.Next(1, 20)), time, wait);
+            }
+
+            return true;
+        }
+        catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
+        {
+            return false; // Waited long enough: the delivery goes back to storage and is tried again later.
+        }
     }
 
     public void Dispose()
@@ -80,6 +124,8 @@ internal sealed class EndpointLimits(IOptions<DeliveryOptions> options) : IDispo
 
     private sealed class Lane(int concurrency) : IDisposable
     {
+        public int Cap { get; } = concurrency;
+
         private readonly Lock _lock = new();
         private int? _rate;
 
