@@ -25,7 +25,14 @@ internal static class AdminTokenBootstrap
             var hash = TokenHashing.Hash(preset);
             if (await store.FindTokenAsync(hash, cancellationToken) is null)
             {
-                await store.AddTokenAsync(new ApiToken { Id = ids.New(Ids.Token), Hash = hash, CreatedAt = now }, cancellationToken);
+                try
+                {
+                    await store.AddTokenAsync(new ApiToken { Id = ids.New(Ids.Token), Hash = hash, CreatedAt = now }, cancellationToken);
+                }
+                catch (StorageConflictException)
+                {
+                    // Nodes of a cluster starting together: another one stored the same preset token first.
+                }
             }
 
             return;

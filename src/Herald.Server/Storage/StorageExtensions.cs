@@ -1,4 +1,6 @@
+using Herald.Server.Storage.Postgres;
 using Herald.Server.Storage.Sqlite;
+using Microsoft.Extensions.Options;
 
 namespace Herald.Server.Storage;
 
@@ -7,7 +9,10 @@ internal static class StorageExtensions
     public static IHostApplicationBuilder AddHeraldStorage(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddSingleton<IHeraldStore, SqliteStore>();
+        // The engine is chosen when the store is first resolved, after configuration is complete (tests add settings late).
+        builder.Services.AddSingleton<IHeraldStore>(services => services.GetRequiredService<IOptions<StorageOptions>>().Value.IsPostgres
+            ? ActivatorUtilities.CreateInstance<PostgresStore>(services)
+            : ActivatorUtilities.CreateInstance<SqliteStore>(services));
         return builder;
     }
 }

@@ -10,9 +10,10 @@ namespace Herald.Server.Tests.Infrastructure;
 
 /// <summary>
 /// Herald in memory, with its own empty SQLite database in a temp folder and a known admin token.
-/// One per test class (IClassFixture) or per test (create and dispose).
+/// One per test class (IClassFixture) or per test (create and dispose). A test project may choose another
+/// storage engine by implementing <see cref="UseStorage"/> (tests/Herald.Server.Postgres.Tests does: same tests, PostgreSQL).
 /// </summary>
-public sealed class HeraldApplication : WebApplicationFactory<Program>
+public sealed partial class HeraldApplication : WebApplicationFactory<Program>
 {
     public const string AdminToken = "herald_sk_test_admin_token_0123456789abcdef";
 
@@ -47,6 +48,7 @@ public sealed class HeraldApplication : WebApplicationFactory<Program>
         builder.UseEnvironment("Testing");
         builder.UseSetting("Herald:Storage:DataDirectory", DataDirectory);
         builder.UseSetting("Herald:Auth:AdminToken", AdminToken);
+        UseStorage(builder);
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
@@ -66,9 +68,16 @@ public sealed class HeraldApplication : WebApplicationFactory<Program>
 
     public HttpClient CreateAdminClient() => CreateClient(AdminToken);
 
+    /// <summary>Where a test project points Herald's storage (a fresh database of another engine); SQLite when not implemented.</summary>
+    partial void UseStorage(IWebHostBuilder builder);
+
+    /// <summary>Lets go of what <see cref="UseStorage"/> created, once the server has stopped.</summary>
+    partial void ReleaseStorage();
+
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
+        ReleaseStorage();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try
         {

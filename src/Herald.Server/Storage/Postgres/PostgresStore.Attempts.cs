@@ -1,0 +1,146 @@
+using System.Text;
+using Dapper;
+using Herald.Server.Delivery;
+using Herald.Server.Messages;
+
+namespace Herald.Server.Storage.Postgres;
+
+internal sealed partial class PostgresStore
+{
+    private sealed record AttemptRow(
+        string Id, string AppId, string DeliveryId, string MessageId, string EndpointId, string Url, int Status, int TriggerType,
+        int ResponseStatusCode, string? Response, long ResponseDurationMs, string? Error, DateTime CreatedAt)
+    {
+        public AttemptRecord ToAttempt() => new()
+        {
+            Id = Id,
+            ApplicationId = AppId,
+            DeliveryId = DeliveryId,
+            MessageId = MessageId,
+            EndpointId = EndpointId,
+            Url = Url,
+            Status = (MessageStatus)Status,
+            Trigger = (AttemptTrigger)TriggerType,
+            ResponseStatusCode = ResponseStatusCode,
+            Response = Response,
+            ResponseDurationMs = ResponseDurationMs,
+            Error = Error,
+            CreatedAt = Time(CreatedAt),
+        };
+    }
+
+    private sealed record StateRow(string EndpointId, int Status, DateTime? NextAttempt)
+    {
+        public DeliveryState ToState() => new(EndpointId, (MessageStatus)Status, Time(NextAttempt));
+    }
+
+    private const string AttemptColumns =
+        "a.id, a.app_id, a.delivery_id, a.message_id, a.endpoint_id, a.url, a.status, a.trigger_type, a.response_status_code, a.response, a.response_duration_ms, a.error, a.created_at";
+
+    // Success if any delivery of the pair succeeded, else pending, else sending, else failed.
+    private const string AggregateState =
+        "CASE WHEN bool_or(d.status = 0) THEN 0 WHEN bool_or(d.status = 1) THEN 1 WHEN bool_or(d.status = 3) THEN 3 WHEN bool_or(d.status = 2) THEN 2 ELSE 4 END";
+
+    private const string NextAttempt = "MIN(CASE WHEN d.status = 1 THEN d.next_attempt_at END)";
+
+    public Task<Page<AttemptRecord>> ListAttemptsAsync(string applicationId, AttemptFilter filter, PageRequest page, CancellationToken cancellationToken) =>
+        ReadAsync(async c =>
+        {
+            var (where, orderBy) = Keyset("a.id", page);
+            var sql = new StringBuilder($"SELECT {AttemptColumns} FROM attempts a JOIN messages m ON m.id = a.message_id WHERE a.app_id = @applicationId AND {where}");
+            Append(sql, filter.EndpointId, " AND a.endpoint_id = @EndpointId");
+            Append(sql, filter.MessageId, " AND a.message_id = @MessageId");
+            Append(sql, filter.Status, " AND a.status = @status");
+            Append(sql, filter.StatusCodeClass, " AND (a.response_status_code / 100) * 100 = @StatusCodeClass");
+            Append(sql, filter.EventTypes is { Count: > 0 } ? filter.EventTypes : null, " AND m.event_type = ANY(@EventTypes)");
+            Append(sql, filter.Channel, " AND @Channel = ANY(m.channels)");
+            Append(sql, filter.Before, " AND a.created_at < @before");
+            Append(sql, filter.After, " AND a.created_at > @after_time");
+            sql.Append(' ').Append(orderBy);
+            var rows = await c.QueryAsync<AttemptRow>(sql.ToString(), new
+            {
+                applicationId,
+                after = page.After,
+                take = page.Limit + 1,
+                filter.EndpointId,
+                filter.MessageId,
+                status = (int?)filter.Status,
+                filter.StatusCodeClass,
+                EventTypes = TextArray(filter.EventTypes),
+                filter.Channel,
+                before = Ts(filter.Before),
+                after_time = Ts(filter.After),
+            });
+            return ToPage(rows.Select(r => r.ToAttempt()), page);
+        }, cancellationToken);
+
+    private static void Append(StringBuilder sql, object? value, string clause)
+    {
+        if (value is not null)
+        {
+            sql.Append(clause);
+        }
+    }
+
+    public Task<AttemptRecord?> GetAttemptAsync(string applicationId, string attemptId, CancellationToken cancellationToken) =>
+        ReadAsync(async c => (await c.QuerySingleOrDefaultAsync<AttemptRow>(
+            $"SELECT {AttemptColumns} FROM attempts a WHERE a.app_id = @applicationId AND a.id = @attemptId", new { applicationId, attemptId }))?.ToAttempt(),
+            cancellationToken);
+
+    public Task<bool> ExpungeAttemptResponseAsync(string applicationId, string attemptId, CancellationToken cancellationToken) =>
+        WriteAsync(async (c, t) => await c.ExecuteAsync(
+            "UPDATE attempts SET response = NULL WHERE app_id = @applicationId AND id = @attemptId", new { applicationId, attemptId }, t) == 1, cancellationToken);
+
+    public Task<IReadOnlyList<DeliveryState>> ListMessageDeliveryStatesAsync(string messageId, CancellationToken cancellationToken) =>
+        ReadAsync<IReadOnlyList<DeliveryState>>(async c => (await c.QueryAsync<StateRow>(
+            $"""
+            SELECT d.endpoint_id, {AggregateState} AS status, {NextAttempt} AS next_attempt
+            FROM deliveries d WHERE d.message_id = @messageId GROUP BY d.endpoint_id ORDER BY d.endpoint_id
+            """,
+            new { messageId })).Select(r => r.ToState()).ToList(), cancellationToken);
+
+    private sealed record EndpointMessageRow(
+        string Id, string AppId, long Sequence, string? EventId, string EventType, byte[]? Payload, string[]? Channels, string[]? Tags, DateTime CreatedAt,
+        string EndpointId, int Status, DateTime? NextAttempt)
+    {
+        // Npgsql reports text[] columns as System.Array (see MessageRow).
+        private EndpointMessageRow()
+            : this("", "", 0, null, "", null, null, null, default, "", 0, null)
+        {
+        }
+    }
+
+    public Task<Page<(Message Message, DeliveryState State)>> ListEndpointMessagesAsync(
+        string endpointId, MessageStatus? status, PageRequest page, CancellationToken cancellationToken) =>
+        ReadAsync(async c =>
+        {
+            var (where, orderBy) = Keyset("m.id", page);
+            var having = status is null ? "" : $"HAVING {AggregateState} = @status";
+            var rows = await c.QueryAsync<EndpointMessageRow>(
+                $"""
+                SELECT m.id, m.app_id, m.sequence, m.event_id, m.event_type, m.payload, m.channels, m.tags, m.created_at,
+                       MIN(d.endpoint_id) AS endpoint_id, {AggregateState} AS status, {NextAttempt} AS next_attempt
+                FROM deliveries d JOIN messages m ON m.id = d.message_id
+                WHERE d.endpoint_id = @endpointId AND {where}
+                GROUP BY m.id {having} {orderBy}
+                """,
+                new { endpointId, status = (int?)status, after = page.After, take = page.Limit + 1 });
+            return ToPage(rows.Select(r => (
+                new MessageRow(r.Id, r.AppId, r.Sequence, r.EventId, r.EventType, r.Payload, r.Channels, r.Tags, r.CreatedAt).ToMessage(),
+                new StateRow(r.EndpointId, r.Status, r.NextAttempt).ToState())), page);
+        }, cancellationToken);
+
+    public Task<DeliveryCounts> CountEndpointDeliveriesAsync(string endpointId, DateTimeOffset? since, DateTimeOffset? until, CancellationToken cancellationToken) =>
+        ReadAsync(async c =>
+        {
+            var states = (await c.QueryAsync<int>(
+                $"""
+                SELECT {AggregateState} FROM deliveries d
+                WHERE d.endpoint_id = @endpointId AND (@since IS NULL OR d.created_at >= @since) AND (@until IS NULL OR d.created_at < @until)
+                GROUP BY d.message_id
+                """,
+                new { endpointId, since = Ts(since), until = Ts(until) })).ToList();
+            return new DeliveryCounts(
+                states.Count(s => s == 0), states.Count(s => s == 1), states.Count(s => s == 3), states.Count(s => s == 2), states.Count(s => s == 4));
+        }, cancellationToken);
+}

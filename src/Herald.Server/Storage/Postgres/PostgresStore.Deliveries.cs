@@ -1,0 +1,168 @@
+using Dapper;
+using Herald.Server.Delivery;
+using Npgsql;
+
+namespace Herald.Server.Storage.Postgres;
+
+internal sealed partial class PostgresStore
+{
+    private sealed record DeliveryRow(string Id, string AppId, string MessageId, string EndpointId, bool Manual, int Attempts)
+    {
+        public DeliveryTask ToTask() => new(Id, AppId, MessageId, EndpointId, Manual, Attempts);
+    }
+
+    private const string DeliveryColumns = "id, app_id, message_id, endpoint_id, manual, attempts";
+
+    /// <summary>Inserts pending deliveries leased to <paramref name="lease"/>, all in one statement.</summary>
+    private static Task InsertDeliveriesAsync(NpgsqlConnection c, NpgsqlTransaction t, IReadOnlyList<DeliveryTask> deliveries, DeliveryLease lease, DateTimeOffset now) =>
+        deliveries.Count == 0 ? Task.CompletedTask : c.ExecuteAsync(
+            """
+            INSERT INTO deliveries (id, app_id, message_id, endpoint_id, manual, status, attempts, next_attempt_at, lease_owner, lease_expires_at, created_at, updated_at)
+            SELECT d.id, d.app_id, d.message_id, d.endpoint_id, d.manual, 1, 0, @now, @owner, @until, @now, @now
+            FROM unnest(@ids::text[], @appIds::text[], @messageIds::text[], @endpointIds::text[], @manual::boolean[])
+                 AS d (id, app_id, message_id, endpoint_id, manual)
+            """,
+            new
+            {
+                ids = deliveries.Select(d => d.Id).ToArray(),
+                appIds = deliveries.Select(d => d.ApplicationId).ToArray(),
+                messageIds = deliveries.Select(d => d.MessageId).ToArray(),
+                endpointIds = deliveries.Select(d => d.EndpointId).ToArray(),
+                manual = deliveries.Select(d => d.Manual).ToArray(),
+                now = Ts(now),
+                owner = lease.Owner,
+                until = Ts(lease.Until),
+            }, t);
+
+    public Task<IReadOnlyList<DeliveryTask>> ClaimDueDeliveriesAsync(DeliveryLease lease, DateTimeOffset now, int limit, int perEndpoint, CancellationToken cancellationToken) =>
+        WriteAsync<IReadOnlyList<DeliveryTask>>(async (c, t) =>
+        {
+            // Many nodes claim at once: FOR UPDATE SKIP LOCKED lets each take rows no other claim is holding, without
+            // waiting. A row another node leased after this statement's snapshot is re-checked when locked (READ
+            // COMMITTED re-evaluates the conditions on the newest version), so it is skipped, never claimed twice.
+            var rows = await c.QueryAsync<DeliveryRow>(
+                $"""
+                WITH ranked AS (
+                    SELECT id, next_attempt_at, ROW_NUMBER() OVER (PARTITION BY endpoint_id ORDER BY next_attempt_at) AS place
+                    FROM deliveries
+                    WHERE status = 1 AND next_attempt_at <= @now AND (lease_expires_at IS NULL OR lease_expires_at <= @now)
+                ), picked AS (
+                    SELECT d.id FROM deliveries d JOIN ranked r ON r.id = d.id
+                    WHERE r.place <= @perEndpoint
+                      AND d.status = 1 AND d.next_attempt_at <= @now AND (d.lease_expires_at IS NULL OR d.lease_expires_at <= @now)
+                    ORDER BY r.next_attempt_at LIMIT @limit
+                    FOR UPDATE OF d SKIP LOCKED
+                )
+                UPDATE deliveries d SET lease_owner = @owner, lease_expires_at = @until
+                FROM picked WHERE d.id = picked.id
+                RETURNING d.id, d.app_id, d.message_id, d.endpoint_id, d.manual, d.attempts
+                """,
+                new { owner = lease.Owner, until = Ts(lease.Until), now = Ts(now), limit, perEndpoint }, t);
+            return rows.Select(r => r.ToTask()).ToList();
+        }, cancellationToken);
+
+    public async Task<DeliveryWork?> GetDeliveryWorkAsync(string deliveryId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var delivery = await ReadAsync(c => c.QuerySingleOrDefaultAsync<DeliveryRow>(
+            $"SELECT {DeliveryColumns} FROM deliveries WHERE id = @deliveryId", new { deliveryId }), cancellationToken);
+        if (delivery is null)
+        {
+            return null;
+        }
+
+        var message = await GetMessageAsync(delivery.AppId, delivery.MessageId, cancellationToken);
+        var endpoint = await GetEndpointAsync(delivery.AppId, delivery.EndpointId, cancellationToken);
+        if (message is null || endpoint is null)
+        {
+            return null;
+        }
+
+        var secrets = await GetEndpointSecretsAsync(endpoint.Id, now, cancellationToken);
+        return new DeliveryWork(delivery.ToTask(), message, endpoint, secrets.Select(s => s.Key).ToList());
+    }
+
+    public Task<DateTimeOffset?> RecordAttemptAsync(AttemptRecord attempt, DeliveryTransition transition, CancellationToken cancellationToken) =>
+        WriteAsync(async (c, t) =>
+        {
+            await c.ExecuteAsync(
+                """
+                INSERT INTO attempts (id, app_id, delivery_id, message_id, endpoint_id, url, status, trigger_type, response_status_code,
+                                      response, response_duration_ms, error, created_at)
+                VALUES (@Id, @ApplicationId, @DeliveryId, @MessageId, @EndpointId, @Url, @Status, @Trigger, @ResponseStatusCode,
+                        @Response, @ResponseDurationMs, @Error, @CreatedAt)
+                """,
+                new
+                {
+                    attempt.Id,
+                    attempt.ApplicationId,
+                    attempt.DeliveryId,
+                    attempt.MessageId,
+                    attempt.EndpointId,
+                    attempt.Url,
+                    Status = (int)attempt.Status,
+                    Trigger = (int)attempt.Trigger,
+                    attempt.ResponseStatusCode,
+                    attempt.Response,
+                    attempt.ResponseDurationMs,
+                    attempt.Error,
+                    CreatedAt = Ts(attempt.CreatedAt),
+                }, t);
+            await c.ExecuteAsync(
+                """
+                UPDATE deliveries SET status = @status, attempts = attempts + 1, next_attempt_at = @next,
+                    lease_owner = NULL, lease_expires_at = NULL, updated_at = @now
+                WHERE id = @DeliveryId
+                """,
+                new { status = (int)transition.Status, next = Ts(transition.NextAttemptAt), now = Ts(attempt.CreatedAt), attempt.DeliveryId }, t);
+            // The failure streak is the endpoint's row, shared by every node: auto-disable sees all nodes' attempts.
+            var failingSince = await c.ExecuteScalarAsync<DateTime?>(
+                """
+                UPDATE endpoints SET failing_since = CASE WHEN @succeeded THEN NULL ELSE COALESCE(failing_since, @now) END
+                WHERE id = @EndpointId RETURNING failing_since
+                """,
+                new { succeeded = attempt.Status == MessageStatus.Success, now = Ts(attempt.CreatedAt), attempt.EndpointId }, t);
+            return Time(failingSince);
+        }, cancellationToken);
+
+    public Task ReleaseDeliveryAsync(string deliveryId, DateTimeOffset? nextAttemptAt, CancellationToken cancellationToken) =>
+        WriteAsync((c, t) => c.ExecuteAsync(
+            "UPDATE deliveries SET lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = @next WHERE id = @deliveryId AND status = 1",
+            new { deliveryId, next = Ts(nextAttemptAt) }, t), cancellationToken);
+
+    public Task ReleaseLeasesAsync(string owner, CancellationToken cancellationToken) =>
+        WriteAsync((c, t) => c.ExecuteAsync(
+            "UPDATE deliveries SET lease_owner = NULL, lease_expires_at = NULL WHERE lease_owner = @owner", new { owner }, t), cancellationToken);
+
+    // Many nodes share the database: a lease found at start-up may belong to a live node, so none is released here.
+    // A dead node's leases expire (LeaseDuration) and the claim scan of any node takes them then. (Every process
+    // gets a new lease owner, so this node cannot hold leases from before its own start.)
+    public Task RecoverAfterRestartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task<bool> DisableEndpointAsync(string endpointId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        WriteAsync(async (c, t) => await c.ExecuteAsync(
+            "UPDATE endpoints SET disabled = TRUE, updated_at = @now WHERE id = @endpointId AND NOT disabled", new { endpointId, now = Ts(now) }, t) == 1,
+            cancellationToken);
+
+    public Task<IReadOnlyList<DeliveryTask>> CreateManualDeliveriesAsync(
+        string endpointId, IReadOnlyList<string> messageIds, DeliveryLease lease, DateTimeOffset now, CancellationToken cancellationToken) =>
+        WriteAsync<IReadOnlyList<DeliveryTask>>(async (c, t) =>
+        {
+            var appId = await c.ExecuteScalarAsync<string>("SELECT app_id FROM endpoints WHERE id = @endpointId", new { endpointId }, t);
+            var created = messageIds
+                .Select(messageId => new DeliveryTask(_ids.New(Api.Ids.Delivery), appId!, messageId, endpointId, Manual: true, Attempts: 0))
+                .ToList();
+            await InsertDeliveriesAsync(c, t, created, lease, now);
+            return created;
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<string>> ListFailedMessagesAsync(string endpointId, DateTimeOffset since, DateTimeOffset? until, CancellationToken cancellationToken) =>
+        ReadAsync<IReadOnlyList<string>>(async c => (await c.QueryAsync<string>(
+            """
+            SELECT DISTINCT d.message_id FROM deliveries d
+            WHERE d.endpoint_id = @endpointId AND d.status = 2 AND d.created_at >= @since AND (@until IS NULL OR d.created_at < @until)
+              AND EXISTS (SELECT 1 FROM messages m WHERE m.id = d.message_id AND m.payload IS NOT NULL)
+              AND NOT EXISTS (SELECT 1 FROM deliveries s WHERE s.message_id = d.message_id AND s.endpoint_id = d.endpoint_id AND s.status IN (0, 1, 3))
+            ORDER BY d.message_id
+            """,
+            new { endpointId, since = Ts(since), until = Ts(until) })).ToList(), cancellationToken);
+}

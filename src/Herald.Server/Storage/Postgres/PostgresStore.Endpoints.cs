@@ -1,0 +1,147 @@
+using Dapper;
+using Herald.Server.Endpoints;
+
+namespace Herald.Server.Storage.Postgres;
+
+internal sealed partial class PostgresStore
+{
+    private sealed record EndpointRow(
+        string Id, string AppId, string? Uid, string Url, string Description, string[]? EventTypes, string[]? Channels,
+        int? ThrottleRate, bool Disabled, string Metadata, string Headers, DateTime CreatedAt, DateTime UpdatedAt, long? TimeoutMs, DateTime? FailingSince)
+    {
+        // Npgsql reports text[] columns as System.Array, which matches no positional constructor: Dapper then builds
+        // the row through this one and its init setters.
+        private EndpointRow()
+            : this("", "", null, "", "", null, null, null, false, "{}", "{}", default, default, null, null)
+        {
+        }
+
+        public HeraldEndpoint ToEndpoint() => new()
+        {
+            Id = Id,
+            ApplicationId = AppId,
+            Uid = Uid,
+            Url = Url,
+            Description = Description,
+            EventTypes = EventTypes,
+            Channels = Channels,
+            ThrottleRate = ThrottleRate,
+            Disabled = Disabled,
+            Metadata = StorageJson.Map(Metadata),
+            Headers = StorageJson.Map(Headers),
+            Timeout = TimeoutMs is { } t ? TimeSpan.FromMilliseconds(t) : null,
+            FailingSince = Time(FailingSince),
+            CreatedAt = Time(CreatedAt),
+            UpdatedAt = Time(UpdatedAt),
+        };
+    }
+
+    private sealed record SecretRow(string Key, DateTime CreatedAt, DateTime? ExpiresAt);
+
+    private const string EndpointColumns =
+        "id, app_id, uid, url, description, event_types, channels, throttle_rate, disabled, metadata, headers, created_at, updated_at, timeout_ms, failing_since";
+
+    private static object EndpointParameters(HeraldEndpoint e) => new
+    {
+        e.Id,
+        AppId = e.ApplicationId,
+        e.Uid,
+        e.Url,
+        e.Description,
+        EventTypes = TextArray(e.EventTypes),
+        Channels = TextArray(e.Channels),
+        e.ThrottleRate,
+        e.Disabled,
+        Metadata = StorageJson.Map(e.Metadata),
+        Headers = StorageJson.Map(e.Headers),
+        CreatedAt = Ts(e.CreatedAt),
+        UpdatedAt = Ts(e.UpdatedAt),
+        TimeoutMs = (long?)e.Timeout?.TotalMilliseconds,
+    };
+
+    public Task<HeraldEndpoint?> GetEndpointAsync(string applicationId, string idOrUid, CancellationToken cancellationToken) =>
+        ReadAsync(async c => (await c.QuerySingleOrDefaultAsync<EndpointRow>(
+            $"SELECT {EndpointColumns} FROM endpoints WHERE app_id = @applicationId AND (id = @idOrUid OR uid = @idOrUid) LIMIT 1",
+            new { applicationId, idOrUid }))?.ToEndpoint(), cancellationToken);
+
+    public Task<Page<HeraldEndpoint>> ListEndpointsAsync(string applicationId, PageRequest page, CancellationToken cancellationToken) =>
+        ReadAsync(async c =>
+        {
+            var (where, orderBy) = Keyset("id", page);
+            var rows = await c.QueryAsync<EndpointRow>(
+                $"SELECT {EndpointColumns} FROM endpoints WHERE app_id = @applicationId AND {where} {orderBy}",
+                new { applicationId, after = page.After, take = page.Limit + 1 });
+            return ToPage(rows.Select(r => r.ToEndpoint()), page);
+        }, cancellationToken);
+
+    public Task CreateEndpointAsync(HeraldEndpoint endpoint, EndpointSecretKey secret, CancellationToken cancellationToken) =>
+        WriteAsync(async (c, t) =>
+        {
+            await c.ExecuteAsync(
+                $"""
+                INSERT INTO endpoints ({EndpointColumns}) VALUES
+                (@Id, @AppId, @Uid, @Url, @Description, @EventTypes::text[], @Channels::text[], @ThrottleRate, @Disabled, @Metadata, @Headers,
+                 @CreatedAt, @UpdatedAt, @TimeoutMs, NULL)
+                """,
+                EndpointParameters(endpoint), t);
+            await c.ExecuteAsync(
+                "INSERT INTO endpoint_secrets (endpoint_id, key, created_at) VALUES (@id, @Key, @createdAt)",
+                new { id = endpoint.Id, secret.Key, createdAt = Ts(secret.CreatedAt) }, t);
+        }, cancellationToken);
+
+    public Task UpdateEndpointAsync(HeraldEndpoint endpoint, CancellationToken cancellationToken) =>
+        WriteAsync(async (c, t) =>
+        {
+            // Re-enabling an endpoint resumes its parked deliveries and forgets its failure streak.
+            await c.ExecuteAsync(
+                """
+                UPDATE deliveries SET next_attempt_at = @now, updated_at = @now
+                WHERE endpoint_id = @Id AND status = 1 AND next_attempt_at IS NULL AND NOT @Disabled
+                  AND EXISTS (SELECT 1 FROM endpoints WHERE id = @Id AND disabled)
+                """,
+                new { endpoint.Id, endpoint.Disabled, now = Ts(endpoint.UpdatedAt) }, t);
+            await c.ExecuteAsync(
+                """
+                UPDATE endpoints SET failing_since = CASE WHEN disabled AND NOT @Disabled THEN NULL ELSE failing_since END, uid = @Uid, url = @Url,
+                    description = @Description, event_types = @EventTypes::text[], channels = @Channels::text[], throttle_rate = @ThrottleRate,
+                    disabled = @Disabled, metadata = @Metadata, headers = @Headers, updated_at = @UpdatedAt, timeout_ms = @TimeoutMs
+                WHERE id = @Id AND app_id = @AppId
+                """,
+                EndpointParameters(endpoint), t);
+        }, cancellationToken);
+
+    public Task<bool> DeleteEndpointAsync(string applicationId, string endpointId, CancellationToken cancellationToken) =>
+        WriteAsync(async (c, t) => await c.ExecuteAsync(
+            "DELETE FROM endpoints WHERE app_id = @applicationId AND id = @endpointId", new { applicationId, endpointId }, t) == 1, cancellationToken);
+
+    public Task<IReadOnlyList<EndpointSecretKey>> GetEndpointSecretsAsync(string endpointId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        ReadAsync<IReadOnlyList<EndpointSecretKey>>(async c =>
+        {
+            var rows = await c.QueryAsync<SecretRow>(
+                """
+                SELECT key, created_at, expires_at FROM endpoint_secrets
+                WHERE endpoint_id = @endpointId AND (expires_at IS NULL OR expires_at > @now)
+                ORDER BY created_at DESC, seq DESC
+                """,
+                new { endpointId, now = Ts(now) });
+            return rows.Select(r => new EndpointSecretKey(r.Key, Time(r.CreatedAt), Time(r.ExpiresAt))).ToList();
+        }, cancellationToken);
+
+    public Task RotateEndpointSecretAsync(string endpointId, EndpointSecretKey newKey, DateTimeOffset previousValidUntil, CancellationToken cancellationToken) =>
+        WriteAsync(async (c, t) =>
+        {
+            var now = Ts(newKey.CreatedAt);
+            await c.ExecuteAsync(
+                "DELETE FROM endpoint_secrets WHERE endpoint_id = @endpointId AND expires_at IS NOT NULL AND expires_at <= @now", new { endpointId, now }, t);
+            await c.ExecuteAsync(
+                "UPDATE endpoint_secrets SET expires_at = LEAST(COALESCE(expires_at, @until), @until) WHERE endpoint_id = @endpointId",
+                new { endpointId, until = Ts(previousValidUntil) }, t);
+            // Re-supplying a key that is still on file makes it current again rather than failing.
+            await c.ExecuteAsync(
+                """
+                INSERT INTO endpoint_secrets (endpoint_id, key, created_at) VALUES (@endpointId, @Key, @now)
+                ON CONFLICT (endpoint_id, key) DO UPDATE SET created_at = excluded.created_at, expires_at = NULL
+                """,
+                new { endpointId, newKey.Key, now }, t);
+        }, cancellationToken);
+}

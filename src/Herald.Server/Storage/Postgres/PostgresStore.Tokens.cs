@@ -1,0 +1,78 @@
+using Dapper;
+using Herald.Server.Auth;
+using Herald.Server.Idempotency;
+
+namespace Herald.Server.Storage.Postgres;
+
+internal sealed partial class PostgresStore
+{
+    private sealed record TokenRow(string Id, byte[] Hash, string? AppId, DateTime? ExpiresAt, DateTime CreatedAt);
+
+    private sealed record IdempotencyRow(
+        string Caller, string Key, byte[] Fingerprint, bool Completed, int StatusCode, string? ContentType, string? Location, byte[]? Body, DateTime CreatedAt);
+
+    public Task<bool> AnyAdminTokenAsync(CancellationToken cancellationToken) =>
+        ReadAsync(c => c.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM api_tokens WHERE app_id IS NULL)"), cancellationToken);
+
+    public Task AddTokenAsync(ApiToken token, CancellationToken cancellationToken) =>
+        WriteAsync((c, t) => c.ExecuteAsync(
+            "INSERT INTO api_tokens (id, hash, app_id, expires_at, created_at) VALUES (@Id, @Hash, @AppId, @ExpiresAt, @CreatedAt)",
+            new { token.Id, token.Hash, AppId = token.ApplicationId, ExpiresAt = Ts(token.ExpiresAt), CreatedAt = Ts(token.CreatedAt) }, t), cancellationToken);
+
+    public Task<ApiToken?> FindTokenAsync(byte[] hash, CancellationToken cancellationToken) =>
+        ReadAsync(async c =>
+        {
+            var row = await c.QuerySingleOrDefaultAsync<TokenRow>("SELECT id, hash, app_id, expires_at, created_at FROM api_tokens WHERE hash = @hash", new { hash });
+            return row is null ? null : new ApiToken
+            {
+                Id = row.Id,
+                Hash = row.Hash,
+                ApplicationId = row.AppId,
+                ExpiresAt = Time(row.ExpiresAt),
+                CreatedAt = Time(row.CreatedAt),
+            };
+        }, cancellationToken);
+
+    public Task<IdempotencyRecord?> TryBeginIdempotentRequestAsync(IdempotencyRecord pending, DateTimeOffset expiredBefore, CancellationToken cancellationToken) =>
+        WriteAsync(async (c, t) =>
+        {
+            await c.ExecuteAsync("DELETE FROM idempotency_keys WHERE caller = @Caller AND key = @Key AND created_at < @before",
+                new { pending.Caller, pending.Key, before = Ts(expiredBefore) }, t);
+            // A concurrent insert of the same key (on any node) makes this one wait for it to commit, then do nothing;
+            // the SELECT below, a new statement, then sees the winner's row.
+            var inserted = await c.ExecuteAsync(
+                "INSERT INTO idempotency_keys (caller, key, fingerprint, created_at) VALUES (@Caller, @Key, @Fingerprint, @CreatedAt) ON CONFLICT DO NOTHING",
+                new { pending.Caller, pending.Key, pending.Fingerprint, CreatedAt = Ts(pending.CreatedAt) }, t);
+            if (inserted == 1)
+            {
+                return null;
+            }
+
+            var row = await c.QuerySingleAsync<IdempotencyRow>(
+                "SELECT caller, key, fingerprint, completed, status_code, content_type, location, body, created_at FROM idempotency_keys WHERE caller = @Caller AND key = @Key",
+                new { pending.Caller, pending.Key }, t);
+            return new IdempotencyRecord
+            {
+                Caller = row.Caller,
+                Key = row.Key,
+                Fingerprint = row.Fingerprint,
+                Completed = row.Completed,
+                StatusCode = row.StatusCode,
+                ContentType = row.ContentType,
+                Location = row.Location,
+                Body = row.Body,
+                CreatedAt = Time(row.CreatedAt),
+            };
+        }, cancellationToken);
+
+    public Task CompleteIdempotentRequestAsync(IdempotencyRecord completed, CancellationToken cancellationToken) =>
+        WriteAsync((c, t) => c.ExecuteAsync(
+            "UPDATE idempotency_keys SET completed = TRUE, status_code = @StatusCode, content_type = @ContentType, location = @Location, body = @Body WHERE caller = @Caller AND key = @Key",
+            new { completed.StatusCode, completed.ContentType, completed.Location, completed.Body, completed.Caller, completed.Key }, t), cancellationToken);
+
+    public Task AbandonIdempotentRequestAsync(string caller, string key, CancellationToken cancellationToken) =>
+        WriteAsync((c, t) => c.ExecuteAsync("DELETE FROM idempotency_keys WHERE caller = @caller AND key = @key AND NOT completed", new { caller, key }, t), cancellationToken);
+
+    public Task<int> DeleteExpiredIdempotencyKeysAsync(DateTimeOffset olderThan, CancellationToken cancellationToken) =>
+        WriteAsync((c, t) => c.ExecuteAsync("DELETE FROM idempotency_keys WHERE created_at < @before", new { before = Ts(olderThan) }, t), cancellationToken);
+}

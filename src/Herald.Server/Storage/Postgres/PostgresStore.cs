@@ -1,0 +1,154 @@
+using System.Data;
+using System.Reflection;
+using Dapper;
+using Herald.Server.Api;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Herald.Server.Storage.Postgres;
+
+/// <summary>
+/// The shared engine: one PostgreSQL database serves every Herald node. Each method is one transaction on a
+/// pooled connection of one <see cref="NpgsqlDataSource"/>; concurrency between nodes is the database's job
+/// (row locks, <c>FOR UPDATE SKIP LOCKED</c>, <c>ON CONFLICT</c>), never an in-process lock.
+/// </summary>
+internal sealed partial class PostgresStore : IHeraldStore, IAsyncDisposable, IDisposable
+{
+    // pg_advisory_lock key for migrations: nodes starting together apply them one at a time ("herald" in ASCII).
+    private const long MigrationLockKey = 0x68_65_72_61_6c_64;
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly Ids _ids;
+
+    static PostgresStore() => DefaultTypeMap.MatchNamesWithUnderscores = true;
+
+    public PostgresStore(IOptions<StorageOptions> options, Ids ids)
+    {
+        _ids = ids;
+        _dataSource = NpgsqlDataSource.Create(options.Value.ConnectionString!);
+    }
+
+    private async Task<T> ReadAsync<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        return await work(connection);
+    }
+
+    private async Task<T> WriteAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+            var result = await work(connection, transaction);
+            await transaction.CommitAsync(cancellationToken);
+            return result;
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            throw new StorageConflictException(ConflictField(e.ConstraintName), e);
+        }
+    }
+
+    private Task WriteAsync(Func<NpgsqlConnection, NpgsqlTransaction, Task> work, CancellationToken cancellationToken) =>
+        WriteAsync(async (c, t) => { await work(c, t); return true; }, cancellationToken);
+
+    // Unique constraints are named <table>__<field> (see 0001_initial.sql): "messages__event_id" → "event_id".
+    private static string ConflictField(string? constraint) =>
+        constraint?.IndexOf("__", StringComparison.Ordinal) is int at and >= 0 ? constraint[(at + 2)..] : constraint ?? "value";
+
+    public async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        // Several nodes may start at once: the first to take the lock migrates, the others then find nothing to do.
+        // A session lock (not a transaction one) so that each migration still commits on its own.
+        await connection.ExecuteAsync("SELECT pg_advisory_lock(@key)", new { key = MigrationLockKey });
+        try
+        {
+            await connection.ExecuteAsync(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version bigint PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL)");
+            var applied = (await connection.QueryAsync<long>("SELECT version FROM schema_migrations")).ToHashSet();
+            foreach (var (version, name, sql) in LoadMigrations())
+            {
+                if (applied.Contains(version))
+                {
+                    continue;
+                }
+
+                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+                await connection.ExecuteAsync(sql, transaction: transaction);
+                await connection.ExecuteAsync(
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@version, @name, @now)",
+                    new { version, name, now = Ts(DateTimeOffset.UtcNow) },
+                    transaction);
+                await transaction.CommitAsync(cancellationToken);
+            }
+        }
+        finally
+        {
+            // The connection goes back to the pool rather than closing, so the lock must be let go explicitly.
+            await connection.ExecuteAsync("SELECT pg_advisory_unlock(@key)", new { key = MigrationLockKey });
+        }
+    }
+
+    private static IEnumerable<(long Version, string Name, string Sql)> LoadMigrations()
+    {
+        var assembly = Assembly.GetExecutingAssembly();
+        const string prefix = "Herald.Server.Storage.Postgres.Migrations.";
+        foreach (var resource in assembly.GetManifestResourceNames().Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        {
+            var name = resource[prefix.Length..];
+            var version = long.Parse(name[..name.IndexOf('_', StringComparison.Ordinal)], System.Globalization.CultureInfo.InvariantCulture);
+            using var stream = assembly.GetManifestResourceStream(resource)!;
+            using var reader = new StreamReader(stream);
+            yield return (version, name, reader.ReadToEnd());
+        }
+    }
+
+    /// <summary>SQL pieces for a keyset page over <paramref name="keyColumn"/>; binds <c>@after</c> and <c>@take</c>.</summary>
+    private static (string Where, string OrderBy) Keyset(string keyColumn, PageRequest page)
+    {
+        var where = page.After is null ? "TRUE" : $"{keyColumn} {(page.ScanAscending ? ">" : "<")} @after";
+        return (where, $"ORDER BY {keyColumn} {(page.ScanAscending ? "ASC" : "DESC")} LIMIT @take");
+    }
+
+    private static Page<T> ToPage<T>(IEnumerable<T> rows, PageRequest page)
+    {
+        var items = rows.ToList();
+        var hasMore = items.Count > page.Limit;
+        if (hasMore)
+        {
+            items.RemoveAt(items.Count - 1);
+        }
+
+        if (page.Backward)
+        {
+            items.Reverse();
+        }
+
+        return new Page<T>(items, hasMore);
+    }
+
+    /// <summary>
+    /// A timestamp as stored: UTC (Npgsql writes only offset-zero values to timestamptz) and truncated to the
+    /// millisecond, the precision SQLite keeps, so both engines compare and return the same instants.
+    /// </summary>
+    private static DateTimeOffset Ts(DateTimeOffset value)
+    {
+        var utc = value.ToUniversalTime();
+        return utc.AddTicks(-(utc.Ticks % TimeSpan.TicksPerMillisecond));
+    }
+
+    private static DateTimeOffset? Ts(DateTimeOffset? value) => value is { } v ? Ts(v) : null;
+
+    private static DateTimeOffset Time(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
+
+    private static DateTimeOffset? Time(DateTime? value) => value is { } v ? Time(v) : null;
+
+    /// <summary>A filter list as a text[] parameter (null stays null: "no filter").</summary>
+    private static string[]? TextArray(IEnumerable<string>? list) => list?.ToArray();
+
+    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+
+    public void Dispose() => _dataSource.Dispose();
+}
