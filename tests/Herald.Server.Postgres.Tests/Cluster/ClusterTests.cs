@@ -153,8 +153,13 @@ public sealed class ClusterTests(ITestOutputHelper output) : IAsyncLifetime
             // 1. Every accepted message reaches its endpoint at least once.
             await WaitUntilAsync(() => accepted.Keys.All(_received.ContainsKey), TimeSpan.FromMinutes(3),
                 () => $"{accepted.Keys.Count(id => !_received.ContainsKey(id))} accepted messages never arrived.");
+            // A publish cut off by the kill may have committed without its 202 reaching us (it was then published again):
+            // such messages are messages like any other and must arrive too — their deliveries were the dead node's.
             var committed = await CommittedMessagesAsync();
-            Assert.Superset(committed.Keys.ToHashSet(), _received.Keys.ToHashSet()); // nothing arrives that was not committed
+            await WaitUntilAsync(() => committed.Keys.All(_received.ContainsKey), TimeSpan.FromMinutes(2),
+                () => $"{committed.Keys.Count(id => !_received.ContainsKey(id))} committed messages never arrived.");
+            var unknown = _received.Keys.Where(id => !committed.ContainsKey(id)).ToList();
+            Assert.True(unknown.Count == 0, $"{unknown.Count} webhook ids are not messages of the database (of {committed.Count}): {string.Join(", ", unknown.Take(5))}");
 
             // 2. Duplicates only for deliveries the killed node held.
             var duplicated = _received.Where(r => r.Value > 1).Select(r => r.Key).ToList();
@@ -177,7 +182,7 @@ public sealed class ClusterTests(ITestOutputHelper output) : IAsyncLifetime
             await stopReading.CancelAsync();
             await consumer;
             Assert.Equal(c0InOrder, consumed);
-            Assert.Superset(c0InOrder.ToHashSet(), accepted.Where(a => a.Value == "c0").Select(a => a.Key).ToHashSet());
+            Assert.Subset(c0InOrder.ToHashSet(), accepted.Where(a => a.Value == "c0").Select(a => a.Key).ToHashSet());
         }
         finally
         {
