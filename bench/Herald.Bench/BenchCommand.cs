@@ -33,7 +33,8 @@ internal static class BenchCommand
         var rates = IntList("--rates", "Publishing rates of latency, messages/s.", Defaults.Rates);
         var latencyDuration = Duration("--latency-duration", "How long each latency rate runs.", Defaults.LatencyDuration);
         var fanouts = IntList("--fanout", "Endpoints per message in fanout.", Defaults.Fanouts);
-        var fanoutDeliveries = Int("--fanout-deliveries", "Deliveries per fanout measurement.", Defaults.FanoutDeliveries);
+        var fanoutDeliveries = Int("--fanout-deliveries", "Deliveries per fanout measurement (messages = this / endpoints).", Defaults.FanoutDeliveries);
+        var fanoutDuration = Duration("--fanout-duration", "The longest a fanout measurement publishes, even if it has not sent all its messages.", Defaults.FanoutDuration);
         var pullRate = Int("--pull-rate", "Publishing rate of push-vs-pull, messages/s.", Defaults.PullRate);
         var pullDuration = Duration("--pull-duration", "How long push-vs-pull publishes.", Defaults.PullDuration);
         var backlogCount = Int("--backlog-count", "Messages queued while the receiver is down.", Defaults.BacklogCount);
@@ -50,7 +51,7 @@ internal static class BenchCommand
         var root = new RootCommand("Herald.Bench: measures Herald (run as a separate process) against this machine's own ceiling.")
         {
             scenario, storage, postgres, nodes, apps, clients, ceilingClients, ceilingDuration, duration, rates, latencyDuration,
-            fanouts, fanoutDeliveries, pullRate, pullDuration, backlogCount, drainTimeout, environment, server, results, noLatest,
+            fanouts, fanoutDeliveries, fanoutDuration, pullRate, pullDuration, backlogCount, drainTimeout, environment, server, results, noLatest,
         };
         root.Validators.Add(result =>
         {
@@ -98,6 +99,7 @@ internal static class BenchCommand
                 LatencyDuration = parse.GetValue(latencyDuration),
                 Fanouts = parse.GetValue(fanouts)!,
                 FanoutDeliveries = parse.GetValue(fanoutDeliveries),
+                FanoutDuration = parse.GetValue(fanoutDuration),
                 PullRate = parse.GetValue(pullRate),
                 PullDuration = parse.GetValue(pullDuration),
                 BacklogCount = parse.GetValue(backlogCount),

@@ -46,8 +46,11 @@ internal sealed record BenchSettings
     /// <summary>Endpoints per message in the fan-out scenario.</summary>
     public IReadOnlyList<int> Fanouts { get; init; } = [10, 100];
 
-    /// <summary>Deliveries per fan-out measurement (messages = this / endpoints).</summary>
+    /// <summary>Deliveries per fan-out measurement (messages = this / endpoints), unless <see cref="FanoutDuration"/> ends publishing first.</summary>
     public int FanoutDeliveries { get; init; } = 20_000;
+
+    /// <summary>The longest a fan-out measurement publishes.</summary>
+    public TimeSpan FanoutDuration { get; init; } = TimeSpan.FromSeconds(10);
 
     public int PullRate { get; init; } = 100;
 

@@ -4,6 +4,9 @@ namespace Herald.Bench.Harness;
 internal sealed record PublishResult(
     long Accepted, long Failed, string? FirstError, long StartedAt, long EndedAt, LatencySummary ResponseMs, LatencySummary? ScheduleLagMs)
 {
+    /// <summary>For an open-loop run: the schedule was abandoned because too many publishes were unanswered.</summary>
+    public bool Overloaded { get; init; }
+
     public double Seconds => BenchClock.Seconds(StartedAt, EndedAt);
 
     public double AcceptedPerSecond => Seconds > 0 ? Accepted / Seconds : 0;
@@ -19,6 +22,9 @@ internal sealed class PublishRecorder
     private string? _firstError;
 
     public long Accepted => Interlocked.Read(ref _accepted);
+
+    /// <summary>Requests answered so far, accepted or not.</summary>
+    public long Answered => Interlocked.Read(ref _accepted) + Interlocked.Read(ref _failed);
 
     public void Succeeded(double responseMs, double? lagMs)
     {

@@ -63,15 +63,20 @@ internal sealed class Publisher : IDisposable
 
     /// <summary>
     /// Open loop: message n is sent at start + n / rate whether or not earlier ones were answered, so a slow server
-    /// shows up as latency instead of slowing the schedule down (no coordinated omission).
+    /// shows up as latency instead of slowing the schedule down (no coordinated omission). When more than
+    /// <paramref name="overloadAfter"/> worth of the schedule is unanswered the server cannot keep up: the schedule is
+    /// abandoned (latencies would only grow) and the result says so.
     /// </summary>
-    public async Task<PublishResult> RunAtRateAsync(IReadOnlyList<string> apps, double rate, TimeSpan duration, CancellationToken cancellationToken)
+    public async Task<PublishResult> RunAtRateAsync(
+        IReadOnlyList<string> apps, double rate, TimeSpan duration, CancellationToken cancellationToken, TimeSpan? overloadAfter = null)
     {
         var targets = Targets(apps);
         var recorder = new PublishRecorder();
         var total = (long)(rate * duration.TotalSeconds);
+        var unansweredLimit = Math.Max(100, (long)(rate * (overloadAfter ?? TimeSpan.FromSeconds(3)).TotalSeconds));
         var ticksPerMessage = Stopwatch.Frequency / rate;
         var sends = new List<Task>((int)total);
+        var overloaded = false;
         var startedAt = BenchClock.Now;
         for (var n = 0L; n < total; n++)
         {
@@ -82,11 +87,17 @@ internal sealed class Publisher : IDisposable
                 await Task.Delay(TimeSpan.FromMilliseconds(wait), cancellationToken);
             }
 
+            if (n - recorder.Answered > unansweredLimit)
+            {
+                overloaded = true;
+                break;
+            }
+
             sends.Add(SendAsync(targets, n, recorder, due, cancellationToken));
         }
 
         await Task.WhenAll(sends);
-        return recorder.Finish(startedAt, BenchClock.Now);
+        return recorder.Finish(startedAt, BenchClock.Now) with { Overloaded = overloaded };
     }
 
     private Uri[][] Targets(IReadOnlyList<string> apps) =>

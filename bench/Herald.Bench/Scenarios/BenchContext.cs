@@ -37,8 +37,11 @@ internal sealed class BenchContext(BenchSettings settings, TextWriter output, Ca
         return herald;
     }
 
-    /// <summary>A load generator on every node of the cluster.</summary>
+    /// <summary>A closed-loop load generator on every node of the cluster: one connection per client.</summary>
     public Publisher NewPublisher(HeraldCluster herald, int clients) => new(herald.NodeUrls, herald.AdminToken, Math.Max(clients, 16));
+
+    /// <summary>An open-loop load generator: enough connections that no scheduled request waits for one.</summary>
+    public Publisher NewOpenLoopPublisher(HeraldCluster herald) => new(herald.NodeUrls, herald.AdminToken, 2048);
 
     /// <summary>A uid prefix unique to this run.</summary>
     public string Prefix(string name) => $"{name}-{RunId}";

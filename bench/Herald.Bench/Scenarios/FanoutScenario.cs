@@ -10,8 +10,8 @@ internal sealed record FanoutRun(
 
 /// <summary>
 /// <c>fanout</c>: one application with 10 (then 100) endpoints on the receiver, each at its own path; every message
-/// goes to all of them. Enough messages for a measurable number of deliveries; deliveries/s from the first publish to
-/// the last arrival.
+/// goes to all of them. Enough messages for a measurable number of deliveries (or as many as Herald accepts in
+/// <see cref="BenchSettings.FanoutDuration"/>); deliveries/s from the first publish to the last arrival.
 /// </summary>
 internal sealed class FanoutScenario : IScenario
 {
@@ -22,7 +22,7 @@ internal sealed class FanoutScenario : IScenario
     public async Task<ScenarioReport> RunAsync(BenchContext context)
     {
         var s = context.Settings;
-        var report = new ScenarioReport(Name) { Settings = new { s.Fanouts, s.FanoutDeliveries, Clients, s.Storage, s.Nodes } };
+        var report = new ScenarioReport(Name) { Settings = new { s.Fanouts, s.FanoutDeliveries, MaxPublishSeconds = s.FanoutDuration.TotalSeconds, Clients, s.Storage, s.Nodes } };
         var runs = new List<FanoutRun>();
         await using var receiver = await WebhookReceiver.StartAsync(context.Secret);
         foreach (var endpoints in s.Fanouts)
@@ -60,9 +60,9 @@ internal sealed class FanoutScenario : IScenario
         var warm = await publisher.RunClosedLoopAsync([app], Clients, null, 20, ct);
         await warmUp.WaitForAsync(warm.Accepted * endpoints, TimeSpan.FromSeconds(60), ct);
 
-        context.Log($"fanout: {messages:N0} messages to {endpoints} endpoints each");
+        context.Log($"fanout: {messages:N0} messages (at most {context.Settings.FanoutDuration.TotalSeconds:0} s of publishing) to {endpoints} endpoints each");
         var log = receiver.StartRecording();
-        var run = await publisher.RunClosedLoopAsync([app], Clients, null, messages, ct);
+        var run = await publisher.RunClosedLoopAsync([app], Clients, context.Settings.FanoutDuration, messages, ct);
         var expected = run.Accepted * endpoints;
         if (!await log.WaitForAsync(expected, context.Settings.DrainTimeout, ct))
         {

@@ -7,7 +7,7 @@ namespace Herald.Bench.Scenarios;
 
 internal sealed record ConsumptionMode(string Mode, long Received, long Requests, double RequestsPerEvent, LatencySummary LatencyMs);
 
-internal sealed record PushVsPullResult(int Rate, double Seconds, long Published, IReadOnlyList<ConsumptionMode> Modes);
+internal sealed record PushVsPullResult(int Rate, double Seconds, long Published, bool Overloaded, IReadOnlyList<ConsumptionMode> Modes);
 
 /// <summary>
 /// <c>push-vs-pull</c>: one application publishes at a fixed rate (open loop); the same stream is consumed at the same
@@ -34,11 +34,11 @@ internal sealed class PushVsPullScenario : IScenario
         report.Targets.Add(new TargetCheck(
             $"push-vs-pull: webhook and SSE p99 ≤ 10 ms at {result.Rate} msg/s",
             $"webhook p99 {Cells.Number(webhook.P99)} ms, SSE p99 {Cells.Number(sse.P99)} ms",
-            webhook.P99 <= 10 && sse.P99 <= 10));
+            !result.Overloaded && webhook.P99 <= 10 && sse.P99 <= 10));
         report.Targets.Add(new TargetCheck(
             "push-vs-pull: long-polling p99 within 2× of that (≤ 20 ms)",
             $"long-poll p99 {Cells.Number(longPoll.P99)} ms ({Cells.Number(longPoll.P99 / Math.Max(webhook.P99, 0.001))}× the webhook p99)",
-            longPoll.P99 <= 20));
+            !result.Overloaded && longPoll.P99 <= 20));
         report.Targets.Add(new TargetCheck(
             "push-vs-pull: requests per delivered event reported for every mode",
             string.Join(", ", result.Modes.Select(m => $"{m.Mode} {Cells.Ratio(m.RequestsPerEvent)}")),
@@ -66,7 +66,7 @@ internal sealed class PushVsPullScenario : IScenario
         var ct = context.CancellationToken;
         await using var receiver = await WebhookReceiver.StartAsync(context.Secret);
         await using var herald = await context.StartHeraldAsync();
-        using var publisher = context.NewPublisher(herald, 16);
+        using var publisher = context.NewOpenLoopPublisher(herald);
 
         // Warm-up on an application of its own, so its messages are not in the measured stream.
         var warmApp = await HeraldSetup.CreateAppsAsync(herald.Admin, context.Prefix("pvpwarm"), 1, _ => receiver.Url("/pvp-warm"), context.Secret, ct);
@@ -120,7 +120,12 @@ internal sealed class PushVsPullScenario : IScenario
                 context.Log($"push-vs-pull: {mode.Mode}: p50 {mode.LatencyMs.P50} ms, p99 {mode.LatencyMs.P99} ms, {Cells.Ratio(mode.RequestsPerEvent)} requests/event");
             }
 
-            return new PushVsPullResult(rate, Math.Round(run.Seconds, 2), run.Accepted, modes);
+            if (run.Overloaded)
+            {
+                context.Log($"push-vs-pull: Herald could not keep up with {rate} msg/s; the schedule was abandoned after {run.Accepted:N0} messages");
+            }
+
+            return new PushVsPullResult(rate, Math.Round(run.Seconds, 2), run.Accepted, run.Overloaded, modes);
         }
         finally
         {
@@ -132,7 +137,7 @@ internal sealed class PushVsPullScenario : IScenario
         new(mode, received, requests, received > 0 ? Math.Round((double)requests / received, 5) : 0, latency);
 
     private static ReportTable Table(PushVsPullResult r) => new(
-        $"push vs pull: the same stream at {r.Rate} msg/s for {Cells.Number(r.Seconds)} s ({Cells.Number(r.Published)} events)",
+        $"push vs pull: the same stream at {r.Rate} msg/s for {Cells.Number(r.Seconds)} s ({Cells.Number(r.Published)} events{(r.Overloaded ? "; Herald could not keep up, schedule abandoned" : "")})",
         ["mode", "received", "p50 ms", "p90 ms", "p99 ms", "max ms", "HTTP requests", "requests/event"],
         [.. r.Modes.Select(m => (IReadOnlyList<string>)[
             m.Mode, Cells.Number(m.Received), Cells.Number(m.LatencyMs.P50), Cells.Number(m.LatencyMs.P90), Cells.Number(m.LatencyMs.P99),
