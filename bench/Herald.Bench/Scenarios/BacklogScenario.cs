@@ -8,7 +8,7 @@ internal sealed record BacklogResult(
     int Apps, long Messages, double QueueSeconds, double AcceptedPerSecond, double DrainSeconds, double DrainPerSecond, long Delivered, long Duplicates,
     long SampleEndpointAttempts, long SampleEndpointDeliveries, double RssBeforeMiB, double RssAtDrainStartMiB, double MaxRssDuringDrainMiB,
     double RssAfterDrainMiB, double PeakRssMiB, long RecordedSuccess, long RecordedPending, long RecordedFail, double? ThroughputDeliveriesPerSecond,
-    IReadOnlyList<MemorySample> Memory);
+    CpuUse QueueCpu, CpuUse DrainCpu, IReadOnlyList<MemorySample> Memory);
 
 /// <summary>
 /// <c>backlog</c>: the receiver is down (nothing listens on its port: connection refused) while messages queue, then
@@ -45,11 +45,12 @@ internal sealed class BacklogScenario : IScenario
         report.Results = result;
         report.Tables.Add(new ReportTable(
             $"backlog: {Cells.Number(result.Messages)} messages queued while the receiver is down, then it comes back",
-            ["apps", "queue s", "accepted msg/s", "drain s", "drained deliveries/s", "throughput deliveries/s (same run)", "attempts / deliveries (endpoint 0)", "recorded"],
+            ["apps", "queue s", "accepted msg/s", "drain s", "drained deliveries/s", "throughput deliveries/s (same run)", "attempts / deliveries (endpoint 0)", "CPU cores Herald / bench: queue, drain", "recorded"],
             [[
                 Cells.Number(result.Apps), Cells.Number(result.QueueSeconds), Cells.Number(result.AcceptedPerSecond), Cells.Number(result.DrainSeconds),
                 Cells.Number(result.DrainPerSecond), result.ThroughputDeliveriesPerSecond is { } t ? Cells.Number(t) : "not run",
                 $"{Cells.Number(result.SampleEndpointAttempts)} / {Cells.Number(result.SampleEndpointDeliveries)}",
+                $"{Cells.Number(result.QueueCpu.HeraldCores)} / {Cells.Number(result.QueueCpu.BenchCores)}, {Cells.Number(result.DrainCpu.HeraldCores)} / {Cells.Number(result.DrainCpu.BenchCores)}",
                 $"{Cells.Number(result.RecordedSuccess)} ok, {result.RecordedPending} pending, {result.RecordedFail} failed",
             ]]));
         report.Tables.Add(new ReportTable(
@@ -62,7 +63,7 @@ internal sealed class BacklogScenario : IScenario
         report.Tables.Add(new ReportTable(
             "backlog: memory samples (MiB)",
             ["seconds", "phase", "delivered", "RSS MiB", "peak MiB"],
-            [.. Thin(result.Memory, 24).Select(m => (IReadOnlyList<string>)[
+            [.. Thin(result.Memory, 16).Select(m => (IReadOnlyList<string>)[
                 m.Seconds.ToString("0.0", CultureInfo.InvariantCulture), m.Phase, Cells.Number(m.Progress), Cells.Number(m.RssMiB), Cells.Number(m.PeakRssMiB),
             ])]));
         report.Targets.Add(new TargetCheck(
@@ -95,11 +96,14 @@ internal sealed class BacklogScenario : IScenario
 
             sampler.Phase = "queue (receiver down)";
             context.Log($"backlog: receiver down; {s.Clients} clients publish {s.BacklogCount:N0} messages to {s.Apps} apps");
+            var queueCpu = new CpuMeter(herald);
             var run = await publisher.RunClosedLoopAsync(apps, s.Clients, null, s.BacklogCount, ct);
+            var queueCpuUse = queueCpu.Stop();
             context.Log($"backlog: {run.Accepted:N0} accepted in {run.Seconds:0.0} s ({run.AcceptedPerSecond:N0}/s); receiver comes back");
 
             sampler.Phase = "drain";
             var rssAtDrain = sampler.Samples[^1].RssMiB;
+            var drainCpu = new CpuMeter(herald);
             var drainStartedAt = BenchClock.Now;
             receiver = await WebhookReceiver.StartAsync(context.Secret, port);
             var log = receiver.Log;
@@ -109,6 +113,7 @@ internal sealed class BacklogScenario : IScenario
                 problems.Add($"backlog: only {log.Unique:N0} of {run.Accepted:N0} queued messages arrived within {drainTimeout.TotalSeconds:0} s of the receiver's return.");
             }
 
+            var drainCpuUse = drainCpu.Stop();
             var drainSeconds = BenchClock.Seconds(drainStartedAt, log.LastArrival);
             sampler.Phase = "after drain";
             var stats = await HeraldSetup.WaitForRecordedAsync(herald.Admin, targets, run.Accepted, TimeSpan.FromSeconds(60), ct);
@@ -131,7 +136,7 @@ internal sealed class BacklogScenario : IScenario
                 s.Apps, run.Accepted, Math.Round(run.Seconds, 2), Math.Round(run.AcceptedPerSecond), Math.Round(drainSeconds, 2),
                 Math.Round(log.Unique / drainSeconds), log.Unique, log.Duplicates, sampleAttempts, sampleStats.Success + sampleStats.Fail + sampleStats.Pending,
                 rssBefore, rssAtDrain, drain.Select(m => m.RssMiB).DefaultIfEmpty(rssAtDrain).Max(), samples[^1].RssMiB, samples.Max(m => m.PeakRssMiB),
-                stats.Success, stats.Pending + stats.Sending, stats.Fail, context.Throughput?.DeliveriesPerSecond, samples);
+                stats.Success, stats.Pending + stats.Sending, stats.Fail, context.Throughput?.DeliveriesPerSecond, queueCpuUse, drainCpuUse, samples);
             context.Log($"backlog: drained {log.Unique:N0} in {drainSeconds:0.0} s ({result.DrainPerSecond:N0}/s); RSS {rssAtDrain} → max {result.MaxRssDuringDrainMiB} MiB");
             return result;
         }

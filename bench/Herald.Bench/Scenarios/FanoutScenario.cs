@@ -6,7 +6,7 @@ namespace Herald.Bench.Scenarios;
 
 internal sealed record FanoutRun(
     int Endpoints, long Messages, double PublishSeconds, double AcceptedPerSecond, long Deliveries, double Seconds, double DeliveriesPerSecond,
-    LatencySummary PublishToReceiveMs, long RecordedSuccess);
+    LatencySummary PublishToReceiveMs, LatencySummary PublishResponseMs, CpuUse Cpu, long RecordedSuccess);
 
 /// <summary>
 /// <c>fanout</c>: one application with 10 (then 100) endpoints on the receiver, each at its own path; every message
@@ -33,10 +33,12 @@ internal sealed class FanoutScenario : IScenario
         report.Results = runs;
         report.Tables.Add(new ReportTable(
             "fanout: one message to many endpoints",
-            ["endpoints", "messages", "accepted msg/s", "deliveries", "seconds", "deliveries/s", "publish→receive p50 ms", "p99 ms", "recorded"],
+            ["endpoints", "messages", "accepted msg/s", "publish p50/p99 ms", "deliveries", "seconds", "deliveries/s", "publish→receive p50 ms", "p99 ms", "CPU cores Herald / bench", "recorded"],
             [.. runs.Select(r => (IReadOnlyList<string>)[
-                Cells.Number(r.Endpoints), Cells.Number(r.Messages), Cells.Number(r.AcceptedPerSecond), Cells.Number(r.Deliveries), Cells.Number(r.Seconds),
-                Cells.Number(r.DeliveriesPerSecond), Cells.Number(r.PublishToReceiveMs.P50), Cells.Number(r.PublishToReceiveMs.P99), Cells.Number(r.RecordedSuccess),
+                Cells.Number(r.Endpoints), Cells.Number(r.Messages), Cells.Number(r.AcceptedPerSecond),
+                $"{Cells.Number(r.PublishResponseMs.P50)} / {Cells.Number(r.PublishResponseMs.P99)}", Cells.Number(r.Deliveries), Cells.Number(r.Seconds),
+                Cells.Number(r.DeliveriesPerSecond), Cells.Number(r.PublishToReceiveMs.P50), Cells.Number(r.PublishToReceiveMs.P99),
+                $"{Cells.Number(r.Cpu.HeraldCores)} / {Cells.Number(r.Cpu.BenchCores)}", Cells.Number(r.RecordedSuccess),
             ])]));
         report.Charts["fanout.svg"] = SvgBarChart.Render(
             "Fan-out: deliveries per second",
@@ -57,11 +59,12 @@ internal sealed class FanoutScenario : IScenario
         using var publisher = context.NewPublisher(herald, Clients);
 
         var warmUp = receiver.StartRecording();
-        var warm = await publisher.RunClosedLoopAsync([app], Clients, null, 20, ct);
+        var warm = await publisher.RunClosedLoopAsync([app], Clients, null, Math.Max(2, 200 / endpoints), ct);
         await warmUp.WaitForAsync(warm.Accepted * endpoints, TimeSpan.FromSeconds(60), ct);
 
         context.Log($"fanout: {messages:N0} messages (at most {context.Settings.FanoutDuration.TotalSeconds:0} s of publishing) to {endpoints} endpoints each");
         var log = receiver.StartRecording();
+        var cpu = new CpuMeter(herald);
         var run = await publisher.RunClosedLoopAsync([app], Clients, context.Settings.FanoutDuration, messages, ct);
         var expected = run.Accepted * endpoints;
         if (!await log.WaitForAsync(expected, context.Settings.DrainTimeout, ct))
@@ -74,6 +77,7 @@ internal sealed class FanoutScenario : IScenario
             problems.Add($"fanout {endpoints}: {run.Failed} publish requests failed (first: {run.FirstError}); {log.Invalid} webhooks failed verification.");
         }
 
+        var cpuUse = cpu.Stop();
         var seconds = BenchClock.Seconds(run.StartedAt, log.LastArrival);
         var stats = await HeraldSetup.WaitForRecordedAsync(herald.Admin, targets, expected + (warm.Accepted * endpoints), TimeSpan.FromSeconds(60), ct);
         if (stats.Success != expected + (warm.Accepted * endpoints))
@@ -83,7 +87,7 @@ internal sealed class FanoutScenario : IScenario
 
         var result = new FanoutRun(
             endpoints, run.Accepted, Math.Round(run.Seconds, 2), Math.Round(run.AcceptedPerSecond), log.Unique, Math.Round(seconds, 2),
-            Math.Round(log.Unique / seconds), log.Latency(), stats.Success);
+            Math.Round(log.Unique / seconds), log.Latency(), run.ResponseMs, cpuUse, stats.Success);
         context.Log($"fanout: {endpoints} endpoints → {result.DeliveriesPerSecond:N0} deliveries/s");
         return result;
     }

@@ -6,7 +6,7 @@ namespace Herald.Bench.Scenarios;
 
 internal sealed record LatencyRun(
     int Rate, double Seconds, long Published, long Failed, long Delivered, bool Overloaded,
-    LatencySummary PublishToReceiveMs, LatencySummary PublishResponseMs, LatencySummary ScheduleLagMs);
+    LatencySummary PublishToReceiveMs, LatencySummary PublishResponseMs, LatencySummary ScheduleLagMs, CpuUse Cpu);
 
 /// <summary>
 /// <c>latency</c>: publish at fixed rates on an open-loop schedule (each message at its planned time, whatever earlier
@@ -71,6 +71,7 @@ internal sealed class LatencyScenario : IScenario
         {
             context.Log($"latency: {rate:N0} msg/s for {duration.TotalSeconds:0} s to {appCount} apps");
             var log = receiver.StartRecording();
+            var cpu = new CpuMeter(herald);
             var run = await publisher.RunAtRateAsync(apps, rate, duration, ct);
             if (!await log.WaitForAsync(run.Accepted, context.Settings.DrainTimeout, ct))
             {
@@ -82,9 +83,10 @@ internal sealed class LatencyScenario : IScenario
                 problems.Add($"latency at {rate}/s: {run.Failed} publish requests failed (first: {run.FirstError}); {log.Invalid} webhooks failed verification.");
             }
 
+            var cpuUse = cpu.Stop();
             var latency = log.Latency();
             runs.Add(new LatencyRun(
-                rate, Math.Round(run.Seconds, 2), run.Accepted, run.Failed, log.Unique, run.Overloaded, latency, run.ResponseMs, run.ScheduleLagMs ?? LatencySummary.Empty));
+                rate, Math.Round(run.Seconds, 2), run.Accepted, run.Failed, log.Unique, run.Overloaded, latency, run.ResponseMs, run.ScheduleLagMs ?? LatencySummary.Empty, cpuUse));
             if (run.Overloaded)
             {
                 context.Log($"latency: Herald could not keep up with {rate:N0} msg/s (over 3 s of the schedule unanswered); the rate was abandoned after {run.Accepted:N0} messages");
@@ -102,10 +104,11 @@ internal sealed class LatencyScenario : IScenario
 
     public static ReportTable Table(IReadOnlyList<LatencyRun> runs) => new(
         "latency: publish→receive at fixed rates (open loop)",
-        ["rate msg/s", "published", "kept up", "delivered", "p50 ms", "p90 ms", "p99 ms", "max ms", "publish 202 p50/p99 ms", "generator lag p99 ms"],
+        ["rate msg/s", "published", "kept up", "delivered", "p50 ms", "p90 ms", "p99 ms", "max ms", "publish 202 p50/p99 ms", "generator lag p99 ms", "CPU cores Herald / bench"],
         [.. runs.Select(r => (IReadOnlyList<string>)[
             Cells.Number(r.Rate), Cells.Number(r.Published), r.Overloaded ? "no (abandoned)" : "yes", Cells.Number(r.Delivered),
             Cells.Number(r.PublishToReceiveMs.P50), Cells.Number(r.PublishToReceiveMs.P90), Cells.Number(r.PublishToReceiveMs.P99), Cells.Number(r.PublishToReceiveMs.Max),
             $"{Cells.Number(r.PublishResponseMs.P50)} / {Cells.Number(r.PublishResponseMs.P99)}", Cells.Number(r.ScheduleLagMs.P99),
+            $"{Cells.Number(r.Cpu.HeraldCores)} / {Cells.Number(r.Cpu.BenchCores)}",
         ])]);
 }

@@ -8,7 +8,7 @@ internal sealed record ThroughputResult(
     long Delivered, double DeliverySeconds, double DeliveriesPerSecond, double TailAfterPublishSeconds,
     double CeilingPerSecond, double RatioToCeiling, long Expected, long RecordedSuccess, long RecordedPending, long RecordedFail,
     long SampleEndpointAttempts, long SampleEndpointSuccess, long Duplicates,
-    LatencySummary PublishResponseMs, LatencySummary DeliveryLatencyMs, double PeakRssMiB)
+    LatencySummary PublishResponseMs, LatencySummary DeliveryLatencyMs, CpuUse Cpu, double PeakRssMiB)
 {
     /// <summary>Every accepted message (warm-up included) has a successful delivery in storage, with its attempt.</summary>
     public bool AllRecorded => RecordedSuccess == Expected && RecordedPending == 0 && RecordedFail == 0 && SampleEndpointAttempts >= SampleEndpointSuccess;
@@ -32,6 +32,7 @@ internal sealed class ThroughputScenario : IScenario
         {
             Settings = new { s.Apps, s.Clients, DurationSeconds = s.ThroughputDuration.TotalSeconds, s.Storage, s.Nodes, WarmUpSeconds = WarmUp.TotalSeconds },
         };
+        var measuredHere = context.Ceiling is null;
         var ceiling = context.Ceiling ?? await CeilingScenario.MeasureAsync(context, s.CeilingDuration, s.CeilingClients);
         ThroughputResult result;
         await using (var receiver = await WebhookReceiver.StartAsync(context.Secret))
@@ -48,7 +49,11 @@ internal sealed class ThroughputScenario : IScenario
 
         context.Throughput = result;
         report.Results = new { Webhooks = result, IngestOnly = ingest };
-        report.Tables.Add(CeilingScenario.Table(ceiling));
+        if (measuredHere)
+        {
+            report.Tables.Add(CeilingScenario.Table(ceiling)); // Else the ceiling scenario of this run printed it.
+        }
+
         report.Tables.Add(Table(result));
         report.Tables.Add(IngestOnly.Table(ingest));
         report.Targets.Add(Target(result));
@@ -78,6 +83,7 @@ internal sealed class ThroughputScenario : IScenario
 
         context.Log($"throughput: {clients} clients publish to {appCount} apps (1 endpoint each) for {duration.TotalSeconds:0} s");
         var log = receiver.StartRecording();
+        var cpu = new CpuMeter(herald);
         var run = await publisher.RunClosedLoopAsync(apps, clients, duration, null, ct);
         context.Log($"throughput: {run.Accepted:N0} accepted ({run.AcceptedPerSecond:N0}/s), {log.Unique:N0} delivered so far; waiting for the rest");
         if (!await log.WaitForAsync(run.Accepted, context.Settings.DrainTimeout, ct))
@@ -85,6 +91,7 @@ internal sealed class ThroughputScenario : IScenario
             problems.Add($"throughput: only {log.Unique:N0} of {run.Accepted:N0} accepted messages arrived within {context.Settings.DrainTimeout.TotalSeconds:0} s.");
         }
 
+        var cpuUse = cpu.Stop();
         var deliverySeconds = BenchClock.Seconds(run.StartedAt, log.LastArrival);
         var expected = run.Accepted + warm.Accepted;
         var stats = await HeraldSetup.WaitForRecordedAsync(herald.Admin, targets, expected, TimeSpan.FromSeconds(60), ct);
@@ -93,10 +100,10 @@ internal sealed class ThroughputScenario : IScenario
         var deliveriesPerSecond = deliverySeconds > 0 ? log.Unique / deliverySeconds : 0;
         var result = new ThroughputResult(
             appCount, clients, Math.Round(run.Seconds, 2), run.Accepted, run.Failed, Math.Round(run.AcceptedPerSecond),
-            log.Unique, Math.Round(deliverySeconds, 2), Math.Round(deliveriesPerSecond), Math.Round(BenchClock.Seconds(run.EndedAt, log.LastArrival), 2),
+            log.Unique, Math.Round(deliverySeconds, 2), Math.Round(deliveriesPerSecond), Math.Round(Math.Max(0, BenchClock.Seconds(run.EndedAt, log.LastArrival)), 2),
             ceiling.DeliveriesPerSecond, Math.Round(deliveriesPerSecond / ceiling.DeliveriesPerSecond, 3), expected,
             stats.Success, stats.Pending + stats.Sending, stats.Fail, sampleAttempts, sampleStats.Success, log.Duplicates,
-            run.ResponseMs, log.Latency(), herald.ReadMemory().Max(m => m?.PeakRssMiB ?? 0));
+            run.ResponseMs, log.Latency(), cpuUse, herald.ReadMemory().Max(m => m?.PeakRssMiB ?? 0));
         if (!result.AllRecorded)
         {
             problems.Add($"throughput: Herald's stats show {stats.Success:N0} successful, {result.RecordedPending:N0} pending, {stats.Fail:N0} failed deliveries "
@@ -119,12 +126,12 @@ internal sealed class ThroughputScenario : IScenario
 
     public static ReportTable Table(ThroughputResult r) => new(
         "throughput: publish through the API as fast as Herald accepts, deliver to the receiver",
-        ["apps", "clients", "publish s", "accepted", "accepted msg/s", "publish p50/p99 ms", "delivered", "deliveries/s", "ceiling/s", "ratio", "tail after publish s", "recorded (stats; endpoint 0 attempts)"],
+        ["apps", "clients", "publish s", "accepted", "accepted msg/s", "publish p50/p99 ms", "delivered", "deliveries/s", "ceiling/s", "ratio", "tail after publish s", "CPU cores Herald / bench", "recorded (stats; endpoint 0 attempts)"],
         [[
             Cells.Number(r.Apps), Cells.Number(r.Clients), Cells.Number(r.PublishSeconds), Cells.Number(r.Accepted), Cells.Number(r.AcceptedPerSecond),
             $"{Cells.Number(r.PublishResponseMs.P50)} / {Cells.Number(r.PublishResponseMs.P99)}",
             Cells.Number(r.Delivered), Cells.Number(r.DeliveriesPerSecond), Cells.Number(r.CeilingPerSecond), Cells.Percent(r.RatioToCeiling),
-            Cells.Number(r.TailAfterPublishSeconds),
+            Cells.Number(r.TailAfterPublishSeconds), $"{Cells.Number(r.Cpu.HeraldCores)} / {Cells.Number(r.Cpu.BenchCores)}",
             $"{Cells.Number(r.RecordedSuccess)} of {Cells.Number(r.Expected)} ok, {r.RecordedPending} pending, {r.RecordedFail} failed; {Cells.Number(r.SampleEndpointAttempts)} attempts for {Cells.Number(r.SampleEndpointSuccess)}",
         ]]);
 }
