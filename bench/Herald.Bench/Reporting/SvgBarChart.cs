@@ -7,18 +7,25 @@ namespace Herald.Bench.Reporting;
 /// <summary>One series of a bar chart: a value per category.</summary>
 internal sealed record ChartSeries(string Name, IReadOnlyList<double> Values);
 
+/// <summary>A dashed horizontal line across the chart, such as a target.</summary>
+internal sealed record ChartLine(double Value, string Label);
+
 /// <summary>
 /// Grouped bar charts as hand-written SVG (no dependency): one group per category, one bar per series, the value
-/// written above each bar. A logarithmic axis shows milliseconds next to seconds, or 0.001 next to 1 request.
+/// written above each bar, and dashed lines for targets. A logarithmic axis shows milliseconds next to seconds, or
+/// 0.001 next to 1 request.
 /// </summary>
 internal static class SvgBarChart
 {
     private const double Width = 760, Height = 420, Left = 72, Right = 24, Top = 78, Bottom = 56;
     private static readonly string[] Colors = ["#4e79a7", "#f28e2b", "#e15759", "#59a14f", "#76b7b2", "#b07aa1"];
 
-    public static string Render(string title, string subtitle, string axisLabel, IReadOnlyList<string> categories, IReadOnlyList<ChartSeries> series, bool logarithmic)
+    public static string Render(
+        string title, string subtitle, string axisLabel, IReadOnlyList<string> categories, IReadOnlyList<ChartSeries> series, bool logarithmic,
+        IReadOnlyList<ChartLine>? lines = null)
     {
-        var values = series.SelectMany(s => s.Values).Where(v => v > 0).DefaultIfEmpty(1).ToList();
+        lines ??= [];
+        var values = series.SelectMany(s => s.Values).Concat(lines.Select(l => l.Value)).Where(v => v > 0).DefaultIfEmpty(1).ToList();
         var (low, high, ticks) = logarithmic ? LogAxis(values.Min(), values.Max()) : LinearAxis(values.Max());
         var plotWidth = Width - Left - Right;
         var plotHeight = Height - Top - Bottom;
@@ -58,6 +65,13 @@ internal static class SvgBarChart
         }
 
         svg.Append(Invariant($"""<line x1="{Left}" y1="{Top + plotHeight}" x2="{Width - Right}" y2="{Top + plotHeight}" stroke="#888888"/>""")).AppendLine();
+        foreach (var line in lines)
+        {
+            var y = Y(line.Value);
+            svg.Append(Invariant($"""<line x1="{Left}" y1="{y:0.#}" x2="{Width - Right}" y2="{y:0.#}" stroke="#c0392b" stroke-width="1.2" stroke-dasharray="6 4"/>""")).AppendLine();
+            svg.Append(Invariant($"""<text x="{Width - Right - 2}" y="{y - 4:0.#}" font-size="10" fill="#c0392b" text-anchor="end" stroke="#ffffff" stroke-width="3" paint-order="stroke">{Escape(line.Label)}</text>""")).AppendLine();
+        }
+
         var legendX = Left;
         for (var s = 0; s < series.Count; s++)
         {
@@ -95,7 +109,8 @@ internal static class SvgBarChart
     public static string Format(double value) => value switch
     {
         0 => "0",
-        < 0.01 => value.ToString("0.####", CultureInfo.InvariantCulture),
+        < 0.01 => value.ToString("0.#####", CultureInfo.InvariantCulture),
+        < 1 => value.ToString("0.###", CultureInfo.InvariantCulture),
         < 10 => value.ToString("0.##", CultureInfo.InvariantCulture),
         < 1000 => value.ToString("0.#", CultureInfo.InvariantCulture),
         _ => value.ToString("#,0", CultureInfo.InvariantCulture),

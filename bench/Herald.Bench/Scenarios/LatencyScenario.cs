@@ -41,14 +41,15 @@ internal sealed class LatencyScenario : IScenario
             "Publish→receive latency vs publishing rate",
             $"open-loop publishing to {s.Apps} apps × 1 endpoint, {s.LatencyDuration.TotalSeconds:0} s per rate; log scale",
             "milliseconds",
-            [.. runs.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Rate:N0} msg/s"))],
+            [.. runs.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Rate:N0} msg/s{(r.Overloaded ? " (Herald could not keep up)" : "")}"))],
             [
                 new ChartSeries("p50", [.. runs.Select(r => r.PublishToReceiveMs.P50)]),
                 new ChartSeries("p90", [.. runs.Select(r => r.PublishToReceiveMs.P90)]),
                 new ChartSeries("p99", [.. runs.Select(r => r.PublishToReceiveMs.P99)]),
                 new ChartSeries("max", [.. runs.Select(r => r.PublishToReceiveMs.Max)]),
             ],
-            logarithmic: true);
+            logarithmic: true,
+            [new ChartLine(2, "target p50 at 1,000 msg/s: 2 ms"), new ChartLine(10, "target p99 at 1,000 msg/s: 10 ms")]);
         return report;
     }
 

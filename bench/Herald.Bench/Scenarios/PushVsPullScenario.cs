@@ -50,7 +50,8 @@ internal sealed class PushVsPullScenario : IScenario
             "milliseconds",
             modes,
             [new ChartSeries("p50", [.. result.Modes.Select(m => m.LatencyMs.P50)]), new ChartSeries("p99", [.. result.Modes.Select(m => m.LatencyMs.P99)])],
-            logarithmic: true);
+            logarithmic: true,
+            [new ChartLine(10, "target p99, webhook and SSE: 10 ms"), new ChartLine(20, "long-poll: 20 ms")]);
         report.Charts["push-vs-pull-requests.svg"] = SvgBarChart.Render(
             "Push vs pull: HTTP requests per delivered event",
             $"the same stream at {result.Rate} msg/s; log scale",

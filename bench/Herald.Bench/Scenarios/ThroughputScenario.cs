@@ -64,7 +64,8 @@ internal sealed class ThroughputScenario : IScenario
             "per second",
             ["ceiling deliveries/s", "Herald deliveries/s", "Herald accepted msg/s", "ingest only msg/s"],
             [new ChartSeries("per second", [result.CeilingPerSecond, result.DeliveriesPerSecond, result.AcceptedPerSecond, ingest.AcceptedPerSecond])],
-            logarithmic: false);
+            logarithmic: false,
+            [new ChartLine(result.CeilingPerSecond / 2, "target deliveries/s: 50 % of the ceiling"), new ChartLine(IngestOnly.TargetPerSecond, "target ingest: 15,000 msg/s")]);
         return report;
     }
 
