@@ -111,7 +111,19 @@ internal static class BenchCommand
             return BenchRunner.RunAsync(parse.GetValue(scenario)!, settings, repository, args, Console.Out, cancellationToken);
         });
 
-        return await root.Parse(args).InvokeAsync();
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var error in parsed.Errors)
+            {
+                await Console.Error.WriteLineAsync($"error: {error.Message}");
+            }
+
+            await Console.Error.WriteLineAsync("Run with --help for the scenarios and options.");
+            return 2;
+        }
+
+        return await parsed.InvokeAsync();
     }
 
     private static Option<int> Int(string name, string description, int defaultValue)
@@ -127,48 +139,62 @@ internal static class BenchCommand
         return option;
     }
 
-    private static Option<IReadOnlyList<int>> IntList(string name, string description, IReadOnlyList<int> defaultValue) => new(name)
+    // Custom parsers run only when a value is read; the validators run with the parse, so bad input is reported with
+    // every other error before anything starts.
+    private static Option<IReadOnlyList<int>> IntList(string name, string description, IReadOnlyList<int> defaultValue)
     {
-        Description = description,
-        HelpName = "n,n,…",
-        Arity = ArgumentArity.ExactlyOne,
-        DefaultValueFactory = _ => defaultValue,
-        CustomParser = result =>
+        var option = new Option<IReadOnlyList<int>>(name)
         {
-            var parts = result.Tokens[0].Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            var values = new List<int>();
-            foreach (var part in parts)
+            Description = description,
+            HelpName = "n,n,…",
+            Arity = ArgumentArity.ExactlyOne,
+            DefaultValueFactory = _ => defaultValue,
+            CustomParser = result => ParseIntList(result.Tokens[0].Value) ?? defaultValue,
+        };
+        option.Validators.Add(result =>
+        {
+            if (result.Tokens.Count > 0 && ParseIntList(result.Tokens[0].Value) is null)
             {
-                if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < 1)
-                {
-                    result.AddError($"{name} takes positive whole numbers separated by commas, not '{part}'.");
-                    return defaultValue;
-                }
+                result.AddError($"{name} takes positive whole numbers separated by commas, not '{result.Tokens[0].Value}'.");
+            }
+        });
+        return option;
+    }
 
-                values.Add(value);
+    private static Option<TimeSpan> Duration(string name, string description, TimeSpan defaultValue)
+    {
+        var option = new Option<TimeSpan>(name)
+        {
+            Description = description,
+            HelpName = "30s|500ms|2m",
+            DefaultValueFactory = _ => defaultValue,
+            CustomParser = result => ParseDuration(result.Tokens[0].Value) ?? defaultValue,
+        };
+        option.Validators.Add(result =>
+        {
+            if (result.Tokens.Count > 0 && ParseDuration(result.Tokens[0].Value) is null)
+            {
+                result.AddError($"{name} takes a positive duration like 30s, 500ms or 2m, not '{result.Tokens[0].Value}'.");
+            }
+        });
+        return option;
+    }
+
+    private static List<int>? ParseIntList(string text)
+    {
+        var values = new List<int>();
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < 1)
+            {
+                return null;
             }
 
-            return values;
-        },
-    };
+            values.Add(value);
+        }
 
-    private static Option<TimeSpan> Duration(string name, string description, TimeSpan defaultValue) => new(name)
-    {
-        Description = description,
-        HelpName = "30s|500ms|2m",
-        DefaultValueFactory = _ => defaultValue,
-        CustomParser = result =>
-        {
-            var text = result.Tokens[0].Value;
-            if (ParseDuration(text) is { } value && value > TimeSpan.Zero)
-            {
-                return value;
-            }
-
-            result.AddError($"{name} takes a duration like 30s, 500ms or 2m, not '{text}'.");
-            return defaultValue;
-        },
-    };
+        return values.Count > 0 ? values : null;
+    }
 
     private static TimeSpan? ParseDuration(string text)
     {
@@ -176,7 +202,7 @@ internal static class BenchCommand
             : text.EndsWith('s') ? (text[..^1], TimeSpan.FromSeconds(1))
             : text.EndsWith('m') ? (text[..^1], TimeSpan.FromMinutes(1))
             : (text, TimeSpan.FromSeconds(1));
-        return double.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value) ? unit * value : null;
+        return double.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value) && value > 0 ? unit * value : null;
     }
 
     /// <summary>The repository the benchmark belongs to: up from the working directory, else up from the program's folder.</summary>
