@@ -1,0 +1,31 @@
+using System.Diagnostics;
+
+namespace Herald.Bench.Harness;
+
+/// <summary>How busy Herald and this benchmark process were during a measurement, in cores (2.0 = both cores of a 2-core machine).</summary>
+internal sealed record CpuUse(double HeraldCores, double BenchCores);
+
+/// <summary>Measures CPU use of the Herald processes and of this process between its creation and <see cref="Stop"/>.</summary>
+internal sealed class CpuMeter
+{
+    private readonly HeraldCluster _herald;
+    private readonly long _startedAt = BenchClock.Now;
+    private readonly TimeSpan _heraldStart;
+    private readonly TimeSpan _benchStart = Process.GetCurrentProcess().TotalProcessorTime;
+
+    public CpuMeter(HeraldCluster herald)
+    {
+        _herald = herald;
+        _heraldStart = HeraldCpu();
+    }
+
+    public CpuUse Stop()
+    {
+        var seconds = BenchClock.Seconds(_startedAt, BenchClock.Now);
+        var herald = (HeraldCpu() - _heraldStart).TotalSeconds / seconds;
+        var bench = (Process.GetCurrentProcess().TotalProcessorTime - _benchStart).TotalSeconds / seconds;
+        return new CpuUse(Math.Round(herald, 2), Math.Round(bench, 2));
+    }
+
+    private TimeSpan HeraldCpu() => _herald.Nodes.Aggregate(TimeSpan.Zero, (sum, node) => sum + (ProcessCpu.Read(node.Id) ?? TimeSpan.Zero));
+}
