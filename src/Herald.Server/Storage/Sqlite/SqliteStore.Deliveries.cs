@@ -97,12 +97,19 @@ internal sealed partial class SqliteStore
                 WHERE id = @DeliveryId
                 """,
                 new { status = (int)transition.Status, next = Ms(transition.NextAttemptAt), now = Ms(attempt.CreatedAt), attempt.DeliveryId }, t);
+            if (attempt.Status == MessageStatus.Success)
+            {
+                // The common case: a healthy endpoint stays healthy, and its row is not rewritten at every attempt.
+                await c.ExecuteAsync("UPDATE endpoints SET failing_since = NULL WHERE id = @EndpointId AND failing_since IS NOT NULL", new { attempt.EndpointId }, t);
+                return null;
+            }
+
             var failingSince = await c.ExecuteScalarAsync<long?>(
                 """
-                UPDATE endpoints SET failing_since = CASE WHEN @succeeded THEN NULL ELSE COALESCE(failing_since, @now) END
-                WHERE id = @EndpointId RETURNING failing_since
+                UPDATE endpoints SET failing_since = @now WHERE id = @EndpointId AND failing_since IS NULL;
+                SELECT failing_since FROM endpoints WHERE id = @EndpointId;
                 """,
-                new { succeeded = attempt.Status == MessageStatus.Success, now = Ms(attempt.CreatedAt), attempt.EndpointId }, t);
+                new { now = Ms(attempt.CreatedAt), attempt.EndpointId }, t);
             return failingSince is { } f ? Time(f) : (DateTimeOffset?)null;
         }, cancellationToken);
 
