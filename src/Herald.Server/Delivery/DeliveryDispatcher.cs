@@ -22,7 +22,8 @@ internal sealed partial class DeliveryDispatcher(
     Ids ids,
     IOptions<DeliveryOptions> options,
     TimeProvider time,
-    ILogger<DeliveryDispatcher> logger) : BackgroundService
+    ILogger<DeliveryDispatcher> logger,
+    Cluster.IClusterSignal cluster) : BackgroundService
 {
     private static readonly TimeSpan LimitWait = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(10);
@@ -66,8 +67,9 @@ internal sealed partial class DeliveryDispatcher(
 
     private async Task ScanAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(_options.ScanInterval, time);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        // Every ScanInterval, and at once when another node signals work (ScanTrigger).
+        using var trigger = new ScanTrigger(_options.ScanInterval, time, cluster);
+        while (await trigger.WaitAsync(stoppingToken))
         {
             try
             {

@@ -1,3 +1,4 @@
+using Herald.Server.Cluster;
 using Herald.Server.Storage.Postgres;
 using Herald.Server.Storage.Sqlite;
 using Microsoft.Extensions.Options;
@@ -13,6 +14,11 @@ internal static class StorageExtensions
         builder.Services.AddSingleton<IHeraldStore>(services => services.GetRequiredService<IOptions<StorageOptions>>().Value.IsPostgres
             ? ActivatorUtilities.CreateInstance<PostgresStore>(services)
             : ActivatorUtilities.CreateInstance<SqliteStore>(services));
+        // Wake-ups between nodes: LISTEN/NOTIFY on PostgreSQL; SQLite serves one node, which wakes itself in memory.
+        builder.Services.AddSingleton<IClusterSignal>(services => services.GetRequiredService<IOptions<StorageOptions>>().Value.IsPostgres
+            ? ActivatorUtilities.CreateInstance<PostgresClusterSignal>(services)
+            : new InProcessClusterSignal());
+        builder.Services.AddHostedService(services => services.GetRequiredService<IClusterSignal>());
         return builder;
     }
 }

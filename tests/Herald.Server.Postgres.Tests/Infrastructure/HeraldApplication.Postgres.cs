@@ -6,6 +6,17 @@ namespace Herald.Server.Tests.Infrastructure;
 public sealed partial class HeraldApplication
 {
     private string? _postgresDatabase;
+    private bool _ownsDatabase = true;
+
+    /// <summary>The connection string of this Herald's database (created when its server starts).</summary>
+    public string? PostgresConnectionString => _postgresDatabase;
+
+    /// <summary>A second Herald node on this one's database (this one must have started); the database stays this one's.</summary>
+    public HeraldApplication AnotherNode() => new()
+    {
+        _postgresDatabase = _postgresDatabase ?? throw new InvalidOperationException("Start this Herald first (e.g. read Services)."),
+        _ownsDatabase = false,
+    };
 
     partial void UseStorage(IWebHostBuilder builder)
     {
@@ -16,7 +27,7 @@ public sealed partial class HeraldApplication
 
     partial void ReleaseStorage()
     {
-        if (Interlocked.Exchange(ref _postgresDatabase, null) is { } database)
+        if (Interlocked.Exchange(ref _postgresDatabase, null) is { } database && _ownsDatabase)
         {
             PostgresTestServer.DropDatabase(database);
         }

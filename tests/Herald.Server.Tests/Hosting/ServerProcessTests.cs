@@ -72,6 +72,7 @@ public sealed partial class ServerProcessTests : IDisposable
 
     [Theory]
     [InlineData("Herald__Storage__Provider", "oracle", "Herald:Storage:Provider")]
+    [InlineData("Herald__Storage__Provider", "postgres", "Herald:Storage:ConnectionString")]
     [InlineData("Herald__Api__MaxRequestBodyBytes", "10", "MaxRequestBodyBytes")]
     [InlineData("Herald__Auth__AdminToken", "short", "Herald:Auth:AdminToken")]
     public async Task InvalidConfiguration_StopsStartup_WithMessageNamingTheSetting(string key, string value, string named)

@@ -130,8 +130,16 @@ internal sealed partial class PostgresStore
             new { deliveryId, next = Ts(nextAttemptAt) }, t), cancellationToken);
 
     public Task ReleaseLeasesAsync(string owner, CancellationToken cancellationToken) =>
-        WriteAsync((c, t) => c.ExecuteAsync(
-            "UPDATE deliveries SET lease_owner = NULL, lease_expires_at = NULL WHERE lease_owner = @owner", new { owner }, t), cancellationToken);
+        WriteAsync(async (c, t) =>
+        {
+            var released = await c.ExecuteAsync(
+                "UPDATE deliveries SET lease_owner = NULL, lease_expires_at = NULL WHERE lease_owner = @owner", new { owner }, t);
+            if (released > 0)
+            {
+                // Delivered on commit: the other nodes claim this work now instead of at their next scan.
+                await c.ExecuteAsync("SELECT pg_notify(@channel, @owner)", new { channel = PostgresClusterSignal.DeliveriesChannel, owner }, t);
+            }
+        }, cancellationToken);
 
     // Many nodes share the database: a lease found at start-up may belong to a live node, so none is released here.
     // A dead node's leases expire (LeaseDuration) and the claim scan of any node takes them then. (Every process

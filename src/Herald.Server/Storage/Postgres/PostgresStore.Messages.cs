@@ -51,12 +51,27 @@ internal sealed partial class PostgresStore
                 new { message.ApplicationId }, t);
             var channels = TextArray(message.Channels);
             var createdAt = Ts(message.CreatedAt);
+            // The NOTIFY is part of the transaction: other nodes hear of the message when, and only if, it commits.
             await c.ExecuteAsync(
                 $"""
                 INSERT INTO messages ({MessageColumns})
-                VALUES (@Id, @ApplicationId, @sequence, @EventId, @EventType, @Payload, @channels::text[], @tags::text[], @createdAt)
+                VALUES (@Id, @ApplicationId, @sequence, @EventId, @EventType, @Payload, @channels::text[], @tags::text[], @createdAt);
+                SELECT pg_notify(@channel, @notice);
                 """,
-                new { message.Id, message.ApplicationId, sequence, message.EventId, message.EventType, message.Payload, channels, tags = TextArray(message.Tags), createdAt },
+                new
+                {
+                    message.Id,
+                    message.ApplicationId,
+                    sequence,
+                    message.EventId,
+                    message.EventType,
+                    message.Payload,
+                    channels,
+                    tags = TextArray(message.Tags),
+                    createdAt,
+                    channel = PostgresClusterSignal.MessagesChannel,
+                    notice = FormattableString.Invariant($"{message.ApplicationId} {sequence} {lease.Owner}"),
+                },
                 t);
 
             // Fan-out: every enabled endpoint of the app whose event-type filter and channel filter match.

@@ -17,6 +17,8 @@ internal sealed partial class PostgresStore : IHeraldStore, IAsyncDisposable, ID
     // pg_advisory_lock key for migrations: nodes starting together apply them one at a time ("herald" in ASCII).
     private const long MigrationLockKey = 0x68_65_72_61_6c_64;
 
+    private const int MaxAttempts = 3;
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly Ids _ids;
 
@@ -36,17 +38,25 @@ internal sealed partial class PostgresStore : IHeraldStore, IAsyncDisposable, ID
 
     private async Task<T> WriteAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work, CancellationToken cancellationToken)
     {
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-            await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
-            var result = await work(connection, transaction);
-            await transaction.CommitAsync(cancellationToken);
-            return result;
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
-        {
-            throw new StorageConflictException(ConflictField(e.ConstraintName), e);
+            try
+            {
+                await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+                await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+                var result = await work(connection, transaction);
+                await transaction.CommitAsync(cancellationToken);
+                return result;
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+            {
+                throw new StorageConflictException(ConflictField(e.ConstraintName), e);
+            }
+            catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure && attempt < MaxAttempts)
+            {
+                // Writers on several nodes can meet in a lock cycle (deleting an endpoint while an attempt of it is
+                // recorded); PostgreSQL then rolls one back, which is safe to run again from the start.
+            }
         }
     }
 
