@@ -115,12 +115,18 @@ internal sealed partial class PostgresStore
                 """,
                 new { status = (int)transition.Status, next = Ts(transition.NextAttemptAt), now = Ts(attempt.CreatedAt), attempt.DeliveryId }, t);
             // The failure streak is the endpoint's row, shared by every node: auto-disable sees all nodes' attempts.
-            var failingSince = await c.ExecuteScalarAsync<DateTime?>(
-                """
-                UPDATE endpoints SET failing_since = CASE WHEN @succeeded THEN NULL ELSE COALESCE(failing_since, @now) END
-                WHERE id = @EndpointId RETURNING failing_since
-                """,
-                new { succeeded = attempt.Status == MessageStatus.Success, now = Ts(attempt.CreatedAt), attempt.EndpointId }, t);
+            // Written only when it changes: a healthy endpoint's row is neither rewritten nor locked by each attempt, so
+            // the attempts of many nodes to one endpoint do not queue on that row.
+            if (attempt.Status == MessageStatus.Success)
+            {
+                await c.ExecuteAsync("UPDATE endpoints SET failing_since = NULL WHERE id = @EndpointId AND failing_since IS NOT NULL", new { attempt.EndpointId }, t);
+                return null;
+            }
+
+            await c.ExecuteAsync(
+                "UPDATE endpoints SET failing_since = @now WHERE id = @EndpointId AND failing_since IS NULL",
+                new { now = Ts(attempt.CreatedAt), attempt.EndpointId }, t);
+            var failingSince = await c.ExecuteScalarAsync<DateTime?>("SELECT failing_since FROM endpoints WHERE id = @EndpointId", new { attempt.EndpointId }, t);
             return Time(failingSince);
         }, cancellationToken);
 
