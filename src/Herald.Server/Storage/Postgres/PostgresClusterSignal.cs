@@ -7,8 +7,8 @@ using Npgsql;
 namespace Herald.Server.Storage.Postgres;
 
 /// <summary>
-/// The cluster signal over PostgreSQL's LISTEN/NOTIFY. <see cref="PostgresStore"/> sends the NOTIFYs inside its
-/// transactions (so they are delivered on commit, and never for a rollback); this listener holds one dedicated
+/// The cluster signal over PostgreSQL's LISTEN/NOTIFY. <see cref="PostgresStore"/> sends the NOTIFYs once the work
+/// has committed (publishes through <see cref="PostgresNotifier"/>, after the commit); this listener holds one dedicated
 /// connection that LISTENs, and raises what other nodes sent. Its own node's notifications are ignored: that node
 /// already woke its readers and dispatcher in memory. If the connection drops it reconnects, and then tells
 /// everyone to look at storage again, since notifications sent meanwhile are lost.

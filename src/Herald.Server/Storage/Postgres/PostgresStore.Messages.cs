@@ -35,7 +35,15 @@ internal sealed partial class PostgresStore
 
     private const string MessageColumns = "id, app_id, sequence, event_id, event_type, payload, channels, tags, created_at";
 
-    public Task<PublishedMessage> PublishMessageAsync(NewMessage message, Application? createApplication, DeliveryLease lease, CancellationToken cancellationToken) =>
+    public async Task<PublishedMessage> PublishMessageAsync(NewMessage message, Application? createApplication, DeliveryLease lease, CancellationToken cancellationToken)
+    {
+        var published = await PublishInTransactionAsync(message, createApplication, lease, cancellationToken);
+        // After the commit, not inside it (see PostgresNotifier): other nodes hear of the message only once it is there.
+        _notifier.Post(FormattableString.Invariant($"{message.ApplicationId} {published.Message.Sequence} {lease.Owner}"));
+        return published;
+    }
+
+    private Task<PublishedMessage> PublishInTransactionAsync(NewMessage message, Application? createApplication, DeliveryLease lease, CancellationToken cancellationToken) =>
         WriteAsync(async (c, t) =>
         {
             if (createApplication is not null)
@@ -51,12 +59,10 @@ internal sealed partial class PostgresStore
                 new { message.ApplicationId }, t);
             var channels = TextArray(message.Channels);
             var createdAt = Ts(message.CreatedAt);
-            // The NOTIFY is part of the transaction: other nodes hear of the message when, and only if, it commits.
             await c.ExecuteAsync(
                 $"""
                 INSERT INTO messages ({MessageColumns})
                 VALUES (@Id, @ApplicationId, @sequence, @EventId, @EventType, @Payload, @channels::text[], @tags::text[], @createdAt);
-                SELECT pg_notify(@channel, @notice);
                 """,
                 new
                 {
@@ -69,8 +75,6 @@ internal sealed partial class PostgresStore
                     channels,
                     tags = TextArray(message.Tags),
                     createdAt,
-                    channel = PostgresClusterSignal.MessagesChannel,
-                    notice = FormattableString.Invariant($"{message.ApplicationId} {sequence} {lease.Owner}"),
                 },
                 t);
 

@@ -20,6 +20,7 @@ internal sealed partial class PostgresStore : IHeraldStore, IAsyncDisposable, ID
     private const int MaxAttempts = 3;
 
     private readonly NpgsqlDataSource _dataSource;
+    private readonly PostgresNotifier _notifier;
     private readonly Ids _ids;
 
     static PostgresStore() => DefaultTypeMap.MatchNamesWithUnderscores = true;
@@ -28,6 +29,7 @@ internal sealed partial class PostgresStore : IHeraldStore, IAsyncDisposable, ID
     {
         _ids = ids;
         _dataSource = NpgsqlDataSource.Create(options.Value.ConnectionString!);
+        _notifier = new PostgresNotifier(_dataSource);
     }
 
     private async Task<T> ReadAsync<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken cancellationToken)
@@ -158,7 +160,15 @@ internal sealed partial class PostgresStore : IHeraldStore, IAsyncDisposable, ID
     /// <summary>A filter list as a text[] parameter (null stays null: "no filter").</summary>
     private static string[]? TextArray(IEnumerable<string>? list) => list?.ToArray();
 
-    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _notifier.DisposeAsync();
+        await _dataSource.DisposeAsync();
+    }
 
-    public void Dispose() => _dataSource.Dispose();
+    public void Dispose()
+    {
+        _notifier.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _dataSource.Dispose();
+    }
 }
