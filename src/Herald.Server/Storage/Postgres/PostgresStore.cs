@@ -1,5 +1,4 @@
 using System.Data;
-using System.Reflection;
 using Dapper;
 using Herald.Server.Api;
 using Microsoft.Extensions.Options;
@@ -103,19 +102,8 @@ internal sealed partial class PostgresStore : IHeraldStore, IAsyncDisposable, ID
         }
     }
 
-    private static IEnumerable<(long Version, string Name, string Sql)> LoadMigrations()
-    {
-        var assembly = Assembly.GetExecutingAssembly();
-        const string prefix = "Herald.Server.Storage.Postgres.Migrations.";
-        foreach (var resource in assembly.GetManifestResourceNames().Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal))
-        {
-            var name = resource[prefix.Length..];
-            var version = long.Parse(name[..name.IndexOf('_', StringComparison.Ordinal)], System.Globalization.CultureInfo.InvariantCulture);
-            using var stream = assembly.GetManifestResourceStream(resource)!;
-            using var reader = new StreamReader(stream);
-            yield return (version, name, reader.ReadToEnd());
-        }
-    }
+    private static IEnumerable<(long Version, string Name, string Sql)> LoadMigrations() =>
+        StoreCommon.LoadMigrations("Herald.Server.Storage.Postgres.Migrations.");
 
     /// <summary>SQL pieces for a keyset page over <paramref name="keyColumn"/>; binds <c>@after</c> and <c>@take</c>.</summary>
     private static (string Where, string OrderBy) Keyset(string keyColumn, PageRequest page)
@@ -124,22 +112,7 @@ internal sealed partial class PostgresStore : IHeraldStore, IAsyncDisposable, ID
         return (where, $"ORDER BY {keyColumn} {(page.ScanAscending ? "ASC" : "DESC")} LIMIT @take");
     }
 
-    private static Page<T> ToPage<T>(IEnumerable<T> rows, PageRequest page)
-    {
-        var items = rows.ToList();
-        var hasMore = items.Count > page.Limit;
-        if (hasMore)
-        {
-            items.RemoveAt(items.Count - 1);
-        }
-
-        if (page.Backward)
-        {
-            items.Reverse();
-        }
-
-        return new Page<T>(items, hasMore);
-    }
+    private static Page<T> ToPage<T>(IEnumerable<T> rows, PageRequest page) => StoreCommon.ToPage(rows, page);
 
     /// <summary>
     /// A timestamp as stored: UTC (Npgsql writes only offset-zero values to timestamptz) and truncated to the

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Reflection;
 using Dapper;
 using Herald.Server.Api;
 using Microsoft.Data.Sqlite;
@@ -113,19 +112,8 @@ internal sealed partial class SqliteStore : IHeraldStore, IDisposable
         }
     }
 
-    private static IEnumerable<(long Version, string Name, string Sql)> LoadMigrations()
-    {
-        var assembly = Assembly.GetExecutingAssembly();
-        const string prefix = "Herald.Server.Storage.Sqlite.Migrations.";
-        foreach (var resource in assembly.GetManifestResourceNames().Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal))
-        {
-            var name = resource[prefix.Length..];
-            var version = long.Parse(name[..name.IndexOf('_', StringComparison.Ordinal)], System.Globalization.CultureInfo.InvariantCulture);
-            using var stream = assembly.GetManifestResourceStream(resource)!;
-            using var reader = new StreamReader(stream);
-            yield return (version, name, reader.ReadToEnd());
-        }
-    }
+    private static IEnumerable<(long Version, string Name, string Sql)> LoadMigrations() =>
+        StoreCommon.LoadMigrations("Herald.Server.Storage.Sqlite.Migrations.");
 
     /// <summary>SQL pieces for a keyset page over <paramref name="keyColumn"/>; binds <c>@after</c> and <c>@take</c>.</summary>
     private static (string Where, string OrderBy) Keyset(string keyColumn, PageRequest page)
@@ -134,22 +122,7 @@ internal sealed partial class SqliteStore : IHeraldStore, IDisposable
         return (where, $"ORDER BY {keyColumn} {(page.ScanAscending ? "ASC" : "DESC")} LIMIT @take");
     }
 
-    private static Page<T> ToPage<T>(IEnumerable<T> rows, PageRequest page)
-    {
-        var items = rows.ToList();
-        var hasMore = items.Count > page.Limit;
-        if (hasMore)
-        {
-            items.RemoveAt(items.Count - 1);
-        }
-
-        if (page.Backward)
-        {
-            items.Reverse();
-        }
-
-        return new Page<T>(items, hasMore);
-    }
+    private static Page<T> ToPage<T>(IEnumerable<T> rows, PageRequest page) => StoreCommon.ToPage(rows, page);
 
     private static long Ms(DateTimeOffset value) => value.ToUnixTimeMilliseconds();
 
