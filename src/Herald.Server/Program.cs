@@ -7,7 +7,9 @@ using Herald.Server.Storage;
 
 try
 {
-    var builder = WebApplication.CreateBuilder(args);
+    // Settings are read at start; watching appsettings*.json for changes would watch the whole content root,
+    // which holds the default data directory, and wake a thread at every write of the database.
+    var builder = WebApplication.CreateBuilder(["--hostBuilder:reloadConfigOnChange=false", .. args]);
     builder.UseHeraldDefaults();     // port 8071, request size limit
     builder.AddHeraldApi();          // JSON, OpenAPI, ids, clock
     builder.AddHeraldStorage();      // SQLite by default

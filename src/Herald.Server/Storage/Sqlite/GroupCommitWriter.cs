@@ -34,13 +34,16 @@ internal sealed class GroupCommitWriter : IDisposable
 
     private readonly Func<Task<SqliteConnection>> _open;
     private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Task _loop;
+    private readonly Thread _thread;
     private SqliteConnection? _connection;
 
     public GroupCommitWriter(Func<Task<SqliteConnection>> open)
     {
         _open = open;
-        _loop = Task.Run(RunAsync);
+        // Its own thread, not a pool thread: SQLite's calls block, and the writer is the one thread every write waits
+        // for, so it must not queue behind request handlers for a pool thread, nor hold one of them.
+        _thread = new Thread(Run) { IsBackground = true, Name = "Herald SQLite writer" };
+        _thread.Start();
     }
 
     public void Enqueue(PendingWrite write)
@@ -51,10 +54,10 @@ internal sealed class GroupCommitWriter : IDisposable
         }
     }
 
-    private async Task RunAsync()
+    private void Run()
     {
         var batch = new List<PendingWrite>(MaxBatch);
-        while (await _queue.Reader.WaitToReadAsync())
+        while (WaitToRead())
         {
             batch.Clear();
             while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var write))
@@ -71,29 +74,33 @@ internal sealed class GroupCommitWriter : IDisposable
 
             if (batch.Count > 0)
             {
-                await CommitAsync(batch);
+                Commit(batch);
             }
         }
 
-        if (_connection is not null)
-        {
-            await _connection.DisposeAsync();
-        }
+        _connection?.Dispose();
     }
 
-    private async Task CommitAsync(List<PendingWrite> batch)
+    private bool WaitToRead()
+    {
+        var wait = _queue.Reader.WaitToReadAsync();
+        return wait.IsCompletedSuccessfully ? wait.Result : wait.AsTask().GetAwaiter().GetResult();
+    }
+
+    private void Commit(List<PendingWrite> batch)
     {
         var started = Stopwatch.GetTimestamp();
         try
         {
-            _connection ??= await _open();
-            await using var transaction = (SqliteTransaction)await _connection.BeginTransactionAsync();
+            // The store's writes are SQLite calls, which complete synchronously; waiting on their tasks blocks nothing.
+            _connection ??= _open().GetAwaiter().GetResult();
+            using var transaction = _connection.BeginTransaction();
             foreach (var write in batch)
             {
-                await RunInSavepointAsync(_connection, transaction, write);
+                RunInSavepoint(_connection, transaction, write);
             }
 
-            await transaction.CommitAsync();
+            transaction.Commit();
             HeraldMetrics.GroupCommitted(batch.Count, started);
         }
         catch (Exception e)
@@ -105,11 +112,8 @@ internal sealed class GroupCommitWriter : IDisposable
                 write.Error = e;
             }
 
-            if (_connection is not null)
-            {
-                await _connection.DisposeAsync();
-                _connection = null;
-            }
+            _connection?.Dispose();
+            _connection = null;
         }
 
         foreach (var write in batch)
@@ -125,27 +129,27 @@ internal sealed class GroupCommitWriter : IDisposable
         }
     }
 
-    private static async Task RunInSavepointAsync(SqliteConnection connection, SqliteTransaction transaction, PendingWrite write)
+    private static void RunInSavepoint(SqliteConnection connection, SqliteTransaction transaction, PendingWrite write)
     {
-        await transaction.SaveAsync("w");
+        connection.Run("SAVEPOINT w", transaction: transaction);
         try
         {
-            write.Result = await write.Work(connection, transaction);
+            write.Result = write.Work(connection, transaction).GetAwaiter().GetResult();
         }
 #pragma warning disable CA1031 // The write's own failure belongs to its caller; the group goes on without it.
         catch (Exception e)
 #pragma warning restore CA1031
         {
             write.Error = e;
-            await transaction.RollbackAsync("w"); // Throws if SQLite already ended the transaction: the group fails.
+            connection.Run("ROLLBACK TO w", transaction: transaction); // Throws if SQLite already ended the transaction: the group fails.
         }
 
-        await transaction.ReleaseAsync("w");
+        connection.Run("RELEASE w", transaction: transaction);
     }
 
     public void Dispose()
     {
         _queue.Writer.TryComplete();
-        _loop.Wait(TimeSpan.FromSeconds(10));
+        _thread.Join(TimeSpan.FromSeconds(10));
     }
 }

@@ -50,8 +50,8 @@ internal sealed partial class SqliteStore
     };
 
     public Task<Application?> GetApplicationAsync(string idOrUid, CancellationToken cancellationToken) =>
-        ReadAsync(async c => (await c.QuerySingleOrDefaultAsync<ApplicationRow>(
-            $"SELECT {ApplicationColumns} FROM applications WHERE (id = @idOrUid OR uid = @idOrUid) AND internal = 0 LIMIT 1", new { idOrUid }))?.ToApplication(),
+        ReadAsync(c => Task.FromResult(c.One<ApplicationRow>(
+            $"SELECT {ApplicationColumns} FROM applications WHERE (id = @idOrUid OR uid = @idOrUid) AND internal = 0 LIMIT 1", new { idOrUid })?.ToApplication()),
             cancellationToken);
 
     public Task<Page<Application>> ListApplicationsAsync(PageRequest page, CancellationToken cancellationToken) =>
@@ -94,8 +94,8 @@ internal sealed partial class SqliteStore
     };
 
     public Task<EventType?> GetEventTypeAsync(string name, CancellationToken cancellationToken) =>
-        ReadAsync(async c => (await c.QuerySingleOrDefaultAsync<EventTypeRow>(
-            $"SELECT {EventTypeColumns} FROM event_types WHERE name = @name", new { name }))?.ToEventType(), cancellationToken);
+        ReadAsync(c => Task.FromResult(c.One<EventTypeRow>(
+            $"SELECT {EventTypeColumns} FROM event_types WHERE name = @name", new { name })?.ToEventType()), cancellationToken);
 
     public Task<Page<EventType>> ListEventTypesAsync(PageRequest page, bool includeArchived, CancellationToken cancellationToken) =>
         ReadAsync(async c =>

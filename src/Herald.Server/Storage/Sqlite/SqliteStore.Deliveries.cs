@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Dapper;
 using Herald.Server.Delivery;
+using Microsoft.Data.Sqlite;
 
 namespace Herald.Server.Storage.Sqlite;
 
@@ -13,8 +14,8 @@ internal sealed partial class SqliteStore
 
     private const string DeliveryColumns = "id, app_id, message_id, endpoint_id, manual, attempts";
 
-    private static Task InsertDeliveryAsync(DbConnection c, DbTransaction t, DeliveryTask delivery, DeliveryLease lease, DateTimeOffset now) =>
-        c.ExecuteAsync(
+    private static void InsertDelivery(SqliteConnection c, DbTransaction t, DeliveryTask delivery, DeliveryLease lease, DateTimeOffset now) =>
+        c.Run(
             """
             INSERT INTO deliveries (id, app_id, message_id, endpoint_id, manual, status, attempts, next_attempt_at, lease_owner, lease_expires_at, created_at, updated_at)
             VALUES (@Id, @ApplicationId, @MessageId, @EndpointId, @Manual, 1, 0, @now, @owner, @until, @now, @now)
@@ -45,29 +46,29 @@ internal sealed partial class SqliteStore
         {
             // The hot path of every attempt: one connection, one snapshot, one round of statements.
             await using var snapshot = c.BeginTransaction(deferred: true);
-            using var results = await c.QueryMultipleAsync(
-                $"""
-                SELECT {DeliveryColumns} FROM deliveries WHERE id = @deliveryId;
-                SELECT {MessageColumns} FROM messages WHERE id = (SELECT message_id FROM deliveries WHERE id = @deliveryId);
-                SELECT {EndpointColumns} FROM endpoints WHERE id = (SELECT endpoint_id FROM deliveries WHERE id = @deliveryId);
-                SELECT key FROM endpoint_secrets
-                WHERE endpoint_id = (SELECT endpoint_id FROM deliveries WHERE id = @deliveryId) AND (expires_at IS NULL OR expires_at > @now)
-                ORDER BY created_at DESC, rowid DESC;
+            var delivery = c.One<DeliveryRow>($"SELECT {DeliveryColumns} FROM deliveries WHERE id = @deliveryId", new { deliveryId }, snapshot);
+            if (delivery is null)
+            {
+                return null;
+            }
+
+            var message = c.One<MessageRow>($"SELECT {MessageColumns} FROM messages WHERE id = @MessageId", new { delivery.MessageId }, snapshot);
+            var endpoint = c.One<EndpointRow>($"SELECT {EndpointColumns} FROM endpoints WHERE id = @EndpointId", new { delivery.EndpointId }, snapshot);
+            var secrets = c.All<string>(
+                """
+                SELECT key FROM endpoint_secrets WHERE endpoint_id = @EndpointId AND (expires_at IS NULL OR expires_at > @now)
+                ORDER BY created_at DESC, rowid DESC
                 """,
-                new { deliveryId, now = Ms(now) }, snapshot);
-            var delivery = await results.ReadSingleOrDefaultAsync<DeliveryRow>();
-            var message = await results.ReadSingleOrDefaultAsync<MessageRow>();
-            var endpoint = await results.ReadSingleOrDefaultAsync<EndpointRow>();
-            var secrets = (await results.ReadAsync<string>()).ToList();
-            return delivery is null || message is null || endpoint is null
+                new { delivery.EndpointId, now = Ms(now) }, snapshot);
+            return message is null || endpoint is null
                 ? null
                 : new DeliveryWork(delivery.ToTask(), message.ToMessage(), endpoint.ToEndpoint(), secrets);
         }, cancellationToken);
 
     public Task<DateTimeOffset?> RecordAttemptAsync(AttemptRecord attempt, DeliveryTransition transition, CancellationToken cancellationToken) =>
-        WriteAsync(async (c, t) =>
+        WriteAsync((c, t) =>
         {
-            await c.ExecuteAsync(
+            c.Run(
                 """
                 INSERT INTO attempts (id, app_id, delivery_id, message_id, endpoint_id, url, status, trigger_type, response_status_code,
                                       response, response_duration_ms, error, created_at)
@@ -90,7 +91,7 @@ internal sealed partial class SqliteStore
                     attempt.Error,
                     CreatedAt = Ms(attempt.CreatedAt),
                 }, t);
-            await c.ExecuteAsync(
+            c.Run(
                 """
                 UPDATE deliveries SET status = @status, attempts = attempts + 1, next_attempt_at = @next,
                     lease_owner = NULL, lease_expires_at = NULL, updated_at = @now
@@ -100,17 +101,17 @@ internal sealed partial class SqliteStore
             if (attempt.Status == MessageStatus.Success)
             {
                 // The common case: a healthy endpoint stays healthy, and its row is not rewritten at every attempt.
-                await c.ExecuteAsync("UPDATE endpoints SET failing_since = NULL WHERE id = @EndpointId AND failing_since IS NOT NULL", new { attempt.EndpointId }, t);
-                return null;
+                c.Run("UPDATE endpoints SET failing_since = NULL WHERE id = @EndpointId AND failing_since IS NOT NULL", new { attempt.EndpointId }, t);
+                return Task.FromResult<DateTimeOffset?>(null);
             }
 
-            var failingSince = await c.ExecuteScalarAsync<long?>(
+            var failingSince = c.Scalar<long?>(
                 """
                 UPDATE endpoints SET failing_since = @now WHERE id = @EndpointId AND failing_since IS NULL;
                 SELECT failing_since FROM endpoints WHERE id = @EndpointId;
                 """,
                 new { now = Ms(attempt.CreatedAt), attempt.EndpointId }, t);
-            return failingSince is { } f ? Time(f) : (DateTimeOffset?)null;
+            return Task.FromResult(failingSince is { } f ? Time(f) : (DateTimeOffset?)null);
         }, cancellationToken);
 
     public Task ReleaseDeliveryAsync(string deliveryId, DateTimeOffset? nextAttemptAt, CancellationToken cancellationToken) =>
@@ -141,7 +142,7 @@ internal sealed partial class SqliteStore
             foreach (var messageId in messageIds)
             {
                 var delivery = new DeliveryTask(_ids.New(Api.Ids.Delivery), appId!, messageId, endpointId, Manual: true, Attempts: 0);
-                await InsertDeliveryAsync(c, t, delivery, lease, now);
+                InsertDelivery(c, t, delivery, lease, now);
                 created.Add(delivery);
             }
 

@@ -36,12 +36,12 @@ internal sealed partial class SqliteStore
             }
 
             // The sequence is taken inside the single-writer transaction, so sequence order is commit order.
-            var sequence = await c.ExecuteScalarAsync<long>(
+            var sequence = c.Scalar<long>(
                 "UPDATE applications SET last_sequence = last_sequence + 1 WHERE id = @ApplicationId RETURNING last_sequence",
                 new { message.ApplicationId }, t);
             var channels = StorageJson.List(message.Channels);
             var createdAt = Ms(message.CreatedAt);
-            await c.ExecuteAsync(
+            c.Run(
                 $"INSERT INTO messages ({MessageColumns}) VALUES (@Id, @ApplicationId, @sequence, @EventId, @EventType, @Payload, @channels, @Tags, @createdAt)",
                 new { message.Id, message.ApplicationId, sequence, message.EventId, message.EventType, message.Payload, channels, Tags = StorageJson.List(message.Tags), createdAt },
                 t);
@@ -49,7 +49,7 @@ internal sealed partial class SqliteStore
             // Fan-out: every enabled endpoint of the app whose event-type filter and channel filter match.
             var endpointIds = message.TargetEndpointId is { } target
                 ? [target]
-                : (await c.QueryAsync<string>(
+                : c.All<string>(
                     """
                     SELECT id FROM endpoints e
                     WHERE e.app_id = @ApplicationId AND e.disabled = 0
@@ -58,12 +58,12 @@ internal sealed partial class SqliteStore
                             SELECT 1 FROM json_each(e.channels) ec JOIN json_each(COALESCE(@channels, '[]')) mc ON ec.value = mc.value))
                     ORDER BY id
                     """,
-                    new { message.ApplicationId, message.EventType, channels }, t)).ToList();
+                    new { message.ApplicationId, message.EventType, channels }, t);
             var deliveries = new List<DeliveryTask>(endpointIds.Count);
             foreach (var endpointId in endpointIds)
             {
                 var delivery = new DeliveryTask(_ids.New(Ids.Delivery), message.ApplicationId, message.Id, endpointId, Manual: false, Attempts: 0);
-                await InsertDeliveryAsync(c, t, delivery, lease, message.CreatedAt);
+                InsertDelivery(c, t, delivery, lease, message.CreatedAt);
                 deliveries.Add(delivery);
             }
 

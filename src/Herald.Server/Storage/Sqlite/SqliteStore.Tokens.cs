@@ -19,17 +19,17 @@ internal sealed partial class SqliteStore
             new { token.Id, token.Hash, AppId = token.ApplicationId, ExpiresAt = Ms(token.ExpiresAt), CreatedAt = Ms(token.CreatedAt) }, t), cancellationToken);
 
     public Task<ApiToken?> FindTokenAsync(byte[] hash, CancellationToken cancellationToken) =>
-        ReadAsync(async c =>
+        ReadAsync(c =>
         {
-            var row = await c.QuerySingleOrDefaultAsync<TokenRow>("SELECT id, hash, app_id, expires_at, created_at FROM api_tokens WHERE hash = @hash", new { hash });
-            return row is null ? null : new ApiToken
+            var row = c.One<TokenRow>("SELECT id, hash, app_id, expires_at, created_at FROM api_tokens WHERE hash = @hash", new { hash });
+            return Task.FromResult(row is null ? null : new ApiToken
             {
                 Id = row.Id,
                 Hash = row.Hash,
                 ApplicationId = row.AppId,
                 ExpiresAt = row.ExpiresAt is { } e ? Time(e) : null,
                 CreatedAt = Time(row.CreatedAt),
-            };
+            });
         }, cancellationToken);
 
     public Task<IdempotencyRecord?> TryBeginIdempotentRequestAsync(IdempotencyRecord pending, DateTimeOffset expiredBefore, CancellationToken cancellationToken) =>

@@ -15,6 +15,7 @@ internal sealed partial class SqliteStore : IHeraldStore, IDisposable
 {
     private readonly string _connectionString;
     private readonly GroupCommitWriter _writer;
+    private readonly SqliteReaderPool _readers;
 
     static SqliteStore() => DefaultTypeMap.MatchNamesWithUnderscores = true;
 
@@ -33,6 +34,7 @@ internal sealed partial class SqliteStore : IHeraldStore, IDisposable
             ForeignKeys = true,
             DefaultTimeout = 30,
         }.ToString();
+        _readers = new SqliteReaderPool(_connectionString);
         _writer = new GroupCommitWriter(async () =>
         {
             var connection = await OpenAsync(CancellationToken.None);
@@ -53,8 +55,18 @@ internal sealed partial class SqliteStore : IHeraldStore, IDisposable
 
     private async Task<T> ReadAsync<T>(Func<SqliteConnection, Task<T>> work, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
-        return await work(connection);
+        var connection = await _readers.RentAsync(cancellationToken);
+        var healthy = false;
+        try
+        {
+            var result = await work(connection);
+            healthy = true;
+            return result;
+        }
+        finally
+        {
+            _readers.Return(connection, healthy);
+        }
     }
 
     /// <summary>
@@ -130,5 +142,9 @@ internal sealed partial class SqliteStore : IHeraldStore, IDisposable
 
     private static DateTimeOffset Time(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
 
-    public void Dispose() => _writer.Dispose();
+    public void Dispose()
+    {
+        _writer.Dispose();
+        _readers.Dispose();
+    }
 }
