@@ -29,6 +29,7 @@ internal static class BenchCommand
         var clients = Int("--clients", "Concurrent publishing clients (closed loop).", Defaults.Clients);
         var ceilingClients = Int("--ceiling-clients", "Concurrent senders of the ceiling.", Defaults.CeilingClients);
         var ceilingDuration = Duration("--ceiling-duration", "How long the ceiling sends.", Defaults.CeilingDuration);
+        var warmUp = Duration("--warm-up", "How long Herald is loaded, unmeasured, before throughput, ingest only, latency and push-vs-pull measure.", Defaults.WarmUp);
         var duration = Duration("--duration", "How long throughput and ingest-only publish.", Defaults.ThroughputDuration);
         var rates = IntList("--rates", "Publishing rates of latency, messages/s.", Defaults.Rates);
         var latencyDuration = Duration("--latency-duration", "How long each latency rate runs.", Defaults.LatencyDuration);
@@ -94,6 +95,7 @@ internal static class BenchCommand
                 Clients = parse.GetValue(clients),
                 CeilingClients = parse.GetValue(ceilingClients),
                 CeilingDuration = parse.GetValue(ceilingDuration),
+                WarmUp = parse.GetValue(warmUp),
                 ThroughputDuration = parse.GetValue(duration),
                 Rates = parse.GetValue(rates)!,
                 LatencyDuration = parse.GetValue(latencyDuration),

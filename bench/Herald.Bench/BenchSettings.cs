@@ -35,6 +35,12 @@ internal sealed record BenchSettings
     /// <summary>Concurrent senders of the ceiling's load generator.</summary>
     public int CeilingClients { get; init; } = 64;
 
+    /// <summary>
+    /// How long each Herald process is loaded, unmeasured, before a measurement: the runtime compiles its hot code
+    /// again with profile data during the first seconds, and a fresh server accepts about half as much meanwhile.
+    /// </summary>
+    public TimeSpan WarmUp { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How long throughput and ingest-only publish.</summary>
     public TimeSpan ThroughputDuration { get; init; } = TimeSpan.FromSeconds(15);
 

@@ -19,6 +19,9 @@ internal sealed class BenchContext(BenchSettings settings, TextWriter output, Ca
     /// <summary>The secret of every benchmark endpoint (set on creation), so the receiver verifies with one key.</summary>
     public string Secret { get; } = "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
+    /// <summary>The unmeasured load before a measurement; <c>quick</c> shortens it.</summary>
+    public TimeSpan WarmUp { get; set; } = settings.WarmUp;
+
     /// <summary>The ceiling measured earlier in this run, which throughput compares with.</summary>
     public CeilingResult? Ceiling { get; set; }
 

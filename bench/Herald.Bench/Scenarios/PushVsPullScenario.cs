@@ -72,6 +72,13 @@ internal sealed class PushVsPullScenario : IScenario
         // Warm-up on an application of its own, so its messages are not in the measured stream.
         var warmApp = await HeraldSetup.CreateAppsAsync(herald.Admin, context.Prefix("pvpwarm"), 1, _ => receiver.Url("/pvp-warm"), context.Secret, ct);
         var warmUp = receiver.StartRecording();
+        using (var closedLoop = context.NewPublisher(herald, 8))
+        {
+            var loaded = await closedLoop.RunClosedLoopAsync([warmApp[0].App], 8, context.WarmUp, null, ct);
+            await warmUp.WaitForAsync(loaded.Accepted, context.Settings.DrainTimeout, ct);
+        }
+
+        warmUp = receiver.StartRecording();
         var warm = await publisher.RunAtRateAsync([warmApp[0].App], 200, TimeSpan.FromSeconds(1), ct);
         await warmUp.WaitForAsync(warm.Accepted, TimeSpan.FromSeconds(30), ct);
 

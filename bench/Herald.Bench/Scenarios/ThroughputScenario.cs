@@ -21,7 +21,6 @@ internal sealed record ThroughputResult(
 /// </summary>
 internal sealed class ThroughputScenario : IScenario
 {
-    private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(1);
 
     public string Name => "throughput";
 
@@ -30,7 +29,7 @@ internal sealed class ThroughputScenario : IScenario
         var s = context.Settings;
         var report = new ScenarioReport(Name)
         {
-            Settings = new { s.Apps, s.Clients, DurationSeconds = s.ThroughputDuration.TotalSeconds, s.Storage, s.Nodes, WarmUpSeconds = WarmUp.TotalSeconds },
+            Settings = new { s.Apps, s.Clients, DurationSeconds = s.ThroughputDuration.TotalSeconds, s.Storage, s.Nodes, WarmUpSeconds = s.WarmUp.TotalSeconds },
         };
         var measuredHere = context.Ceiling is null;
         var ceiling = context.Ceiling ?? await CeilingScenario.MeasureAsync(context, s.CeilingDuration, s.CeilingClients);
@@ -79,7 +78,8 @@ internal sealed class ThroughputScenario : IScenario
         using var publisher = context.NewPublisher(herald, clients);
 
         var warmUp = receiver.StartRecording();
-        var warm = await publisher.RunClosedLoopAsync(apps, clients, WarmUp, null, ct);
+        context.Log($"throughput: warming up for {context.WarmUp.TotalSeconds:0} s");
+        var warm = await publisher.RunClosedLoopAsync(apps, clients, context.WarmUp, null, ct);
         await warmUp.WaitForAsync(warm.Accepted, context.Settings.DrainTimeout, ct);
 
         context.Log($"throughput: {clients} clients publish to {appCount} apps (1 endpoint each) for {duration.TotalSeconds:0} s");
