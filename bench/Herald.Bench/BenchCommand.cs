@@ -51,7 +51,7 @@ internal static class BenchCommand
 
         var root = new RootCommand("Herald.Bench: measures Herald (run as a separate process) against this machine's own ceiling.")
         {
-            scenario, storage, postgres, nodes, apps, clients, ceilingClients, ceilingDuration, duration, rates, latencyDuration,
+            scenario, storage, postgres, nodes, apps, clients, ceilingClients, ceilingDuration, warmUp, duration, rates, latencyDuration,
             fanouts, fanoutDeliveries, fanoutDuration, pullRate, pullDuration, backlogCount, drainTimeout, environment, server, results, noLatest,
         };
         root.Validators.Add(result =>
