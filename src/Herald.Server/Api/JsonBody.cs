@@ -166,6 +166,25 @@ internal static class JsonBody
             throw TooLarge(limit);
         }
 
+        try
+        {
+            if (request.ContentLength is { } length)
+            {
+                // The common case: the size is declared (and Kestrel ends the body there), so read into the array kept.
+                var bytes = new byte[length];
+                await request.Body.ReadExactlyAsync(bytes, cancellationToken);
+                return bytes;
+            }
+        }
+        catch (EndOfStreamException)
+        {
+            throw ApiException.BadJson("The request body ended before its Content-Length.");
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            throw TooLarge(limit);
+        }
+
         using var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
         try

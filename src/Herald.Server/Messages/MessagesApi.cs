@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using Herald.Server.Api;
 using Herald.Server.Applications;
@@ -56,7 +55,7 @@ internal static class MessagesApi
             ApplicationId = application.Id,
             EventId = input.EventId,
             EventType = input.EventType!,
-            Payload = Encoding.UTF8.GetBytes(input.Payload!.Value.GetRawText()),
+            Payload = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(input.Payload!.Value).ToArray(),
             Channels = input.Channels is { Count: > 0 } c ? c.Distinct().ToList() : null,
             Tags = input.Tags is { Count: > 0 } t ? t.Distinct().ToList() : null,
             CreatedAt = time.Now(),
