@@ -143,4 +143,31 @@ public sealed class SqliteStoreTests : IDisposable
         var reread = await Task.WhenAll(stored.Select(m => _store.GetMessageAsync(application.Id, m.Id, None)));
         Assert.Equal(stored.Select(m => m.Sequence), reread.Select(m => m!.Sequence));
     }
+    // The token, application and event-type reads are served from memory on SQLite: every change must show at once.
+    [Fact]
+    public async Task Reads_kept_in_memory_follow_every_change()
+    {
+        var eventType = new Herald.Server.EventTypes.EventType { Name = "order.created", CreatedAt = T0, UpdatedAt = T0 };
+        Assert.Null(await _store.GetEventTypeAsync(eventType.Name, None)); // A miss, remembered...
+        await _store.CreateEventTypeAsync(eventType, None);
+        Assert.False((await _store.GetEventTypeAsync(eventType.Name, None))!.Archived); // ...and forgotten on creation.
+        await _store.UpdateEventTypeAsync(eventType with { Archived = true, UpdatedAt = T0.AddMinutes(1) }, None);
+        Assert.True((await _store.GetEventTypeAsync(eventType.Name, None))!.Archived);
+        await _store.DeleteEventTypeAsync(eventType.Name, None);
+        Assert.Null(await _store.GetEventTypeAsync(eventType.Name, None));
+
+        var application = await CreateApplicationAsync("Acme");
+        await _store.UpdateApplicationAsync(application with { Uid = "acme", UpdatedAt = T0.AddMinutes(1) }, None);
+        Assert.Equal(application.Id, (await _store.GetApplicationAsync("acme", None))!.Id);
+        await _store.UpdateApplicationAsync(application with { Uid = "acme-2", UpdatedAt = T0.AddMinutes(2) }, None);
+        Assert.Null(await _store.GetApplicationAsync("acme", None));
+        Assert.Equal("acme-2", (await _store.GetApplicationAsync(application.Id, None))!.Uid);
+
+        var hash = Herald.Server.Auth.TokenHashing.Hash("herald_app_test");
+        await _store.AddTokenAsync(new Herald.Server.Auth.ApiToken { Id = _ids.New(Ids.Token), Hash = hash, ApplicationId = application.Id, CreatedAt = T0 }, None);
+        Assert.NotNull(await _store.FindTokenAsync(hash, None));
+        Assert.True(await _store.DeleteApplicationAsync(application.Id, None));
+        Assert.Null(await _store.FindTokenAsync(hash, None)); // Deleted with its application.
+        Assert.Null(await _store.GetApplicationAsync(application.Id, None));
+    }
 }

@@ -20,17 +20,25 @@ namespace Herald.Server.Storage.Sqlite;
 /// </summary>
 internal static class PreparedStatements
 {
-    private static readonly ConditionalWeakTable<SqliteConnection, Dictionary<string, SqliteCommand>> Commands = new();
+    private static readonly ConditionalWeakTable<SqliteConnection, Dictionary<string, Statement>> Statements = new();
     private static readonly ConcurrentDictionary<Type, Accessor[]> Accessors = new();
 
     private sealed record Accessor(string Name, Func<object, object?> Get);
 
+    /// <summary>A command and, once it has returned rows, the parser of its rows (its columns never change).</summary>
+    private sealed class Statement(SqliteCommand command)
+    {
+        public SqliteCommand Command { get; } = command;
+
+        public Delegate? Parser { get; set; }
+    }
+
     public static int Run(this SqliteConnection connection, string sql, object? param = null, DbTransaction? transaction = null) =>
-        connection.Prepared(sql, param, transaction).ExecuteNonQuery();
+        connection.Prepared(sql, param, transaction).Command.ExecuteNonQuery();
 
     public static T? Scalar<T>(this SqliteConnection connection, string sql, object? param = null, DbTransaction? transaction = null)
     {
-        var value = connection.Prepared(sql, param, transaction).ExecuteScalar();
+        var value = connection.Prepared(sql, param, transaction).Command.ExecuteScalar();
         return Convert<T>(value);
     }
 
@@ -45,24 +53,35 @@ internal static class PreparedStatements
     }
 
     /// <summary>Dapper's row parser maps rows to types; a single column of a simple type is read as it is.</summary>
-    private static Func<SqliteDataReader, T> ParserOf<T>(SqliteDataReader reader) =>
-        typeof(T) == typeof(string) || (Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T)).IsPrimitive
+    private static Func<SqliteDataReader, T> ParserOf<T>(Statement statement, SqliteDataReader reader)
+    {
+        if (statement.Parser is Func<SqliteDataReader, T> parser)
+        {
+            return parser;
+        }
+
+        parser = typeof(T) == typeof(string) || (Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T)).IsPrimitive
             ? r => Convert<T>(r.GetValue(0))!
             : reader.GetRowParser<T>();
+        statement.Parser = parser;
+        return parser;
+    }
 
     public static T? One<T>(this SqliteConnection connection, string sql, object? param = null, DbTransaction? transaction = null)
     {
-        using var reader = connection.Prepared(sql, param, transaction).ExecuteReader();
-        return reader.Read() ? ParserOf<T>(reader)(reader) : default;
+        var statement = connection.Prepared(sql, param, transaction);
+        using var reader = statement.Command.ExecuteReader();
+        return reader.Read() ? ParserOf<T>(statement, reader)(reader) : default;
     }
 
     public static List<T> All<T>(this SqliteConnection connection, string sql, object? param = null, DbTransaction? transaction = null)
     {
-        using var reader = connection.Prepared(sql, param, transaction).ExecuteReader();
+        var statement = connection.Prepared(sql, param, transaction);
+        using var reader = statement.Command.ExecuteReader();
         var rows = new List<T>();
         if (reader.Read())
         {
-            var parse = ParserOf<T>(reader);
+            var parse = ParserOf<T>(statement, reader);
             do
             {
                 rows.Add(parse(reader));
@@ -73,19 +92,20 @@ internal static class PreparedStatements
         return rows;
     }
 
-    private static SqliteCommand Prepared(this SqliteConnection connection, string sql, object? param, DbTransaction? transaction)
+    private static Statement Prepared(this SqliteConnection connection, string sql, object? param, DbTransaction? transaction)
     {
-        var commands = Commands.GetOrCreateValue(connection);
-        if (!commands.TryGetValue(sql, out var command))
+        var statements = Statements.GetOrCreateValue(connection);
+        if (!statements.TryGetValue(sql, out var statement))
         {
-            command = connection.CreateCommand();
+            var command = connection.CreateCommand();
             command.CommandText = sql;
-            commands.Add(sql, command);
+            statement = new Statement(command);
+            statements.Add(sql, statement);
         }
 
-        command.Transaction = (SqliteTransaction?)transaction;
-        Bind(command.Parameters, param);
-        return command;
+        statement.Command.Transaction = (SqliteTransaction?)transaction;
+        Bind(statement.Command.Parameters, param);
+        return statement;
     }
 
     private static void Bind(SqliteParameterCollection parameters, object? param)

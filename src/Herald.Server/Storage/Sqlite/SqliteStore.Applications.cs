@@ -50,9 +50,9 @@ internal sealed partial class SqliteStore
     };
 
     public Task<Application?> GetApplicationAsync(string idOrUid, CancellationToken cancellationToken) =>
-        ReadAsync(c => Task.FromResult(c.One<ApplicationRow>(
+        _applications.GetAsync(idOrUid, () => ReadAsync(c => Task.FromResult(c.One<ApplicationRow>(
             $"SELECT {ApplicationColumns} FROM applications WHERE (id = @idOrUid OR uid = @idOrUid) AND internal = 0 LIMIT 1", new { idOrUid })?.ToApplication()),
-            cancellationToken);
+            cancellationToken));
 
     public Task<Page<Application>> ListApplicationsAsync(PageRequest page, CancellationToken cancellationToken) =>
         ReadAsync(async c =>
@@ -71,12 +71,15 @@ internal sealed partial class SqliteStore
             ApplicationParameters(application), t);
 
     public Task UpdateApplicationAsync(Application application, CancellationToken cancellationToken) =>
-        WriteAsync((c, t) => c.ExecuteAsync(
+        Invalidating(WriteAsync((c, t) => c.ExecuteAsync(
             "UPDATE applications SET uid = @Uid, name = @Name, throttle_rate = @ThrottleRate, metadata = @Metadata, updated_at = @UpdatedAt WHERE id = @Id",
-            ApplicationParameters(application), t), cancellationToken);
+            ApplicationParameters(application), t), cancellationToken), _applications);
 
+    // Deleting an application deletes its tokens (ON DELETE CASCADE).
     public Task<bool> DeleteApplicationAsync(string applicationId, CancellationToken cancellationToken) =>
-        WriteAsync(async (c, t) => await c.ExecuteAsync("DELETE FROM applications WHERE id = @applicationId", new { applicationId }, t) == 1, cancellationToken);
+        Invalidating(
+            WriteAsync(async (c, t) => await c.ExecuteAsync("DELETE FROM applications WHERE id = @applicationId", new { applicationId }, t) == 1, cancellationToken),
+            _applications, _tokens);
 
     private const string EventTypeColumns = "name, description, archived, deprecated, schemas, group_name, feature_flags, created_at, updated_at";
 
@@ -94,8 +97,8 @@ internal sealed partial class SqliteStore
     };
 
     public Task<EventType?> GetEventTypeAsync(string name, CancellationToken cancellationToken) =>
-        ReadAsync(c => Task.FromResult(c.One<EventTypeRow>(
-            $"SELECT {EventTypeColumns} FROM event_types WHERE name = @name", new { name })?.ToEventType()), cancellationToken);
+        _eventTypes.GetAsync(name, () => ReadAsync(c => Task.FromResult(c.One<EventTypeRow>(
+            $"SELECT {EventTypeColumns} FROM event_types WHERE name = @name", new { name })?.ToEventType()), cancellationToken));
 
     public Task<Page<EventType>> ListEventTypesAsync(PageRequest page, bool includeArchived, CancellationToken cancellationToken) =>
         ReadAsync(async c =>
@@ -114,19 +117,19 @@ internal sealed partial class SqliteStore
         }, cancellationToken);
 
     public Task CreateEventTypeAsync(EventType eventType, CancellationToken cancellationToken) =>
-        WriteAsync((c, t) => c.ExecuteAsync(
+        Invalidating(WriteAsync((c, t) => c.ExecuteAsync(
             $"INSERT INTO event_types ({EventTypeColumns}) VALUES (@Name, @Description, @Archived, @Deprecated, @Schemas, @GroupName, @FeatureFlags, @CreatedAt, @UpdatedAt)",
-            EventTypeParameters(eventType), t), cancellationToken);
+            EventTypeParameters(eventType), t), cancellationToken), _eventTypes);
 
     public Task UpdateEventTypeAsync(EventType eventType, CancellationToken cancellationToken) =>
-        WriteAsync((c, t) => c.ExecuteAsync(
+        Invalidating(WriteAsync((c, t) => c.ExecuteAsync(
             """
             UPDATE event_types SET description = @Description, archived = @Archived, deprecated = @Deprecated, schemas = @Schemas,
                 group_name = @GroupName, feature_flags = @FeatureFlags, updated_at = @UpdatedAt
             WHERE name = @Name
             """,
-            EventTypeParameters(eventType), t), cancellationToken);
+            EventTypeParameters(eventType), t), cancellationToken), _eventTypes);
 
     public Task<bool> DeleteEventTypeAsync(string name, CancellationToken cancellationToken) =>
-        WriteAsync(async (c, t) => await c.ExecuteAsync("DELETE FROM event_types WHERE name = @name", new { name }, t) == 1, cancellationToken);
+        Invalidating(WriteAsync(async (c, t) => await c.ExecuteAsync("DELETE FROM event_types WHERE name = @name", new { name }, t) == 1, cancellationToken), _eventTypes);
 }

@@ -19,7 +19,7 @@ internal sealed partial class SqliteStore
             new { token.Id, token.Hash, AppId = token.ApplicationId, ExpiresAt = Ms(token.ExpiresAt), CreatedAt = Ms(token.CreatedAt) }, t), cancellationToken);
 
     public Task<ApiToken?> FindTokenAsync(byte[] hash, CancellationToken cancellationToken) =>
-        ReadAsync(c =>
+        _tokens.GetAsync(Convert.ToHexString(hash), () => ReadAsync(c =>
         {
             var row = c.One<TokenRow>("SELECT id, hash, app_id, expires_at, created_at FROM api_tokens WHERE hash = @hash", new { hash });
             return Task.FromResult(row is null ? null : new ApiToken
@@ -30,7 +30,7 @@ internal sealed partial class SqliteStore
                 ExpiresAt = row.ExpiresAt is { } e ? Time(e) : null,
                 CreatedAt = Time(row.CreatedAt),
             });
-        }, cancellationToken);
+        }, cancellationToken));
 
     public Task<IdempotencyRecord?> TryBeginIdempotentRequestAsync(IdempotencyRecord pending, DateTimeOffset expiredBefore, CancellationToken cancellationToken) =>
         WriteAsync(async (c, t) =>

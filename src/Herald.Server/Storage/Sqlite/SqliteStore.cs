@@ -16,6 +16,9 @@ internal sealed partial class SqliteStore : IHeraldStore, IDisposable
     private readonly string _connectionString;
     private readonly GroupCommitWriter _writer;
     private readonly SqliteReaderPool _readers;
+    private readonly ReadCache<Auth.ApiToken> _tokens = new(keepMisses: false);
+    private readonly ReadCache<Applications.Application> _applications = new(keepMisses: false);
+    private readonly ReadCache<EventTypes.EventType> _eventTypes = new(keepMisses: true); // Publishing with unregistered types is allowed.
 
     static SqliteStore() => DefaultTypeMap.MatchNamesWithUnderscores = true;
 
@@ -87,6 +90,30 @@ internal sealed partial class SqliteStore : IHeraldStore, IDisposable
         {
             throw new StorageConflictException(ConflictField(e.Message), e);
         }
+    }
+
+    /// <summary>A write that changes rows kept in <paramref name="caches"/>: they are invalidated once it is committed.</summary>
+    private static async Task<T> Invalidating<T>(Task<T> write, params IReadCache[] caches)
+    {
+        try
+        {
+            return await write;
+        }
+        finally
+        {
+            foreach (var cache in caches)
+            {
+                cache.Invalidate();
+            }
+        }
+    }
+
+    private static Task Invalidating(Task write, params IReadCache[] caches) => Invalidating(Completed(write), caches);
+
+    private static async Task<bool> Completed(Task write)
+    {
+        await write;
+        return true;
     }
 
     private Task WriteAsync(Func<SqliteConnection, DbTransaction, Task> work, CancellationToken cancellationToken) =>
