@@ -38,6 +38,8 @@ internal sealed partial class DeliveryDispatcher(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await store.RecoverAfterRestartAsync(stoppingToken);
+        var context = ExecutionContext.Capture(); // The dispatcher's, not a request's, for attempts started by publishers.
+        queue.Attach(delivery => TryStartNow(delivery, context, stoppingToken));
         try
         {
             await Task.WhenAll(ConsumeQueueAsync(stoppingToken), ScanAsync(stoppingToken));
@@ -99,9 +101,33 @@ internal sealed partial class DeliveryDispatcher(
         }
     }
 
-    private void Start(DeliveryTask delivery, CancellationToken stoppingToken)
+    private bool TryStartNow(DeliveryTask delivery, ExecutionContext? context, CancellationToken stoppingToken)
     {
-        var attempt = Task.Run(async () =>
+        if (stoppingToken.IsCancellationRequested || !_held.Wait(0))
+        {
+            return false;
+        }
+
+        if (context is null)
+        {
+            Start(delivery, stoppingToken, inline: true);
+        }
+        else
+        {
+            ExecutionContext.Run(context, _ => Start(delivery, stoppingToken, inline: true), null);
+        }
+
+        return true;
+    }
+
+    /// <summary>Starts an attempt on a pool thread, or <paramref name="inline"/> on this one until its first wait.</summary>
+    private void Start(DeliveryTask delivery, CancellationToken stoppingToken, bool inline = false)
+    {
+        var attempt = inline ? RunAsync() : Task.Run(RunAsync, CancellationToken.None);
+        _running.TryAdd(attempt, 0);
+        attempt.ContinueWith(t => _running.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
+        async Task RunAsync()
         {
             try
             {
@@ -111,9 +137,7 @@ internal sealed partial class DeliveryDispatcher(
             {
                 _held.Release();
             }
-        }, CancellationToken.None);
-        _running.TryAdd(attempt, 0);
-        attempt.ContinueWith(t => _running.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
     }
 
     private async Task AttemptAsync(DeliveryTask delivery, CancellationToken stoppingToken)

@@ -1,6 +1,6 @@
 using System.Data.Common;
 using System.Diagnostics;
-using System.Threading.Channels;
+using System.Collections.Concurrent;
 using Herald.Server.Diagnostics;
 using Microsoft.Data.Sqlite;
 
@@ -18,14 +18,27 @@ internal sealed class PendingWrite(Func<SqliteConnection, DbTransaction, Task<ob
     public object? Result { get; set; }
 
     public Exception? Error { get; set; }
+
+    /// <summary>Tells the caller how its write ended: its own error, the group's, or its result.</summary>
+    public void Complete(Exception? groupFailure)
+    {
+        if ((groupFailure ?? Error) is { } error)
+        {
+            Completion.TrySetException(error);
+        }
+        else
+        {
+            Completion.TrySetResult(Result);
+        }
+    }
 }
 
 /// <summary>
 /// The single writer of the SQLite store, with group commit. Writes queue up; the writer takes everything
-/// waiting (up to <see cref="MaxBatch"/>), runs each in its own savepoint of one IMMEDIATE transaction, commits
-/// once — one WAL fsync for the whole group — and only then completes each write's task. Under load, the
-/// writes that arrive while a commit is on its way to disk form the next group, so the cost of an fsync is
-/// shared instead of paid per write; alone, a write commits at once (no waiting for company).
+/// waiting (up to <see cref="MaxBatch"/>), runs each in its own savepoint of one IMMEDIATE transaction and commits
+/// once. The group's writes are completed only when the WAL is fsynced (<see cref="WalSyncer"/>): by the writer itself
+/// when nothing else waits, else by the syncer thread while the writer already runs the next group — so under load
+/// one fsync covers many writes and the writer never sits idle for the disk; alone, a write commits at once.
 /// </summary>
 internal sealed class GroupCommitWriter : IDisposable
 {
@@ -33,34 +46,47 @@ internal sealed class GroupCommitWriter : IDisposable
     public const int MaxBatch = 256;
 
     private readonly Func<Task<SqliteConnection>> _open;
-    private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
+    // A queue and an event rather than a Channel: a channel wakes its waiting reader through a pool thread, which put
+    // one more thread hand-off (a wake-up, costly on a small VM) on the path of every write.
+    private readonly ConcurrentQueue<PendingWrite> _queue = new();
+    private readonly ManualResetEventSlim _waiting = new(false);
+    private volatile bool _closed;
     private readonly Thread _thread;
+    private readonly WalSyncer _syncer;
     private SqliteConnection? _connection;
+    private int _connections;
 
-    public GroupCommitWriter(Func<Task<SqliteConnection>> open)
+    public GroupCommitWriter(string databasePath, Func<Task<SqliteConnection>> open)
     {
         _open = open;
+        _syncer = new WalSyncer(databasePath);
         // Its own thread, not a pool thread: SQLite's calls block, and the writer is the one thread every write waits
         // for, so it must not queue behind request handlers for a pool thread, nor hold one of them.
         _thread = new Thread(Run) { IsBackground = true, Name = "Herald SQLite writer" };
         _thread.Start();
     }
 
+    internal WalSyncer Syncer => _syncer;
+
     public void Enqueue(PendingWrite write)
     {
-        if (!_queue.Writer.TryWrite(write))
+        if (_closed)
         {
             write.Completion.TrySetException(new ObjectDisposedException(nameof(GroupCommitWriter)));
+            return;
         }
+
+        _queue.Enqueue(write);
+        _waiting.Set();
     }
 
     private void Run()
     {
         var batch = new List<PendingWrite>(MaxBatch);
-        while (WaitToRead())
+        while (WaitForWrites())
         {
             batch.Clear();
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var write))
+            while (batch.Count < MaxBatch && _queue.TryDequeue(out var write))
             {
                 if (write.CancellationToken.IsCancellationRequested)
                 {
@@ -79,12 +105,27 @@ internal sealed class GroupCommitWriter : IDisposable
         }
 
         _connection?.Dispose();
+        while (_queue.TryDequeue(out var late)) // Queued while closing: never run.
+        {
+            late.Completion.TrySetException(new ObjectDisposedException(nameof(GroupCommitWriter)));
+        }
     }
 
-    private bool WaitToRead()
+    /// <summary>Waits until writes are queued; false once closed with nothing left to write.</summary>
+    private bool WaitForWrites()
     {
-        var wait = _queue.Reader.WaitToReadAsync();
-        return wait.IsCompletedSuccessfully ? wait.Result : wait.AsTask().GetAwaiter().GetResult();
+        while (_queue.IsEmpty)
+        {
+            if (_closed)
+            {
+                return false;
+            }
+
+            _waiting.Wait();
+            _waiting.Reset(); // Before the queue is read: a write queued from now on sets it again.
+        }
+
+        return true;
     }
 
     private void Commit(List<PendingWrite> batch)
@@ -93,7 +134,12 @@ internal sealed class GroupCommitWriter : IDisposable
         try
         {
             // The store's writes are SQLite calls, which complete synchronously; waiting on their tasks blocks nothing.
-            _connection ??= _open().GetAwaiter().GetResult();
+            if (_connection is null)
+            {
+                _connection = _open().GetAwaiter().GetResult();
+                _connections++;
+            }
+
             using var transaction = _connection.BeginTransaction();
             foreach (var write in batch)
             {
@@ -102,6 +148,14 @@ internal sealed class GroupCommitWriter : IDisposable
 
             transaction.Commit();
             HeraldMetrics.GroupCommitted(batch.Count, started);
+            // Completed once on disk: synced here when no other write waits, else by the syncer while the next group runs.
+            PendingWrite[] group = [.. batch];
+            if (!_queue.IsEmpty || !_syncer.TrySyncNow(group, _connections))
+            {
+                _syncer.Add(group, _connections);
+            }
+
+            return;
         }
         catch (Exception e)
         {
@@ -118,14 +172,7 @@ internal sealed class GroupCommitWriter : IDisposable
 
         foreach (var write in batch)
         {
-            if (write.Error is { } error)
-            {
-                write.Completion.TrySetException(error);
-            }
-            else
-            {
-                write.Completion.TrySetResult(write.Result);
-            }
+            write.Complete(groupFailure: null);
         }
     }
 
@@ -149,7 +196,9 @@ internal sealed class GroupCommitWriter : IDisposable
 
     public void Dispose()
     {
-        _queue.Writer.TryComplete();
+        _closed = true;
+        _waiting.Set();
         _thread.Join(TimeSpan.FromSeconds(10));
+        _syncer.Dispose();
     }
 }

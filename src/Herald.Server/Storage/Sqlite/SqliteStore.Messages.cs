@@ -27,8 +27,9 @@ internal sealed partial class SqliteStore
 
     private const string MessageColumns = "id, app_id, sequence, event_id, event_type, payload, channels, tags, created_at";
 
-    public Task<PublishedMessage> PublishMessageAsync(NewMessage message, Application? createApplication, DeliveryLease lease, CancellationToken cancellationToken) =>
-        WriteAsync(async (c, t) =>
+    public async Task<PublishedMessage> PublishMessageAsync(NewMessage message, Application? createApplication, DeliveryLease lease, CancellationToken cancellationToken)
+    {
+        var published = await WriteAsync(async (c, t) =>
         {
             if (createApplication is not null)
             {
@@ -67,6 +68,7 @@ internal sealed partial class SqliteStore
                 deliveries.Add(delivery);
             }
 
+            _horizon.Committing(message.ApplicationId, sequence); // Last: nothing after it can roll this write back alone.
             return new PublishedMessage(new Message
             {
                 Id = message.Id,
@@ -80,6 +82,9 @@ internal sealed partial class SqliteStore
                 CreatedAt = message.CreatedAt,
             }, deliveries);
         }, cancellationToken);
+        _horizon.Durable(message.ApplicationId, published.Message.Sequence);
+        return published;
+    }
 
     public Task<Message?> GetMessageAsync(string applicationId, string idOrEventId, CancellationToken cancellationToken) =>
         ReadAsync(async c => (await c.QuerySingleOrDefaultAsync<MessageRow>(

@@ -97,19 +97,26 @@ internal sealed partial class SqliteStore
                     channel = filter.Channel,
                     limit,
                 }, snapshot)).ToList();
-            if (rows.Count == limit)
+            var end = await c.ExecuteScalarAsync<long?>("SELECT last_sequence FROM applications WHERE id = @applicationId", new { applicationId }, snapshot) ?? after;
+            // Asked after the snapshot began: the log ends where it is on disk (SequenceHorizon). Rows past that are
+            // dropped; those before it were all read, since rows come in sequence order.
+            var durable = _horizon.Limit(applicationId) ?? long.MaxValue;
+            if (rows.RemoveAll(r => r.Sequence > durable) == 0 && rows.Count == limit)
             {
                 return new LogPage(rows.Select(r => r.ToMessage()).ToList(), rows[^1].Sequence, Done: false);
             }
 
-            var end = await c.ExecuteScalarAsync<long?>("SELECT last_sequence FROM applications WHERE id = @applicationId", new { applicationId }, snapshot) ?? after;
-            return new LogPage(rows.Select(r => r.ToMessage()).ToList(), Math.Max(end, after), Done: true);
+            return new LogPage(rows.Select(r => r.ToMessage()).ToList(), Math.Max(Math.Min(end, durable), after), Done: true);
         }, cancellationToken);
 
     public Task<long> LogPositionAtAsync(string applicationId, DateTimeOffset time, CancellationToken cancellationToken) =>
-        ReadAsync(c => c.ExecuteScalarAsync<long>(
-            "SELECT COALESCE(MAX(sequence), 0) FROM messages WHERE app_id = @applicationId AND created_at <= @time",
-            new { applicationId, time = Ms(time) }), cancellationToken);
+        ReadAsync(async c =>
+        {
+            var position = await c.ExecuteScalarAsync<long>(
+                "SELECT COALESCE(MAX(sequence), 0) FROM messages WHERE app_id = @applicationId AND created_at <= @time",
+                new { applicationId, time = Ms(time) });
+            return _horizon.Limit(applicationId) is { } durable ? Math.Min(position, durable) : position;
+        }, cancellationToken);
 
     public Task<long?> GetConsumerPositionAsync(string sinkId, string consumerId, CancellationToken cancellationToken) =>
         ReadAsync(c => c.ExecuteScalarAsync<long?>(

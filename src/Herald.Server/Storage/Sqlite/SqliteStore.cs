@@ -16,6 +16,7 @@ internal sealed partial class SqliteStore : IHeraldStore, IDisposable
     private readonly string _connectionString;
     private readonly GroupCommitWriter _writer;
     private readonly SqliteReaderPool _readers;
+    private readonly SequenceHorizon _horizon = new();
     private readonly ReadCache<Auth.ApiToken> _tokens = new(keepMisses: false);
     private readonly ReadCache<Applications.Application> _applications = new(keepMisses: false);
     private readonly ReadCache<EventTypes.EventType> _eventTypes = new(keepMisses: true); // Publishing with unregistered types is allowed.
@@ -38,14 +39,18 @@ internal sealed partial class SqliteStore : IHeraldStore, IDisposable
             DefaultTimeout = 30,
         }.ToString();
         _readers = new SqliteReaderPool(_connectionString);
-        _writer = new GroupCommitWriter(async () =>
+        _writer = new GroupCommitWriter(DatabasePath, async () =>
         {
             var connection = await OpenAsync(CancellationToken.None);
-            // FULL: a commit is on disk (WAL fsync) before the API answers 2xx — "accepted means durable".
-            await connection.ExecuteAsync("PRAGMA synchronous = FULL;");
+            // NORMAL: a commit writes its WAL frames without waiting for the disk; the writer's WalSyncer fsyncs the WAL
+            // before any write of the group is reported done, so "accepted means durable" holds, and the next group is
+            // written meanwhile.
+            await connection.ExecuteAsync("PRAGMA synchronous = NORMAL;");
             return connection;
         });
     }
+
+    internal WalSyncer Syncer => _writer.Syncer;
 
     public string DatabasePath => new SqliteConnectionStringBuilder(_connectionString).DataSource;
 
