@@ -26,6 +26,9 @@ internal sealed partial class DeliveryDispatcher(
     Cluster.IClusterSignal cluster) : BackgroundService
 {
     private static readonly TimeSpan LimitWait = TimeSpan.FromSeconds(30);
+
+    /// <summary>Publishers start their deliveries themselves only while fewer attempts than this are held.</summary>
+    private const int StartInlineBelow = 8;
     private static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(10);
     private readonly DeliveryOptions _options = options.Value;
     // Two limits, taken in this order: how many claimed deliveries this process holds (waiting for their endpoint
@@ -103,7 +106,9 @@ internal sealed partial class DeliveryDispatcher(
 
     private bool TryStartNow(DeliveryTask delivery, ExecutionContext? context, CancellationToken stoppingToken)
     {
-        if (stoppingToken.IsCancellationRequested || !_held.Wait(0))
+        // Only on a quiet dispatcher: there the hand-offs it saves are wake-ups of sleeping threads. Under load the
+        // threads are awake anyway, and the publisher would only answer later (and closed-loop clients publish less).
+        if (stoppingToken.IsCancellationRequested || HeldLimit(_options) - _held.CurrentCount >= StartInlineBelow || !_held.Wait(0))
         {
             return false;
         }
