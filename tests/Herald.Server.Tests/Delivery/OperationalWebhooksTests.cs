@@ -1,5 +1,6 @@
 using Herald.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using StandardWebhooks;
 
 namespace Herald.Server.Tests.Delivery;
@@ -45,6 +46,22 @@ public sealed class OperationalWebhooksTests : IAsyncLifetime
         await (await _admin.GetAsync($"{Route}/{id}")).AssertErrorAsync(HttpStatusCode.NotFound, "not_found");
         // They belong to no application a customer can see.
         Assert.Empty(await _admin.GetDataAsync("/api/v1/app/acme/endpoint"));
+    }
+
+    [Fact]
+    public async Task WithoutAnEnabledOperatorEndpoint_NoOperationalMessageIsStored()
+    {
+        var store = _herald.Services.GetRequiredService<Herald.Server.Storage.IHeraldStore>();
+        var everything = new Herald.Server.Storage.PageRequest(250, null, Backward: false, Descending: false);
+        async Task<int> StoredAsync() =>
+            (await store.ListMessagesAsync(Herald.Server.Delivery.OperationalWebhooks.ApplicationId, new Herald.Server.Messages.MessageFilter(), everything, CancellationToken.None)).Items.Count;
+
+        await _admin.CreateEndpointAsync("acme", _receiver.Url("/customer-1")); // endpoint.created, for nobody
+        Assert.Equal(0, await StoredAsync());
+
+        await _admin.CreateOperatorEndpointAsync(_receiver.Url("/ops"));
+        await _admin.CreateEndpointAsync("acme", _receiver.Url("/customer-2"));
+        Assert.Equal(1, await StoredAsync());
     }
 
     [Fact]
