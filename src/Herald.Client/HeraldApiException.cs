@@ -4,7 +4,8 @@ namespace Herald.Client;
 
 /// <summary>
 /// The server refused a request or failed it: any answer outside 2xx. Carries the API's error body
-/// <c>{code, detail, errors?}</c>, e.g. <c>404 not_found</c>, <c>409 conflict</c>, <c>422 validation_error</c>.
+/// <c>{code, detail}</c>, e.g. <c>404 not_found</c>, <c>409 conflict</c>; for <c>422 validation_error</c> the body's
+/// <c>detail</c> is Svix's list of problems, given here as <see cref="Errors"/> and summed up in <see cref="Detail"/>.
 /// </summary>
 public sealed class HeraldApiException : Exception
 {

@@ -109,20 +109,33 @@ internal sealed class HeraldHttp
         }
     }
 
-    /// <summary>Reads the error body; an answer that is not Herald's <c>{code, detail}</c> (a proxy's HTML page) still gives a useful exception.</summary>
+    /// <summary>
+    /// Reads the error body: <c>{code, detail}</c>, or for a 422 Svix's <c>{detail: [{loc, msg, type}]}</c> (Herald adds
+    /// <c>code</c>). An answer that is neither (a proxy's HTML page) still gives a useful exception.
+    /// </summary>
     public static async Task<HeraldApiException> ToExceptionAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (JsonSerializer.Deserialize(text, HeraldJsonContext.Default.ErrorBody) is { Code: { Length: > 0 } code } body)
+            if (JsonSerializer.Deserialize(text, HeraldJsonContext.Default.ErrorBody) is { } body)
             {
-                return new HeraldApiException(response.StatusCode, code, body.Detail ?? "", body.Errors);
+                if (body.Detail.ValueKind == JsonValueKind.Array)
+                {
+                    var errors = body.Detail.Deserialize(HeraldJsonContext.Default.IReadOnlyListValidationError) ?? [];
+                    var code = body.Code is { Length: > 0 } c ? c : "validation_error";
+                    return new HeraldApiException(response.StatusCode, code, string.Join(" ", errors), errors);
+                }
+
+                if (body.Code is { Length: > 0 } plain)
+                {
+                    return new HeraldApiException(response.StatusCode, plain, body.Detail.ValueKind == JsonValueKind.String ? body.Detail.GetString() ?? "" : "");
+                }
             }
         }
         catch (JsonException)
         {
-            // Not JSON: described below from the status and the start of the body.
+            // Not JSON (or not an error body): described below from the status and the start of the body.
         }
 
         var detail = text.Length == 0 ? response.ReasonPhrase ?? "" : text[..Math.Min(text.Length, 500)];
@@ -130,5 +143,5 @@ internal sealed class HeraldHttp
     }
 }
 
-/// <summary>The error body of every refusal.</summary>
-internal sealed record ErrorBody(string? Code, string? Detail, IReadOnlyList<ValidationError>? Errors);
+/// <summary>The error body of every refusal: <c>detail</c> is a string, or for a 422 the list of problems.</summary>
+internal sealed record ErrorBody(string? Code, JsonElement Detail);

@@ -9,6 +9,7 @@ namespace Herald.Client.Http;
 /// </summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(ErrorBody))]
+[JsonSerializable(typeof(IReadOnlyList<ValidationError>))]
 [JsonSerializable(typeof(HealthOut))]
 [JsonSerializable(typeof(ApplicationIn))]
 [JsonSerializable(typeof(ApplicationPatch))]

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.WebUtilities;
 
 namespace Herald.Server.Api;
 
-/// <summary>Turns every refusal and every unexpected failure into a JSON <see cref="ErrorBody"/>.</summary>
+/// <summary>Turns every refusal and every unexpected failure into a JSON <see cref="ErrorBody"/> (a 422 into a <see cref="ValidationErrorBody"/>).</summary>
 internal static partial class ApiErrorHandling
 {
     /// <summary>Endpoint filter of the API group: <see cref="ApiException"/> and storage conflicts become 4xx answers.</summary>
@@ -24,8 +24,9 @@ internal static partial class ApiErrorHandling
         }
     }
 
-    public static IResult ToResult(ApiException e) =>
-        TypedResults.Json(new ErrorBody(e.Code, e.Detail, e.Errors), HeraldJsonContext.Api.ErrorBody, statusCode: e.Status);
+    public static IResult ToResult(ApiException e) => e.Errors is { } errors
+        ? TypedResults.Json(new ValidationErrorBody(e.Code, errors), HeraldJsonContext.Api.ValidationErrorBody, statusCode: e.Status)
+        : TypedResults.Json(new ErrorBody(e.Code, e.Detail), HeraldJsonContext.Api.ErrorBody, statusCode: e.Status);
 
     private static string ConflictDetail(string field) => field switch
     {

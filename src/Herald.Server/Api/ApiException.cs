@@ -42,9 +42,11 @@ public sealed record ValidationItem(IReadOnlyList<string> Loc, string Msg, strin
     public string Describe() => $"{string.Join('.', Loc)}: {Msg}";
 }
 
-/// <summary>Every error response: <c>{code, detail}</c>, plus the individual problems of a 422.</summary>
-public sealed record ErrorBody(
-    string Code,
-    string Detail,
-    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
-    IReadOnlyList<ValidationItem>? Errors = null);
+/// <summary>Every error response but a 422: <c>{code, detail}</c> (Svix's HttpErrorOut).</summary>
+public sealed record ErrorBody(string Code, string Detail);
+
+/// <summary>
+/// A 422: Svix's HTTPValidationError, <c>{"detail": [{"loc", "msg", "type"}]}</c>, which the Svix SDKs read. Herald adds
+/// <c>"code": "validation_error"</c> so every error body has a machine-readable code (the SDKs ignore extra fields).
+/// </summary>
+public sealed record ValidationErrorBody(string Code, IReadOnlyList<ValidationItem> Detail);

@@ -55,6 +55,7 @@ namespace Herald.Server.Api;
 [JsonSerializable(typeof(PollingEndpointConsumerSeekIn))]
 [JsonSerializable(typeof(PollingEndpointConsumerSeekOut))]
 [JsonSerializable(typeof(PollingEndpointConsumerCommitIn))]
+[JsonSerializable(typeof(ValidationErrorBody))]
 internal sealed partial class HeraldJsonContext : JsonSerializerContext
 {
     /// <summary>The context the API uses: as generated, but without escaping ' &lt; &gt; &amp; in strings (responses are JSON, never HTML).</summary>

@@ -247,7 +247,7 @@ public sealed class PaginationTests : IDisposable
         foreach (var limit in new[] { "251", "0", "-1", "abc" })
         {
             var error = await (await _client.GetAsync($"{url}?limit={limit}")).AssertErrorAsync(HttpStatusCode.UnprocessableEntity, "validation_error");
-            Assert.Equal(["query", "limit"], error["errors"]![0]!["loc"]!.AsArray().Select(n => (string?)n));
+            Assert.Equal(["query", "limit"], error["detail"]![0]!["loc"]!.AsArray().Select(n => (string?)n));
         }
     }
 
@@ -265,7 +265,7 @@ public sealed class PaginationTests : IDisposable
         var error = await (await _client.GetAsync($"{url}?iterator={Uri.EscapeDataString(iterator)}"))
             .AssertErrorAsync(HttpStatusCode.UnprocessableEntity, "validation_error");
 
-        Assert.Equal("invalid_iterator", (string?)error["errors"]![0]!["type"]);
+        Assert.Equal("invalid_iterator", (string?)error["detail"]![0]!["type"]);
     }
 
     [Fact]

@@ -75,7 +75,7 @@ public sealed class ValidationTests(OneApplicationFixture fixture) : IClassFixtu
 
         var error = await (await SendAsync("POST", path, body)).AssertErrorAsync(HttpStatusCode.UnprocessableEntity, "validation_error");
 
-        var item = error["errors"]![0]!;
+        var item = error["detail"]![0]!;
         Assert.Equal(loc, item["loc"]!.ToJsonString());
         Assert.Equal("invalid_type", (string?)item["type"]);
         Assert.Equal($"has the wrong type ({expected}).", (string?)item["msg"]);
@@ -96,7 +96,7 @@ public sealed class ValidationTests(OneApplicationFixture fixture) : IClassFixtu
 
         var error = await (await SendAsync(method, path, body)).AssertErrorAsync(HttpStatusCode.UnprocessableEntity, "validation_error");
 
-        var item = Assert.Single(error["errors"]!.AsArray(), e => e!["loc"]!.ToJsonString() == $"""["body","{field}"]""");
+        var item = Assert.Single(error["detail"]!.AsArray(), e => e!["loc"]!.ToJsonString() == $"""["body","{field}"]""");
         Assert.Equal("missing", (string?)item!["type"]);
         Assert.Equal(before, await fixture.SnapshotAsync());
     }
@@ -113,8 +113,8 @@ public sealed class ValidationTests(OneApplicationFixture fixture) : IClassFixtu
         var response = await SendAsync(method, path, body.Replace("{257}", new string('n', 257)).Replace("{4097}", new string('d', 4097)));
 
         var error = await response.AssertErrorAsync(HttpStatusCode.UnprocessableEntity, "validation_error");
-        Assert.Equal($"""["body","{field}"]""", error["errors"]![0]!["loc"]!.ToJsonString());
-        Assert.Equal("string_too_long", (string?)error["errors"]![0]!["type"]);
+        Assert.Equal($"""["body","{field}"]""", error["detail"]![0]!["loc"]!.ToJsonString());
+        Assert.Equal("string_too_long", (string?)error["detail"]![0]!["type"]);
         Assert.Equal(before, await fixture.SnapshotAsync());
     }
 
@@ -226,8 +226,8 @@ public sealed class ValidationTests(OneApplicationFixture fixture) : IClassFixtu
         var response = await SendAsync(method, url, method == "POST" ? """{"name":"Maybe","uid":"maybe"}""" : "");
 
         var body = await response.AssertErrorAsync(HttpStatusCode.UnprocessableEntity, "validation_error");
-        Assert.Equal($"[\"query\",\"{parameter}\"]", body["errors"]![0]!["loc"]!.ToJsonString());
-        Assert.Equal("invalid_boolean", (string?)body["errors"]![0]!["type"]);
+        Assert.Equal($"[\"query\",\"{parameter}\"]", body["detail"]![0]!["loc"]!.ToJsonString());
+        Assert.Equal("invalid_boolean", (string?)body["detail"]![0]!["type"]);
         Assert.Equal(before, await fixture.SnapshotAsync());
     }
 

@@ -43,7 +43,7 @@ public sealed class ApplicationsApiTests : IDisposable
     {
         var error = await (await _client.PostAsJsonAsync("/api/v1/app", new { uid = "acme" })).AssertErrorAsync(HttpStatusCode.UnprocessableEntity, "validation_error");
 
-        Assert.Equal(["body", "name"], error["errors"]![0]!["loc"]!.AsArray().Select(n => (string?)n));
+        Assert.Equal(["body", "name"], error["detail"]![0]!["loc"]!.AsArray().Select(n => (string?)n));
     }
 
     [Fact]

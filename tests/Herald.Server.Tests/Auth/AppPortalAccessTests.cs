@@ -54,8 +54,8 @@ public sealed class AppPortalAccessTests : IDisposable
         var response = await _admin.PostJsonAsync($"/api/v1/auth/app-portal-access/{app["id"]}", $$"""{"expiry":{{expiry}}}""");
 
         var error = await response.AssertErrorAsync(HttpStatusCode.UnprocessableEntity, "validation_error");
-        Assert.Equal("""["body","expiry"]""", error["errors"]![0]!["loc"]!.ToJsonString());
-        Assert.Equal("out_of_range", (string?)error["errors"]![0]!["type"]);
+        Assert.Equal("""["body","expiry"]""", error["detail"]![0]!["loc"]!.ToJsonString());
+        Assert.Equal("out_of_range", (string?)error["detail"]![0]!["type"]);
     }
 
     [Fact]

@@ -20,7 +20,7 @@ public sealed class EndpointSecretsAndHeadersApiTests : IDisposable
         (string)(await (await _client.GetAsync($"/api/v1/app/{appId}/endpoint/{endpointId}/secret")).ReadObjectAsync(HttpStatusCode.OK))["key"]!;
 
     private static List<string?> Loc(JsonObject error, int index = 0) =>
-        error["errors"]![index]!["loc"]!.AsArray().Select(n => (string?)n).ToList();
+        error["detail"]![index]!["loc"]!.AsArray().Select(n => (string?)n).ToList();
 
     [Fact]
     public async Task Secret_Generated_IsWhsecAndBase64OfAtLeast24Bytes()
@@ -192,7 +192,7 @@ public sealed class EndpointSecretsAndHeadersApiTests : IDisposable
         foreach (var response in new[] { create, put, patch })
         {
             var error = await response.AssertErrorAsync(HttpStatusCode.UnprocessableEntity, "validation_error");
-            Assert.Equal("reserved_header", (string?)error["errors"]![0]!["type"]);
+            Assert.Equal("reserved_header", (string?)error["detail"]![0]!["type"]);
         }
 
         var stored = await (await _client.GetAsync(url)).ReadObjectAsync(HttpStatusCode.OK);

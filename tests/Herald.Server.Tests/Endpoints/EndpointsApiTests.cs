@@ -43,7 +43,7 @@ public sealed class EndpointsApiTests : IDisposable
         (string)(await (await _client.GetAsync($"/api/v1/app/{appId}/endpoint/{endpointId}/secret")).ReadObjectAsync(HttpStatusCode.OK))["key"]!;
 
     private static List<string?> Loc(JsonObject error, int index = 0) =>
-        error["errors"]![index]!["loc"]!.AsArray().Select(n => (string?)n).ToList();
+        error["detail"]![index]!["loc"]!.AsArray().Select(n => (string?)n).ToList();
 
     [Fact]
     public async Task Create_WithAllFields_ReturnsThemAndGetByIdAndUidAgree()
@@ -301,7 +301,7 @@ public sealed class EndpointsApiTests : IDisposable
         var response = await _client.PostAsJsonAsync($"/api/v1/app/{appId}/endpoint", new { url = "https://example.com", eventTypes = new[] { "invoice.paid", "no.such.type" } });
 
         var error = await response.AssertErrorAsync(HttpStatusCode.UnprocessableEntity, "validation_error");
-        var item = Assert.Single(error["errors"]!.AsArray())!;
+        var item = Assert.Single(error["detail"]!.AsArray())!;
         Assert.Equal("unknown_event_type", (string?)item["type"]);
         Assert.Contains("no.such.type", (string?)item["msg"]);
     }
@@ -316,7 +316,7 @@ public sealed class EndpointsApiTests : IDisposable
         var response = await _client.PostAsJsonAsync($"/api/v1/app/{appId}/endpoint", new { url = "https://example.com", eventTypes = new[] { "invoice.paid" } });
 
         var error = await response.AssertErrorAsync(HttpStatusCode.UnprocessableEntity, "validation_error");
-        Assert.Equal("unknown_event_type", (string?)error["errors"]![0]!["type"]);
+        Assert.Equal("unknown_event_type", (string?)error["detail"]![0]!["type"]);
     }
 
     [Fact]
@@ -328,7 +328,7 @@ public sealed class EndpointsApiTests : IDisposable
         var response = await _client.PatchAsJsonAsync($"/api/v1/app/{appId}/endpoint/{endpointId}", new { eventTypes = new[] { "no.such.type" } });
 
         var error = await response.AssertErrorAsync(HttpStatusCode.UnprocessableEntity, "validation_error");
-        Assert.Equal("unknown_event_type", (string?)error["errors"]![0]!["type"]);
+        Assert.Equal("unknown_event_type", (string?)error["detail"]![0]!["type"]);
     }
 
     [Theory]

@@ -156,7 +156,7 @@ public sealed class EventTypesApiTests : IDisposable
         var response = await _client.PostAsJsonAsync("/api/v1/event-type", new { name, description = "x" });
 
         var error = await response.AssertErrorAsync(HttpStatusCode.UnprocessableEntity, "validation_error");
-        Assert.Equal(["body", "name"], error["errors"]![0]!["loc"]!.AsArray().Select(n => (string?)n));
+        Assert.Equal(["body", "name"], error["detail"]![0]!["loc"]!.AsArray().Select(n => (string?)n));
     }
 
     [Theory]
@@ -169,7 +169,7 @@ public sealed class EventTypesApiTests : IDisposable
         var response = await _client.PostJsonAsync("/api/v1/event-type", $$"""{"name": "invoice.paid", "schemas": {{schemas}}}""");
 
         var error = await response.AssertErrorAsync(HttpStatusCode.UnprocessableEntity, "validation_error");
-        Assert.Equal(["body", "schemas"], error["errors"]![0]!["loc"]!.AsArray().Select(n => (string?)n).Take(2));
+        Assert.Equal(["body", "schemas"], error["detail"]![0]!["loc"]!.AsArray().Select(n => (string?)n).Take(2));
         await (await _client.GetAsync("/api/v1/event-type/invoice.paid")).AssertErrorAsync(HttpStatusCode.NotFound, "not_found");
     }
 

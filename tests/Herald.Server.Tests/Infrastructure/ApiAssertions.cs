@@ -10,12 +10,30 @@ public static class ApiAssertions
         return JsonNode.Parse(text)!.AsObject();
     }
 
-    /// <summary>Asserts an error response: status, JSON body with this <c>code</c> and a non-empty <c>detail</c>.</summary>
+    /// <summary>
+    /// Asserts an error response: status, JSON body with this <c>code</c> and a <c>detail</c> that says what was wrong — a
+    /// non-empty string, or for a 422 Svix's list of <c>{loc, msg, type}</c> (HTTPValidationError).
+    /// </summary>
     public static async Task<JsonObject> AssertErrorAsync(this HttpResponseMessage response, HttpStatusCode expected, string code)
     {
         var body = await response.ReadObjectAsync(expected);
         Assert.Equal(code, (string?)body["code"]);
-        Assert.False(string.IsNullOrWhiteSpace((string?)body["detail"]), "detail must say what was wrong");
+        if (expected == HttpStatusCode.UnprocessableEntity)
+        {
+            var items = Assert.IsType<JsonArray>(body["detail"]);
+            Assert.NotEmpty(items);
+            Assert.All(items, item =>
+            {
+                Assert.NotEmpty(item!["loc"]!.AsArray());
+                Assert.False(string.IsNullOrWhiteSpace((string?)item["msg"]), "msg must say what was wrong");
+                Assert.False(string.IsNullOrWhiteSpace((string?)item["type"]), "type must name the problem");
+            });
+        }
+        else
+        {
+            Assert.False(string.IsNullOrWhiteSpace((string?)body["detail"]), "detail must say what was wrong");
+        }
+
         return body;
     }
 

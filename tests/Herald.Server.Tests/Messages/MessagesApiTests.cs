@@ -36,7 +36,7 @@ public sealed class MessagesApiTests : IDisposable
         return list["data"]!.AsArray().Select(m => (string)m!["id"]!).ToList();
     }
 
-    private static List<string?> Loc(JsonObject error) => error["errors"]![0]!["loc"]!.AsArray().Select(n => (string?)n).ToList();
+    private static List<string?> Loc(JsonObject error) => error["detail"]![0]!["loc"]!.AsArray().Select(n => (string?)n).ToList();
 
     [Fact]
     public async Task Create_Returns202WithMessageFields()
@@ -317,7 +317,7 @@ public sealed class MessagesApiTests : IDisposable
         var response = await _client.PostAsJsonAsync($"/api/v1/app/{appId}/msg", new { eventType = "invoice.paid", payload = new { } });
 
         var error = await response.AssertErrorAsync(HttpStatusCode.UnprocessableEntity, "validation_error");
-        Assert.Equal("event_type_archived", (string?)error["errors"]![0]!["type"]);
+        Assert.Equal("event_type_archived", (string?)error["detail"]![0]!["type"]);
         Assert.Equal(["body", "eventType"], Loc(error));
         Assert.Empty(await ListIdsAsync(appId));
     }

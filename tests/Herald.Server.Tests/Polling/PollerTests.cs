@@ -97,7 +97,7 @@ public sealed class PollerTests : IDisposable
         await SetUpAsync();
         var response = await _client.GetAsync("/api/v1/app/shop/poller/pull?wait=10m");
         var body = await response.AssertErrorAsync(HttpStatusCode.UnprocessableEntity, "validation_error");
-        Assert.Equal("out_of_range", (string?)body["errors"]![0]!["type"]);
+        Assert.Equal("out_of_range", (string?)body["detail"]![0]!["type"]);
     }
 
     [Fact]
@@ -187,7 +187,7 @@ public sealed class PollerTests : IDisposable
         await _client.CreateAppAsync("Shop", "shop");
         var response = await _client.PostAsJsonAsync("/api/v1/app/shop/destination", new { type = "amazonS3", config = new { bucket = "b" } });
         var body = await response.AssertErrorAsync(HttpStatusCode.UnprocessableEntity, "validation_error");
-        Assert.Equal("unsupported_destination_type", (string?)body["errors"]![0]!["type"]);
+        Assert.Equal("unsupported_destination_type", (string?)body["detail"]![0]!["type"]);
         await (await _client.GetAsync("/api/v1/app/shop/poller/nope")).AssertErrorAsync(HttpStatusCode.NotFound, "not_found");
     }
 
