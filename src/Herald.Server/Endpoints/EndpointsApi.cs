@@ -41,8 +41,10 @@ internal static class EndpointsApi
     }
 
     /// <summary>Checks fields common to create, upsert and patch; for patch only what is present.</summary>
-    private static async Task ValidateAsync(Validator v, EndpointIn input, IHeraldStore store, bool partial, EndpointRules rules, CancellationToken cancellationToken)
+    private static async Task ValidateAsync(Validator v, EndpointInput fields, IHeraldStore store, bool partial, EndpointRules rules, CancellationToken cancellationToken)
     {
+        var input = fields.Value;
+        var eventTypesAt = "body." + fields.EventTypesField;
         if (!partial || input.Url is not null)
         {
             v.Url("body.url", input.Url);
@@ -55,9 +57,10 @@ internal static class EndpointsApi
         v.Range("body.timeoutSeconds", input.TimeoutSeconds, 1, 30);
         v.Text("body.description", input.Description, Validator.MaxDescriptionLength)
             .Identifier("body.uid", input.Uid, forbiddenPrefix: Ids.Endpoint)
-            .Range("body.throttleRate", input.ThrottleRate, 1, ApplicationsApi.MaxThrottleRate)
+            .Range("body." + fields.ThrottleRateField, input.ThrottleRate, 1, ApplicationsApi.MaxThrottleRate)
+            .Range("body.version", input.Version, 1, ushort.MaxValue)
             .Channels("body.channels", input.Channels)
-            .Names("body.eventTypes", input.EventTypes, 256)
+            .Names(eventTypesAt, input.EventTypes, 256)
             .Metadata("body.metadata", input.Metadata);
         EndpointHeaders.Validate(v, "body.headers", input.Headers);
         if (input.Secret is not null && !EndpointSecret.IsValid(input.Secret))
@@ -69,14 +72,14 @@ internal static class EndpointsApi
         {
             foreach (var unknown in names.Where(n => !OperationalWebhooks.EventTypes.Contains(n)))
             {
-                v.Add("body.eventTypes", "unknown_event_type", $"'{unknown}' is not an operational event type ({string.Join(", ", OperationalWebhooks.EventTypes)}).");
+                v.Add(eventTypesAt, "unknown_event_type", $"'{unknown}' is not an operational event type ({string.Join(", ", OperationalWebhooks.EventTypes)}).");
             }
         }
         else if (v.IsValid && input.EventTypes is { Count: > 0 } eventTypes)
         {
             foreach (var missing in await store.FindMissingEventTypesAsync(eventTypes.Distinct().ToList(), cancellationToken))
             {
-                v.Add("body.eventTypes", "unknown_event_type", $"'{missing}' is not an event type (or it is archived); create it first.");
+                v.Add(eventTypesAt, "unknown_event_type", $"'{missing}' is not an event type (or it is archived); create it first.");
             }
         }
 
@@ -129,8 +132,10 @@ internal static class EndpointsApi
     {
         var applicationId = await context.GetEndpointScopeAsync(store);
         using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.EndpointIn, context.RequestAborted);
-        await ValidateAsync(new Validator(), body.Value, store, partial: false, EndpointRules.For(applicationId, options), context.RequestAborted);
-        var endpoint = NewEndpoint(applicationId, body.Value, ids, time);
+        var v = new Validator();
+        var fields = EndpointInput.From(body, v);
+        await ValidateAsync(v, fields, store, partial: false, EndpointRules.For(applicationId, options), context.RequestAborted);
+        var endpoint = NewEndpoint(applicationId, fields.Value, ids, time);
         await store.CreateEndpointAsync(endpoint, new EndpointSecretKey(body.Value.Secret ?? EndpointSecret.New(), endpoint.CreatedAt), context.RequestAborted);
         await NotifyAsync(operational, "endpoint.created", endpoint);
         return TypedResults.Created($"/api/v1/app/{applicationId}/endpoint/{endpoint.Id}", EndpointOut.From(endpoint));
@@ -145,8 +150,9 @@ internal static class EndpointsApi
         var applicationId = await context.GetEndpointScopeAsync(store);
         var existing = await store.GetEndpointAsync(applicationId, endpoint_id, context.RequestAborted);
         using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.EndpointIn, context.RequestAborted);
-        var input = body.Value;
         var v = new Validator();
+        var fields = EndpointInput.From(body, v);
+        var input = fields.Value;
         if (existing is null)
         {
             v.Identifier("path.endpoint_id", endpoint_id, forbiddenPrefix: Ids.Endpoint);
@@ -156,7 +162,7 @@ internal static class EndpointsApi
             }
         }
 
-        await ValidateAsync(v, input, store, partial: false, EndpointRules.For(applicationId, options), context.RequestAborted);
+        await ValidateAsync(v, fields, store, partial: false, EndpointRules.For(applicationId, options), context.RequestAborted);
         if (existing is null)
         {
             var created = NewEndpoint(applicationId, input with { Uid = endpoint_id }, ids, time);
@@ -177,10 +183,12 @@ internal static class EndpointsApi
             Metadata = input.Metadata ?? [],
             Headers = input.Headers ?? existing.Headers,
             Timeout = input.TimeoutSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+            // As Svix: a replace without a version resets it to 1.
+            Version = input.Version ?? 1,
             UpdatedAt = time.Now(),
         };
         await store.UpdateEndpointAsync(updated, context.RequestAborted);
-        await NotifyAsync(operational, "endpoint.updated", updated);
+        await NotifyUpdatedAsync(operational, existing, updated);
         return TypedResults.Ok(EndpointOut.From(updated));
     }
 
@@ -189,8 +197,9 @@ internal static class EndpointsApi
     {
         var existing = await context.FindEndpointAsync(store, endpoint_id);
         using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.EndpointIn, context.RequestAborted);
-        var input = body.Value;
         var v = new Validator();
+        var fields = EndpointInput.From(body, v);
+        var input = fields.Value;
         if (body.Has("url") && input.Url is null)
         {
             v.Add("body.url", "missing", "cannot be null.");
@@ -201,15 +210,21 @@ internal static class EndpointsApi
             v.Add("body.secret", "not_patchable", "is changed through secret/rotate.");
         }
 
-        await ValidateAsync(v, input, store, partial: true, EndpointRules.For(existing.ApplicationId, options), context.RequestAborted);
+        if (body.Has("version") && input.Version is null)
+        {
+            v.Add("body.version", "missing", "cannot be null.");
+        }
+
+        await ValidateAsync(v, fields, store, partial: true, EndpointRules.For(existing.ApplicationId, options), context.RequestAborted);
         var updated = existing with
         {
             Url = input.Url ?? existing.Url,
             Description = input.Description ?? existing.Description,
             Uid = body.Has("uid") ? input.Uid : existing.Uid,
-            ThrottleRate = body.Has("throttleRate") ? input.ThrottleRate : existing.ThrottleRate,
+            ThrottleRate = fields.HasThrottleRate ? input.ThrottleRate : existing.ThrottleRate,
+            Version = input.Version ?? existing.Version,
             Disabled = input.Disabled ?? existing.Disabled,
-            EventTypes = body.Has("eventTypes") ? Normalize(input.EventTypes) : existing.EventTypes,
+            EventTypes = fields.HasEventTypes ? Normalize(input.EventTypes) : existing.EventTypes,
             Channels = body.Has("channels") ? Normalize(input.Channels) : existing.Channels,
             Metadata = body.Has("metadata") ? input.Metadata ?? [] : existing.Metadata,
             Headers = body.Has("headers") ? input.Headers ?? [] : existing.Headers,
@@ -217,8 +232,18 @@ internal static class EndpointsApi
             UpdatedAt = time.Now(),
         };
         await store.UpdateEndpointAsync(updated, context.RequestAborted);
-        await NotifyAsync(operational, "endpoint.updated", updated);
+        await NotifyUpdatedAsync(operational, existing, updated);
         return TypedResults.Ok(EndpointOut.From(updated));
+    }
+
+    /// <summary>endpoint.updated, and endpoint.enabled when the change turned a disabled endpoint back on.</summary>
+    private static async Task NotifyUpdatedAsync(OperationalWebhooks operational, HeraldEndpoint before, HeraldEndpoint after)
+    {
+        await NotifyAsync(operational, "endpoint.updated", after);
+        if (before.Disabled && !after.Disabled)
+        {
+            await NotifyAsync(operational, "endpoint.enabled", after);
+        }
     }
 
     private static async Task<NoContent> DeleteAsync(string endpoint_id, HttpContext context, IHeraldStore store, OperationalWebhooks operational)
@@ -246,6 +271,7 @@ internal static class EndpointsApi
             Metadata = input.Metadata ?? [],
             Headers = input.Headers ?? [],
             Timeout = input.TimeoutSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+            Version = input.Version ?? 1,
             CreatedAt = now,
             UpdatedAt = now,
         };

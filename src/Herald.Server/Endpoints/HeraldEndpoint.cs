@@ -14,6 +14,9 @@ public sealed record HeraldEndpoint
     public IReadOnlyList<string>? EventTypes { get; init; }
     public IReadOnlyList<string>? Channels { get; init; }
     public int? ThrottleRate { get; init; }
+
+    /// <summary>Svix 1.x's deprecated endpoint version (at least 1); kept for the clients that send it.</summary>
+    public int Version { get; init; } = 1;
     public bool Disabled { get; init; }
     public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>();
     public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();

@@ -7,12 +7,12 @@ internal sealed partial class PostgresStore
 {
     private sealed record EndpointRow(
         string Id, string AppId, string? Uid, string Url, string Description, string[]? EventTypes, string[]? Channels,
-        int? ThrottleRate, bool Disabled, string Metadata, string Headers, DateTime CreatedAt, DateTime UpdatedAt, long? TimeoutMs, DateTime? FailingSince)
+        int? ThrottleRate, bool Disabled, string Metadata, string Headers, DateTime CreatedAt, DateTime UpdatedAt, long? TimeoutMs, DateTime? FailingSince, int Version)
     {
         // Npgsql reports text[] columns as System.Array, which matches no positional constructor: Dapper then builds
         // the row through this one and its init setters.
         private EndpointRow()
-            : this("", "", null, "", "", null, null, null, false, "{}", "{}", default, default, null, null)
+            : this("", "", null, "", "", null, null, null, false, "{}", "{}", default, default, null, null, 1)
         {
         }
 
@@ -33,13 +33,14 @@ internal sealed partial class PostgresStore
             FailingSince = Time(FailingSince),
             CreatedAt = Time(CreatedAt),
             UpdatedAt = Time(UpdatedAt),
+            Version = Version,
         };
     }
 
     private sealed record SecretRow(string Key, DateTime CreatedAt, DateTime? ExpiresAt);
 
     private const string EndpointColumns =
-        "id, app_id, uid, url, description, event_types, channels, throttle_rate, disabled, metadata, headers, created_at, updated_at, timeout_ms, failing_since";
+        "id, app_id, uid, url, description, event_types, channels, throttle_rate, disabled, metadata, headers, created_at, updated_at, timeout_ms, failing_since, version";
 
     private static object EndpointParameters(HeraldEndpoint e) => new
     {
@@ -57,6 +58,7 @@ internal sealed partial class PostgresStore
         CreatedAt = Ts(e.CreatedAt),
         UpdatedAt = Ts(e.UpdatedAt),
         TimeoutMs = (long?)e.Timeout?.TotalMilliseconds,
+        e.Version,
     };
 
     public Task<HeraldEndpoint?> GetEndpointAsync(string applicationId, string idOrUid, CancellationToken cancellationToken) =>
@@ -81,7 +83,7 @@ internal sealed partial class PostgresStore
                 $"""
                 INSERT INTO endpoints ({EndpointColumns}) VALUES
                 (@Id, @AppId, @Uid, @Url, @Description, @EventTypes::text[], @Channels::text[], @ThrottleRate, @Disabled, @Metadata, @Headers,
-                 @CreatedAt, @UpdatedAt, @TimeoutMs, NULL)
+                 @CreatedAt, @UpdatedAt, @TimeoutMs, NULL, @Version)
                 """,
                 EndpointParameters(endpoint), t);
             await c.ExecuteAsync(
@@ -104,7 +106,8 @@ internal sealed partial class PostgresStore
                 """
                 UPDATE endpoints SET failing_since = CASE WHEN disabled AND NOT @Disabled THEN NULL ELSE failing_since END, uid = @Uid, url = @Url,
                     description = @Description, event_types = @EventTypes::text[], channels = @Channels::text[], throttle_rate = @ThrottleRate,
-                    disabled = @Disabled, metadata = @Metadata, headers = @Headers, updated_at = @UpdatedAt, timeout_ms = @TimeoutMs
+                    disabled = @Disabled, metadata = @Metadata, headers = @Headers, updated_at = @UpdatedAt, timeout_ms = @TimeoutMs,
+                    version = @Version
                 WHERE id = @Id AND app_id = @AppId
                 """,
                 EndpointParameters(endpoint), t);

@@ -7,7 +7,7 @@ internal sealed partial class SqliteStore
 {
     private sealed record EndpointRow(
         string Id, string AppId, string? Uid, string Url, string Description, string? EventTypes, string? Channels,
-        long? ThrottleRate, long Disabled, string Metadata, string Headers, long CreatedAt, long UpdatedAt, long? TimeoutMs, long? FailingSince)
+        long? ThrottleRate, long Disabled, string Metadata, string Headers, long CreatedAt, long UpdatedAt, long? TimeoutMs, long? FailingSince, long Version)
     {
         public HeraldEndpoint ToEndpoint() => new()
         {
@@ -26,12 +26,13 @@ internal sealed partial class SqliteStore
             FailingSince = FailingSince is { } f ? Time(f) : null,
             CreatedAt = Time(CreatedAt),
             UpdatedAt = Time(UpdatedAt),
+            Version = (int)Version,
         };
     }
 
     private sealed record SecretRow(string Key, long CreatedAt, long? ExpiresAt);
 
-    private const string EndpointColumns = "id, app_id, uid, url, description, event_types, channels, throttle_rate, disabled, metadata, headers, created_at, updated_at, timeout_ms, failing_since";
+    private const string EndpointColumns = "id, app_id, uid, url, description, event_types, channels, throttle_rate, disabled, metadata, headers, created_at, updated_at, timeout_ms, failing_since, version";
 
     private static object EndpointParameters(HeraldEndpoint e) => new
     {
@@ -49,6 +50,7 @@ internal sealed partial class SqliteStore
         CreatedAt = Ms(e.CreatedAt),
         UpdatedAt = Ms(e.UpdatedAt),
         TimeoutMs = (long?)e.Timeout?.TotalMilliseconds,
+        e.Version,
     };
 
     public Task<HeraldEndpoint?> GetEndpointAsync(string applicationId, string idOrUid, CancellationToken cancellationToken) =>
@@ -72,7 +74,7 @@ internal sealed partial class SqliteStore
             await c.ExecuteAsync(
                 $"""
                 INSERT INTO endpoints ({EndpointColumns}) VALUES
-                (@Id, @AppId, @Uid, @Url, @Description, @EventTypes, @Channels, @ThrottleRate, @Disabled, @Metadata, @Headers, @CreatedAt, @UpdatedAt, @TimeoutMs, NULL)
+                (@Id, @AppId, @Uid, @Url, @Description, @EventTypes, @Channels, @ThrottleRate, @Disabled, @Metadata, @Headers, @CreatedAt, @UpdatedAt, @TimeoutMs, NULL, @Version)
                 """,
                 EndpointParameters(endpoint), t);
             await c.ExecuteAsync(
@@ -95,7 +97,7 @@ internal sealed partial class SqliteStore
             """
             UPDATE endpoints SET failing_since = CASE WHEN disabled = 1 AND @Disabled = 0 THEN NULL ELSE failing_since END, uid = @Uid, url = @Url, description = @Description, event_types = @EventTypes, channels = @Channels,
                 throttle_rate = @ThrottleRate, disabled = @Disabled, metadata = @Metadata, headers = @Headers, updated_at = @UpdatedAt,
-                timeout_ms = @TimeoutMs
+                timeout_ms = @TimeoutMs, version = @Version
             WHERE id = @Id AND app_id = @AppId
             """,
             EndpointParameters(endpoint), t);
