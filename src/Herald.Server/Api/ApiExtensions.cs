@@ -59,7 +59,8 @@ internal static class ApiExtensions
 
     public static RouteGroupBuilder MapHeraldApi(this WebApplication app)
     {
-        var api = app.MapGroup("/api/v1").RequireAuthorization().AddEndpointFilter(ApiErrorHandling.Filter);
+        // ApiAccess authorizes every route of the group (application scope, admin-only routes, app-portal token limits).
+        var api = app.MapGroup("/api/v1").RequireAuthorization().AddEndpointFilter(ApiErrorHandling.Filter).AddEndpointFilter(ApiAccess.Filter);
         api.MapApplications();
         api.MapEventTypes();
         api.MapEndpoints();

@@ -56,6 +56,7 @@ namespace Herald.Server.Api;
 [JsonSerializable(typeof(PollingEndpointConsumerSeekOut))]
 [JsonSerializable(typeof(PollingEndpointConsumerCommitIn))]
 [JsonSerializable(typeof(ValidationErrorBody))]
+[JsonSerializable(typeof(AppPortalExpireIn))]
 internal sealed partial class HeraldJsonContext : JsonSerializerContext
 {
     /// <summary>The context the API uses: as generated, but without escaping ' &lt; &gt; &amp; in strings (responses are JSON, never HTML).</summary>

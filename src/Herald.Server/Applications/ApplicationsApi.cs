@@ -10,8 +10,8 @@ internal static class ApplicationsApi
 
     public static RouteGroupBuilder MapApplications(this RouteGroupBuilder api)
     {
-        var group = api.MapGroup("/app").WithTags("Applications");
-        group.MapGet("/", ListAsync).WithSummary("List applications (admin).");
+        var group = api.MapGroup("/app").WithTags("Applications").RequireAdmin(writesOnly: true);
+        group.MapGet("/", ListAsync).RequireAdmin().WithSummary("List applications (admin).");
         group.MapPost("/", CreateAsync).Accepts<ApplicationIn>("application/json")
             .WithSummary("Create an application; with get_if_exists=true, return the one with the same uid instead of failing.");
         group.MapGet("/{app_id}", GetAsync).WithSummary("Get an application by id or uid.");

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 
 namespace Herald.Server.Auth;
 
+/// <summary>Svix's AppPortalAccessIn: every option is honored (see <see cref="AuthApi"/>) or refused with a 422.</summary>
 public sealed record AppPortalAccessIn
 {
     public ApplicationIn? Application { get; init; }
@@ -12,41 +13,67 @@ public sealed record AppPortalAccessIn
     public IReadOnlyList<string>? Capabilities { get; init; }
     public IReadOnlyList<string>? FeatureFlags { get; init; }
 
-    /// <summary>Token lifetime in seconds (default 7 days, at most 7 days).</summary>
+    /// <summary>Token lifetime in seconds: 1 hour to 7 days, as Svix documents (default 7 days).</summary>
     public long? Expiry { get; init; }
     public string? SessionId { get; init; }
 }
 
 public sealed record AppPortalAccessOut(string Url, string Token);
 
+/// <summary>Svix's ApplicationTokenExpireIn.</summary>
+public sealed record AppPortalExpireIn
+{
+    /// <summary>Seconds until the tokens expire: 0 (now) to 3 days; null is now.</summary>
+    public long? Expiry { get; init; }
+
+    /// <summary>When not empty, only tokens created with one of these session ids expire.</summary>
+    public IReadOnlyList<string>? SessionIds { get; init; }
+}
+
 internal static class AuthApi
 {
+    private const long MinExpirySeconds = 3600;
     private const long MaxExpirySeconds = 7 * 24 * 3600;
+    private const long MaxExpireAllDelaySeconds = 3 * 24 * 3600;
+    private const int MaxSessionIds = 1000;
 
     public static RouteGroupBuilder MapAuth(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/auth").WithTags("Authentication");
-        group.MapPost("/app-portal-access/{app_id}", AppPortalAccessAsync)
+        group.MapPost("/app-portal-access/{app_id}", AppPortalAccessAsync).RequireAdmin()
             .Accepts<AppPortalAccessIn>("application/json")
-            .WithSummary("Get a token (and app-portal URL) that reaches one application only.");
+            .WithSummary("Get a token (and app-portal URL) that reaches one application only, optionally read-only or with fewer capabilities.");
+        group.MapPost("/app/{app_id}/expire-all", ExpireAllAsync).RequireAdmin()
+            .Accepts<AppPortalExpireIn>("application/json")
+            .WithSummary("Expire the application's app-portal tokens (all, or those of some sessions), now or after `expiry` seconds.");
+        group.MapPost("/logout", LogoutAsync)
+            .WithSummary("End the calling app-portal token. Admin tokens cannot log out.");
         return group;
     }
 
     private static async Task<Ok<AppPortalAccessOut>> AppPortalAccessAsync(
         string app_id, HttpContext context, IHeraldStore store, Ids ids, TimeProvider time, IOptions<AuthOptions> authOptions, IOptions<ApiOptions> apiOptions)
     {
-        context.User.RequireAdmin();
         using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.AppPortalAccessIn, context.RequestAborted);
         var input = body.Value;
         var validator = new Validator();
-        if (input.Expiry is { } e && (e < 1 || e > MaxExpirySeconds))
+        if (input.Expiry is { } e && (e < MinExpirySeconds || e > MaxExpirySeconds))
         {
-            validator.Add("body.expiry", "out_of_range", $"must be from 1 to {MaxExpirySeconds} seconds.");
+            validator.Add("body.expiry", "out_of_range", $"must be from {MinExpirySeconds} (1 hour) to {MaxExpirySeconds} (7 days) seconds.");
         }
 
         if (input.Application is not null)
         {
             ApplicationsApi.Validate(validator, input.Application, "body.application");
+        }
+
+        SessionId(validator, "body.sessionId", input.SessionId);
+        var capabilities = PortalCapabilities.Resolve(validator, input.Capabilities, input.ReadOnly == true);
+        if (input.FeatureFlags is { Count: > 0 })
+        {
+            // Svix hides event types with feature flags from tokens that lack them; Herald does not gate event types per
+            // token, so a token "with" a flag would see exactly what one without sees. Refused rather than ignored.
+            validator.Add("body.featureFlags", "unsupported", "is not supported: Herald does not gate event types by feature flag per token; omit it.");
         }
 
         validator.ThrowIfInvalid();
@@ -65,10 +92,67 @@ internal static class AuthApi
             ApplicationId = application.Id,
             ExpiresAt = now + lifetime,
             CreatedAt = now,
+            ReadOnly = input.ReadOnly == true,
+            Capabilities = capabilities,
+            SessionId = input.SessionId,
         }, context.RequestAborted);
 
         var baseUrl = apiOptions.Value.PublicUrl?.TrimEnd('/') ?? $"{context.Request.Scheme}://{context.Request.Host}";
         // The token travels in the URL fragment, which browsers never send to servers or proxies' logs.
         return TypedResults.Ok(new AppPortalAccessOut($"{baseUrl}/app-portal/{application.Id}#token={token}", token));
+    }
+
+    private static async Task<NoContent> ExpireAllAsync(string app_id, HttpContext context, IHeraldStore store, TimeProvider time)
+    {
+        using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.AppPortalExpireIn, context.RequestAborted);
+        var input = body.Value;
+        var v = new Validator();
+        if (input.Expiry is { } e && (e < 0 || e > MaxExpireAllDelaySeconds))
+        {
+            v.Add("body.expiry", "out_of_range", $"must be from 0 to {MaxExpireAllDelaySeconds} (3 days) seconds.");
+        }
+
+        if (input.SessionIds is { } sessions)
+        {
+            if (sessions.Count > MaxSessionIds)
+            {
+                v.Add("body.sessionIds", "too_many_items", $"may hold at most {MaxSessionIds} items.");
+            }
+
+            for (var i = 0; i < sessions.Count; i++)
+            {
+                SessionId(v, $"body.sessionIds.{i}", sessions[i]);
+            }
+        }
+
+        v.ThrowIfInvalid();
+        var application = await store.GetApplicationAsync(app_id, context.RequestAborted) ?? throw ApiException.NotFound("Application");
+        var at = time.Now() + TimeSpan.FromSeconds(input.Expiry ?? 0);
+        var sessionIds = input.SessionIds is { Count: > 0 } some ? some.Distinct(StringComparer.Ordinal).ToList() : null;
+        await store.ExpireApplicationTokensAsync(application.Id, sessionIds, at, context.RequestAborted);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<NoContent> LogoutAsync(HttpContext context, IHeraldStore store, TimeProvider time)
+    {
+        // As Svix ("trying to log out other tokens will fail"): only app tokens log out. An admin token ending itself
+        // could lock the operator out; admin keys are managed, not logged out of.
+        if (context.User.IsAdmin())
+        {
+            throw new ApiException(StatusCodes.Status400BadRequest, "admin_token_logout",
+                "An admin token cannot log out; only app-portal tokens can (revoke admin tokens through the operator's configuration).");
+        }
+
+        await store.ExpireTokenAsync(context.User.TokenId(), time.Now(), context.RequestAborted);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>A Svix session id: 1–64 of letters, digits, '@', '_' and '-'.</summary>
+    private static void SessionId(Validator v, string location, string? value)
+    {
+        if (value is not null && (value.Length is 0 or > 64 || !value.All(c => char.IsAsciiLetterOrDigit(c) || c is '@' or '_' or '-')))
+        {
+            v.Add(location, "pattern_mismatch", "must be 1 to 64 letters, digits, '@', '_' or '-'.");
+        }
     }
 }

@@ -14,12 +14,22 @@ internal static class Caller
 {
     public const string TokenIdClaim = "herald:token";
     public const string ApplicationClaim = "herald:app";
+    public const string ReadOnlyClaim = "herald:read-only";
+    public const string CapabilitiesLimitedClaim = "herald:capabilities-limited";
+    public const string CapabilityClaim = "herald:capability";
 
     public static string TokenId(this ClaimsPrincipal user) => user.FindFirstValue(TokenIdClaim) ?? "";
 
     public static string? ScopedApplicationId(this ClaimsPrincipal user) => user.FindFirstValue(ApplicationClaim);
 
     public static bool IsAdmin(this ClaimsPrincipal user) => user.Identity?.IsAuthenticated == true && user.ScopedApplicationId() is null;
+
+    /// <summary>An app-portal token created with <c>readOnly: true</c>.</summary>
+    public static bool IsReadOnly(this ClaimsPrincipal user) => user.HasClaim(c => c.Type == ReadOnlyClaim);
+
+    /// <summary>The capabilities of a limited app-portal token; null for a token with all of them (and for admin tokens).</summary>
+    public static IReadOnlyList<string>? Capabilities(this ClaimsPrincipal user) =>
+        user.HasClaim(c => c.Type == CapabilitiesLimitedClaim) ? user.FindAll(CapabilityClaim).Select(c => c.Value).ToList() : null;
 
     public static void RequireAdmin(this ClaimsPrincipal user)
     {
@@ -32,20 +42,21 @@ internal static class Caller
     public static bool CanReach(this ClaimsPrincipal user, string applicationId) =>
         user.ScopedApplicationId() is not { } scoped || scoped == applicationId;
 
-    private const string FixedScopeKey = "herald:endpoint-scope";
-
-    /// <summary>Serves the endpoint routes of an internal application (operational webhooks) instead of the route's <c>{app_id}</c>.</summary>
-    public static void SetEndpointScope(this HttpContext context, string applicationId) => context.Items[FixedScopeKey] = applicationId;
-
-    /// <summary>The application whose endpoints the route manages: the fixed scope if set, else the route's <c>{app_id}</c> (404 when unreachable).</summary>
+    /// <summary>The application whose endpoints the route manages: the fixed scope of its group, else the route's <c>{app_id}</c> (404 when unreachable).</summary>
     public static async Task<string> GetEndpointScopeAsync(this HttpContext context, IHeraldStore store) =>
-        context.Items.TryGetValue(FixedScopeKey, out var scope) && scope is string fixedId
-            ? fixedId
-            : (await context.GetApplicationAsync(store, context.GetRouteValue("app_id") as string ?? "")).Id;
+        (await EndpointScope.BindAsync(context)).ApplicationId;
 
-    /// <summary>The application named by id or uid, if this caller may reach it; else 404.</summary>
+    /// <summary>
+    /// The application named by id or uid, if this caller may reach it; else 404. The route's own <c>{app_id}</c> was
+    /// already resolved by <see cref="ApiAccess"/> (see <see cref="AppScope"/>), and is not read again.
+    /// </summary>
     public static async Task<Application> GetApplicationAsync(this HttpContext context, IHeraldStore store, string appIdOrUid)
     {
+        if (context.GetRouteValue("app_id") as string == appIdOrUid)
+        {
+            return await AppScope.ResolveAsync(context) ?? throw ApiException.NotFound("Application");
+        }
+
         var application = await store.GetApplicationAsync(appIdOrUid, context.RequestAborted);
         if (application is null || !context.User.CanReach(application.Id))
         {

@@ -49,6 +49,18 @@ internal sealed class TokenAuthenticationHandler(
             claims.Add(new Claim(Caller.ApplicationClaim, token.ApplicationId));
         }
 
+        if (token.ReadOnly)
+        {
+            claims.Add(new Claim(Caller.ReadOnlyClaim, "true"));
+        }
+
+        if (token.Capabilities is { } capabilities)
+        {
+            // One claim per capability, plus a marker: a token limited to no capability at all still differs from one with all.
+            claims.Add(new Claim(Caller.CapabilitiesLimitedClaim, "true"));
+            claims.AddRange(capabilities.Select(c => new Claim(Caller.CapabilityClaim, c)));
+        }
+
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }

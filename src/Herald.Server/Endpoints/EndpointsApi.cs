@@ -18,13 +18,8 @@ internal static class EndpointsApi
     /// The same routes as an application's endpoints, scoped to the internal operational application.
     /// </summary>
     public static RouteGroupBuilder MapOperationalWebhookEndpoints(this RouteGroupBuilder api) =>
-        api.MapGroup("/operational-webhook/endpoint").WithTags("Operational webhooks")
-            .AddEndpointFilter((context, next) =>
-            {
-                context.HttpContext.User.RequireAdmin();
-                context.HttpContext.SetEndpointScope(OperationalWebhooks.ApplicationId);
-                return next(context);
-            })
+        api.MapGroup("/operational-webhook/endpoint").WithTags("Operational webhooks").RequireAdmin()
+            .WithMetadata(new FixedEndpointScope(OperationalWebhooks.ApplicationId))
             .MapEndpointRoutes();
 
     private static RouteGroupBuilder MapEndpointRoutes(this RouteGroupBuilder group)
@@ -114,23 +109,27 @@ internal static class EndpointsApi
         return await store.GetEndpointAsync(applicationId, endpoint_id, context.RequestAborted) ?? throw ApiException.NotFound("Endpoint");
     }
 
+    private static async Task<HeraldEndpoint> FindEndpointAsync(EndpointScope scope, HttpContext context, IHeraldStore store, string endpoint_id) =>
+        await store.GetEndpointAsync(scope.ApplicationId, endpoint_id, context.RequestAborted) ?? throw ApiException.NotFound("Endpoint");
+
     public static async Task<HeraldEndpoint> FindEndpointAsync(this HttpContext context, IHeraldStore store, string app_id, string endpoint_id)
     {
         var application = await context.GetApplicationAsync(store, app_id);
         return await store.GetEndpointAsync(application.Id, endpoint_id, context.RequestAborted) ?? throw ApiException.NotFound("Endpoint");
     }
 
-    private static async Task<Ok<ListResponse<EndpointOut>>> ListAsync(HttpContext context, IHeraldStore store)
+    private static async Task<Ok<ListResponse<EndpointOut>>> ListAsync(EndpointScope scope, HttpContext context, IHeraldStore store)
     {
-        var applicationId = await context.GetEndpointScopeAsync(store);
+        var applicationId = scope.ApplicationId;
         var page = Paging.Parse(context.Request, key => Ids.IsValid(Ids.Endpoint, key), descendingByDefault: false);
         var result = await store.ListEndpointsAsync(applicationId, page, context.RequestAborted);
         return TypedResults.Ok(Paging.ToResponse(result, e => e.Id, EndpointOut.From));
     }
 
-    private static async Task<Created<EndpointOut>> CreateAsync(HttpContext context, IHeraldStore store, Ids ids, TimeProvider time, IOptions<DeliveryOptions> options, OperationalWebhooks operational)
+    private static async Task<Created<EndpointOut>> CreateAsync(
+        EndpointScope scope, HttpContext context, IHeraldStore store, Ids ids, TimeProvider time, IOptions<DeliveryOptions> options, OperationalWebhooks operational)
     {
-        var applicationId = await context.GetEndpointScopeAsync(store);
+        var applicationId = scope.ApplicationId;
         using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.EndpointIn, context.RequestAborted);
         var v = new Validator();
         var fields = EndpointInput.From(body, v);
@@ -141,13 +140,13 @@ internal static class EndpointsApi
         return TypedResults.Created($"/api/v1/app/{applicationId}/endpoint/{endpoint.Id}", EndpointOut.From(endpoint));
     }
 
-    private static async Task<Ok<EndpointOut>> GetAsync(string endpoint_id, HttpContext context, IHeraldStore store) =>
-        TypedResults.Ok(EndpointOut.From(await context.FindEndpointAsync(store, endpoint_id)));
+    private static async Task<Ok<EndpointOut>> GetAsync(string endpoint_id, EndpointScope scope, HttpContext context, IHeraldStore store) =>
+        TypedResults.Ok(EndpointOut.From(await FindEndpointAsync(scope, context, store, endpoint_id)));
 
     private static async Task<Results<Created<EndpointOut>, Ok<EndpointOut>>> UpsertAsync(
-        string endpoint_id, HttpContext context, IHeraldStore store, Ids ids, TimeProvider time, IOptions<DeliveryOptions> options, OperationalWebhooks operational)
+        string endpoint_id, EndpointScope scope, HttpContext context, IHeraldStore store, Ids ids, TimeProvider time, IOptions<DeliveryOptions> options, OperationalWebhooks operational)
     {
-        var applicationId = await context.GetEndpointScopeAsync(store);
+        var applicationId = scope.ApplicationId;
         var existing = await store.GetEndpointAsync(applicationId, endpoint_id, context.RequestAborted);
         using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.EndpointIn, context.RequestAborted);
         var v = new Validator();
@@ -193,9 +192,9 @@ internal static class EndpointsApi
     }
 
     private static async Task<Ok<EndpointOut>> PatchAsync(
-        string endpoint_id, HttpContext context, IHeraldStore store, TimeProvider time, IOptions<DeliveryOptions> options, OperationalWebhooks operational)
+        string endpoint_id, EndpointScope scope, HttpContext context, IHeraldStore store, TimeProvider time, IOptions<DeliveryOptions> options, OperationalWebhooks operational)
     {
-        var existing = await context.FindEndpointAsync(store, endpoint_id);
+        var existing = await FindEndpointAsync(scope, context, store, endpoint_id);
         using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.EndpointIn, context.RequestAborted);
         var v = new Validator();
         var fields = EndpointInput.From(body, v);
@@ -246,9 +245,9 @@ internal static class EndpointsApi
         }
     }
 
-    private static async Task<NoContent> DeleteAsync(string endpoint_id, HttpContext context, IHeraldStore store, OperationalWebhooks operational)
+    private static async Task<NoContent> DeleteAsync(string endpoint_id, EndpointScope scope, HttpContext context, IHeraldStore store, OperationalWebhooks operational)
     {
-        var existing = await context.FindEndpointAsync(store, endpoint_id);
+        var existing = await FindEndpointAsync(scope, context, store, endpoint_id);
         await store.DeleteEndpointAsync(existing.ApplicationId, existing.Id, context.RequestAborted);
         await NotifyAsync(operational, "endpoint.deleted", existing);
         return TypedResults.NoContent();

@@ -9,7 +9,7 @@ internal static class EventTypesApi
 {
     public static RouteGroupBuilder MapEventTypes(this RouteGroupBuilder api)
     {
-        var group = api.MapGroup("/event-type").WithTags("Event types");
+        var group = api.MapGroup("/event-type").WithTags("Event types").RequireAdmin(writesOnly: true);
         group.MapGet("/", ListAsync).WithSummary("List event types; include_archived and with_content (schemas) are opt-in.");
         group.MapPost("/", CreateAsync).Accepts<EventTypeIn>("application/json").WithSummary("Create an event type, or unarchive an archived one (admin).");
         group.MapGet("/{event_type_name}", GetAsync).WithSummary("Get an event type.");

@@ -6,7 +6,16 @@ namespace Herald.Server.Storage.Postgres;
 
 internal sealed partial class PostgresStore
 {
-    private sealed record TokenRow(string Id, byte[] Hash, string? AppId, DateTime? ExpiresAt, DateTime CreatedAt);
+    private sealed record TokenRow(
+        string Id, byte[] Hash, string? AppId, DateTime? ExpiresAt, DateTime CreatedAt, bool ReadOnly, string[]? Capabilities, string? SessionId)
+    {
+        // Npgsql reports text[] columns as System.Array, which matches no positional constructor: Dapper then builds
+        // the row through this one and its init setters.
+        private TokenRow()
+            : this("", [], null, null, default, false, null, null)
+        {
+        }
+    }
 
     private sealed record IdempotencyRow(
         string Caller, string Key, byte[] Fingerprint, bool Completed, int StatusCode, string? ContentType, string? Location, byte[]? Body, DateTime CreatedAt);
@@ -16,13 +25,41 @@ internal sealed partial class PostgresStore
 
     public Task AddTokenAsync(ApiToken token, CancellationToken cancellationToken) =>
         WriteAsync((c, t) => c.ExecuteAsync(
-            "INSERT INTO api_tokens (id, hash, app_id, expires_at, created_at) VALUES (@Id, @Hash, @AppId, @ExpiresAt, @CreatedAt)",
-            new { token.Id, token.Hash, AppId = token.ApplicationId, ExpiresAt = Ts(token.ExpiresAt), CreatedAt = Ts(token.CreatedAt) }, t), cancellationToken);
+            """
+            INSERT INTO api_tokens (id, hash, app_id, expires_at, created_at, read_only, capabilities, session_id)
+            VALUES (@Id, @Hash, @AppId, @ExpiresAt, @CreatedAt, @ReadOnly, @Capabilities::text[], @SessionId)
+            """,
+            new
+            {
+                token.Id,
+                token.Hash,
+                AppId = token.ApplicationId,
+                ExpiresAt = Ts(token.ExpiresAt),
+                CreatedAt = Ts(token.CreatedAt),
+                token.ReadOnly,
+                Capabilities = TextArray(token.Capabilities),
+                token.SessionId,
+            }, t), cancellationToken);
+
+    // An expiry only ever moves earlier (a token expired once stays expired).
+    public Task<bool> ExpireTokenAsync(string tokenId, DateTimeOffset at, CancellationToken cancellationToken) =>
+        WriteAsync(async (c, t) => await c.ExecuteAsync(
+            "UPDATE api_tokens SET expires_at = LEAST(COALESCE(expires_at, @at), @at) WHERE id = @tokenId",
+            new { tokenId, at = Ts(at) }, t) == 1, cancellationToken);
+
+    public Task<int> ExpireApplicationTokensAsync(string applicationId, IReadOnlyCollection<string>? sessionIds, DateTimeOffset at, CancellationToken cancellationToken) =>
+        WriteAsync((c, t) => c.ExecuteAsync(
+            """
+            UPDATE api_tokens SET expires_at = LEAST(COALESCE(expires_at, @at), @at)
+            WHERE app_id = @applicationId AND (@sessionIds::text[] IS NULL OR session_id = ANY (@sessionIds::text[]))
+            """,
+            new { applicationId, sessionIds = sessionIds?.ToArray(), at = Ts(at) }, t), cancellationToken);
 
     public Task<ApiToken?> FindTokenAsync(byte[] hash, CancellationToken cancellationToken) =>
         ReadAsync(async c =>
         {
-            var row = await c.QuerySingleOrDefaultAsync<TokenRow>("SELECT id, hash, app_id, expires_at, created_at FROM api_tokens WHERE hash = @hash", new { hash });
+            var row = await c.QuerySingleOrDefaultAsync<TokenRow>(
+                "SELECT id, hash, app_id, expires_at, created_at, read_only, capabilities, session_id FROM api_tokens WHERE hash = @hash", new { hash });
             return row is null ? null : new ApiToken
             {
                 Id = row.Id,
@@ -30,6 +67,9 @@ internal sealed partial class PostgresStore
                 ApplicationId = row.AppId,
                 ExpiresAt = Time(row.ExpiresAt),
                 CreatedAt = Time(row.CreatedAt),
+                ReadOnly = row.ReadOnly,
+                Capabilities = row.Capabilities,
+                SessionId = row.SessionId,
             };
         }, cancellationToken);
 

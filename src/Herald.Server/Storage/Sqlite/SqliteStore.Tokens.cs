@@ -6,7 +6,7 @@ namespace Herald.Server.Storage.Sqlite;
 
 internal sealed partial class SqliteStore
 {
-    private sealed record TokenRow(string Id, byte[] Hash, string? AppId, long? ExpiresAt, long CreatedAt);
+    private sealed record TokenRow(string Id, byte[] Hash, string? AppId, long? ExpiresAt, long CreatedAt, long ReadOnly, string? Capabilities, string? SessionId);
 
     private sealed record IdempotencyRow(string Caller, string Key, byte[] Fingerprint, long Completed, long StatusCode, string? ContentType, string? Location, byte[]? Body, long CreatedAt);
 
@@ -15,13 +15,40 @@ internal sealed partial class SqliteStore
 
     public Task AddTokenAsync(ApiToken token, CancellationToken cancellationToken) =>
         WriteAsync((c, t) => c.ExecuteAsync(
-            "INSERT INTO api_tokens (id, hash, app_id, expires_at, created_at) VALUES (@Id, @Hash, @AppId, @ExpiresAt, @CreatedAt)",
-            new { token.Id, token.Hash, AppId = token.ApplicationId, ExpiresAt = Ms(token.ExpiresAt), CreatedAt = Ms(token.CreatedAt) }, t), cancellationToken);
+            """
+            INSERT INTO api_tokens (id, hash, app_id, expires_at, created_at, read_only, capabilities, session_id)
+            VALUES (@Id, @Hash, @AppId, @ExpiresAt, @CreatedAt, @ReadOnly, @Capabilities, @SessionId)
+            """,
+            new
+            {
+                token.Id,
+                token.Hash,
+                AppId = token.ApplicationId,
+                ExpiresAt = Ms(token.ExpiresAt),
+                CreatedAt = Ms(token.CreatedAt),
+                token.ReadOnly,
+                Capabilities = StorageJson.List(token.Capabilities),
+                token.SessionId,
+            }, t), cancellationToken);
+
+    // An expiry only ever moves earlier (a token expired once stays expired).
+    public Task<bool> ExpireTokenAsync(string tokenId, DateTimeOffset at, CancellationToken cancellationToken) =>
+        Invalidating(WriteAsync(async (c, t) => await c.ExecuteAsync(
+            "UPDATE api_tokens SET expires_at = MIN(COALESCE(expires_at, @at), @at) WHERE id = @tokenId",
+            new { tokenId, at = Ms(at) }, t) == 1, cancellationToken), _tokens);
+
+    public Task<int> ExpireApplicationTokensAsync(string applicationId, IReadOnlyCollection<string>? sessionIds, DateTimeOffset at, CancellationToken cancellationToken) =>
+        Invalidating(WriteAsync((c, t) => c.ExecuteAsync(
+            sessionIds is null
+                ? "UPDATE api_tokens SET expires_at = MIN(COALESCE(expires_at, @at), @at) WHERE app_id = @applicationId"
+                : "UPDATE api_tokens SET expires_at = MIN(COALESCE(expires_at, @at), @at) WHERE app_id = @applicationId AND session_id IN @sessionIds",
+            new { applicationId, sessionIds, at = Ms(at) }, t), cancellationToken), _tokens);
 
     public Task<ApiToken?> FindTokenAsync(byte[] hash, CancellationToken cancellationToken) =>
         _tokens.GetAsync(Convert.ToHexString(hash), () => ReadAsync(c =>
         {
-            var row = c.One<TokenRow>("SELECT id, hash, app_id, expires_at, created_at FROM api_tokens WHERE hash = @hash", new { hash });
+            var row = c.One<TokenRow>(
+                "SELECT id, hash, app_id, expires_at, created_at, read_only, capabilities, session_id FROM api_tokens WHERE hash = @hash", new { hash });
             return Task.FromResult(row is null ? null : new ApiToken
             {
                 Id = row.Id,
@@ -29,6 +56,9 @@ internal sealed partial class SqliteStore
                 ApplicationId = row.AppId,
                 ExpiresAt = row.ExpiresAt is { } e ? Time(e) : null,
                 CreatedAt = Time(row.CreatedAt),
+                ReadOnly = row.ReadOnly != 0,
+                Capabilities = StorageJson.List(row.Capabilities),
+                SessionId = row.SessionId,
             });
         }, cancellationToken));
 
