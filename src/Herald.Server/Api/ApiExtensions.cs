@@ -50,7 +50,7 @@ internal static class ApiExtensions
     public static WebApplication UseHeraldApi(this WebApplication app)
     {
         app.UseHeraldErrorHandling();
-        app.UseBooleanQueryCheck();
+        app.UseQueryBindingCheck();
         app.UseAuthentication();
         app.UseMiddleware<IdempotencyMiddleware>();
         app.UseAuthorization();
