@@ -20,7 +20,11 @@ internal static class ApiExtensions
     {
         builder.Services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, HeraldJsonContext.Default));
-        builder.Services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityTransformer>());
+        builder.Services.AddOpenApi(o => o
+            .AddDocumentTransformer<BearerSecurityTransformer>()
+            .AddSchemaTransformer<PlainNumberSchemaTransformer>()
+            .AddOperationTransformer<OperationContractTransformer>()
+            .AddDocumentTransformer<ErrorSchemasTransformer>());
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<Ids>();
         builder.Services.AddHostedService<IdempotencyKeyCleanup>();
@@ -50,7 +54,7 @@ internal static class ApiExtensions
     public static WebApplication UseHeraldApi(this WebApplication app)
     {
         app.UseHeraldErrorHandling();
-        app.UseBooleanQueryCheck();
+        app.UseQueryBindingCheck();
         app.UseAuthentication();
         app.UseMiddleware<IdempotencyMiddleware>();
         app.UseAuthorization();

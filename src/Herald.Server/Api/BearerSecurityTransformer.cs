@@ -3,23 +3,26 @@ using Microsoft.OpenApi;
 
 namespace Herald.Server.Api;
 
-/// <summary>Declares the bearer token in the OpenAPI document, so the API reference page can send it.</summary>
+/// <summary>
+/// Declares the bearer token in the OpenAPI document, so the API reference page can send it. Which operations need it
+/// is said per operation (<see cref="OperationContractTransformer"/>): the anonymous ones (health) carry no lock.
+/// </summary>
 internal sealed class BearerSecurityTransformer : IOpenApiDocumentTransformer
 {
+    public const string Scheme = "bearer";
+
     public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
     {
         document.Info.Title = "Herald API";
         document.Info.Description = "Svix-compatible event delivery API. Send `Authorization: Bearer <token>` on every route but /api/v1/health.";
         document.Components ??= new OpenApiComponents();
         document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
-        document.Components.SecuritySchemes["bearer"] = new OpenApiSecurityScheme
+        document.Components.SecuritySchemes[Scheme] = new OpenApiSecurityScheme
         {
             Type = SecuritySchemeType.Http,
             Scheme = "bearer",
             Description = "An admin token, or an application token from /api/v1/auth/app-portal-access/{app_id}.",
         };
-        document.Security ??= [];
-        document.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("bearer", document)] = [] });
         return Task.CompletedTask;
     }
 }

@@ -34,11 +34,12 @@ internal static class ApplicationsApi
             .Metadata($"{at}.metadata", input.Metadata);
     }
 
-    private static async Task<Ok<ListResponse<ApplicationOut>>> ListAsync(HttpContext context, IHeraldStore store)
+    private static async Task<Ok<ListResponse<ApplicationOut>>> ListAsync([AsParameters] ApplicationListQuery query, HttpContext context, IHeraldStore store)
     {
         context.User.RequireAdmin();
-        var page = Paging.Parse(context.Request, key => Ids.IsValid(Ids.Application, key), descendingByDefault: false);
-        var result = await store.ListApplicationsAsync(page, context.RequestAborted);
+        var page = Paging.Parse(query, key => Ids.IsValid(Ids.Application, key), descendingByDefault: false);
+        var filter = new ApplicationFilter(query.ExcludeAppsWithNoEndpoints == true, query.ExcludeAppsWithDisabledEndpoints == true, query.ExcludeAppsWithSvixPlayEndpoints == true);
+        var result = await store.ListApplicationsAsync(filter, page, context.RequestAborted);
         return TypedResults.Ok(Paging.ToResponse(result, a => a.Id, ApplicationOut.From));
     }
 

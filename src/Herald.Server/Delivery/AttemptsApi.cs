@@ -1,4 +1,3 @@
-using System.Globalization;
 using Herald.Server.Api;
 using Herald.Server.Auth;
 using Herald.Server.Endpoints;
@@ -23,75 +22,59 @@ internal static class AttemptsApi
     }
 
     private static async Task<Ok<ListResponse<MessageAttemptOut>>> ListByEndpointAsync(
-        string app_id, string endpoint_id, HttpContext context, IHeraldStore store, bool? with_msg, bool? with_content)
+        string app_id, string endpoint_id, [AsParameters] AttemptsByEndpointQuery query, HttpContext context, IHeraldStore store)
     {
+        var filter = ToFilter(query);
         var endpoint = await context.FindEndpointAsync(store, app_id, endpoint_id);
-        return await ListAsync(context, store, endpoint.ApplicationId, ParseFilter(context.Request) with { EndpointId = endpoint.Id }, with_msg == true, with_content ?? true);
+        return await ListAsync(context, store, endpoint.ApplicationId, filter with { EndpointId = endpoint.Id }, query, query.WithMsg == true);
     }
 
     private static async Task<Ok<ListResponse<MessageAttemptOut>>> ListByMessageAsync(
-        string app_id, string msg_id, HttpContext context, IHeraldStore store, string? endpoint_id, bool? with_content)
+        string app_id, string msg_id, [AsParameters] AttemptsByMessageQuery query, HttpContext context, IHeraldStore store)
     {
+        var filter = ToFilter(query);
         var application = await context.GetApplicationAsync(store, app_id);
         var message = await store.GetMessageAsync(application.Id, msg_id, context.RequestAborted) ?? throw ApiException.NotFound("Message");
         string? endpointFilter = null;
-        if (endpoint_id is { Length: > 0 })
+        if (query.EndpointId is { Length: > 0 } endpointId)
         {
-            endpointFilter = (await store.GetEndpointAsync(application.Id, endpoint_id, context.RequestAborted) ?? throw ApiException.NotFound("Endpoint")).Id;
+            endpointFilter = (await store.GetEndpointAsync(application.Id, endpointId, context.RequestAborted) ?? throw ApiException.NotFound("Endpoint")).Id;
         }
 
-        return await ListAsync(context, store, application.Id, ParseFilter(context.Request) with { MessageId = message.Id, EndpointId = endpointFilter }, false, with_content ?? true);
+        return await ListAsync(context, store, application.Id, filter with { MessageId = message.Id, EndpointId = endpointFilter }, query, withMessage: false);
     }
 
     private static async Task<Ok<ListResponse<MessageAttemptOut>>> ListAsync(
-        HttpContext context, IHeraldStore store, string applicationId, AttemptFilter filter, bool withMessage, bool withContent)
+        HttpContext context, IHeraldStore store, string applicationId, AttemptFilter filter, AttemptFilterQuery query, bool withMessage)
     {
-        var page = Paging.Parse(context.Request, key => Ids.IsValid(Ids.Attempt, key), descendingByDefault: true);
+        var page = Paging.Parse(query, key => Ids.IsValid(Ids.Attempt, key), descendingByDefault: true);
         var result = await store.ListAttemptsAsync(applicationId, filter, page, context.RequestAborted);
         var messages = new Dictionary<string, MessageOut?>();
         if (withMessage)
         {
             foreach (var id in result.Items.Select(a => a.MessageId).Distinct())
             {
-                messages[id] = await store.GetMessageAsync(applicationId, id, context.RequestAborted) is { } m ? MessageOut.From(m, withContent) : null;
+                // Svix: "message payloads are never included in the response, regardless of this flag".
+                messages[id] = await store.GetMessageAsync(applicationId, id, context.RequestAborted) is { } m ? MessageOut.From(m, withContent: false) : null;
             }
         }
 
-        return TypedResults.Ok(Paging.ToResponse(result, a => a.Id, a => MessageAttemptOut.From(a, messages.GetValueOrDefault(a.MessageId))));
+        var withContent = query.WithContent ?? true;
+        return TypedResults.Ok(Paging.ToResponse(result, a => a.Id, a =>
+        {
+            var attempt = MessageAttemptOut.From(a, messages.GetValueOrDefault(a.MessageId));
+            var status = query.Shown(attempt.Status);
+            // Without content the response body reads "{}", as in Svix's server.
+            return attempt with { Response = withContent ? attempt.Response : "{}", Status = status, StatusText = MessageAttemptOut.TextOf(status) };
+        }));
     }
 
-    private static AttemptFilter ParseFilter(HttpRequest request)
+    private static AttemptFilter ToFilter(AttemptFilterQuery query)
     {
         var v = new Validator();
-        MessageStatus? status = null;
-        if (request.Query["status"].ToString() is { Length: > 0 } s)
-        {
-            if (int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && Enum.IsDefined((MessageStatus)n))
-            {
-                status = (MessageStatus)n;
-            }
-            else
-            {
-                v.Add("query.status", "invalid_value", "must be 0 (success), 1 (pending), 2 (fail), 3 (sending) or 4 (canceled).");
-            }
-        }
-
-        int? codeClass = null;
-        if (request.Query["status_code_class"].ToString() is { Length: > 0 } c)
-        {
-            if (int.TryParse(c, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is 0 or 100 or 200 or 300 or 400 or 500)
-            {
-                codeClass = n;
-            }
-            else
-            {
-                v.Add("query.status_code_class", "invalid_value", "must be 0 (no response), 100, 200, 300, 400 or 500.");
-            }
-        }
-
-        var messageFilter = MessagesApi.ParseFilter(request, v);
+        var messageFilter = query.ToFilter(v);
         v.ThrowIfInvalid();
-        return new AttemptFilter(null, null, status, codeClass, messageFilter.EventTypes, messageFilter.Channel, messageFilter.Before, messageFilter.After);
+        return new AttemptFilter(null, null, query.Status, query.StatusCodeClass, messageFilter.EventTypes, messageFilter.Channel, messageFilter.Tag, messageFilter.Before, messageFilter.After);
     }
 
     private static async Task<Ok<MessageAttemptOut>> GetAsync(string app_id, string msg_id, string attempt_id, HttpContext context, IHeraldStore store)
@@ -116,11 +99,12 @@ internal static class AttemptsApi
         return TypedResults.NoContent();
     }
 
-    private static async Task<Ok<ListResponse<MessageEndpointOut>>> ListDestinationsAsync(string app_id, string msg_id, HttpContext context, IHeraldStore store)
+    private static async Task<Ok<ListResponse<MessageEndpointOut>>> ListDestinationsAsync(
+        string app_id, string msg_id, [AsParameters] ListQuery query, HttpContext context, IHeraldStore store)
     {
         var application = await context.GetApplicationAsync(store, app_id);
         var message = await store.GetMessageAsync(application.Id, msg_id, context.RequestAborted) ?? throw ApiException.NotFound("Message");
-        var page = Paging.Parse(context.Request, key => Ids.IsValid(Ids.Endpoint, key), descendingByDefault: false);
+        var page = Paging.Parse(query, key => Ids.IsValid(Ids.Endpoint, key), descendingByDefault: false);
         var states = await store.ListMessageDeliveryStatesAsync(message.Id, context.RequestAborted);
         var ordered = (page.ScanAscending ? states.OrderBy(s => s.EndpointId, StringComparer.Ordinal) : states.OrderByDescending(s => s.EndpointId, StringComparer.Ordinal))
             .Where(s => page.After is null || (page.ScanAscending ? string.CompareOrdinal(s.EndpointId, page.After) > 0 : string.CompareOrdinal(s.EndpointId, page.After) < 0))
@@ -145,12 +129,19 @@ internal static class AttemptsApi
     }
 
     private static async Task<Ok<ListResponse<EndpointMessageOut>>> ListEndpointMessagesAsync(
-        string app_id, string endpoint_id, HttpContext context, IHeraldStore store, bool? with_content)
+        string app_id, string endpoint_id, [AsParameters] EndpointMessagesQuery query, HttpContext context, IHeraldStore store)
     {
+        var v = new Validator();
+        var filter = query.ToFilter(v);
+        v.ThrowIfInvalid();
+        var page = Paging.Parse(query, key => Ids.IsValid(Ids.Message, key), descendingByDefault: true);
         var endpoint = await context.FindEndpointAsync(store, app_id, endpoint_id);
-        var status = ParseFilter(context.Request).Status;
-        var page = Paging.Parse(context.Request, key => Ids.IsValid(Ids.Message, key), descendingByDefault: true);
-        var result = await store.ListEndpointMessagesAsync(endpoint.Id, status, page, context.RequestAborted);
-        return TypedResults.Ok(Paging.ToResponse(result, i => i.Message.Id, i => EndpointMessageOut.From(i.Message, i.State, with_content ?? true)));
+        var result = await store.ListEndpointMessagesAsync(endpoint.Id, query.Status, filter, page, context.RequestAborted);
+        return TypedResults.Ok(Paging.ToResponse(result, i => i.Message.Id, i =>
+        {
+            var message = EndpointMessageOut.From(i.Message, i.State, query.WithContent ?? true);
+            var status = query.Shown(message.Status);
+            return message with { Status = status, StatusText = MessageAttemptOut.TextOf(status) };
+        }));
     }
 }

@@ -118,10 +118,10 @@ internal static class EndpointsApi
         return await store.GetEndpointAsync(application.Id, endpoint_id, context.RequestAborted) ?? throw ApiException.NotFound("Endpoint");
     }
 
-    private static async Task<Ok<ListResponse<EndpointOut>>> ListAsync(EndpointScope scope, HttpContext context, IHeraldStore store)
+    private static async Task<Ok<ListResponse<EndpointOut>>> ListAsync(EndpointScope scope, [AsParameters] ListQuery query, HttpContext context, IHeraldStore store)
     {
         var applicationId = scope.ApplicationId;
-        var page = Paging.Parse(context.Request, key => Ids.IsValid(Ids.Endpoint, key), descendingByDefault: false);
+        var page = Paging.Parse(query, key => Ids.IsValid(Ids.Endpoint, key), descendingByDefault: false);
         var result = await store.ListEndpointsAsync(applicationId, page, context.RequestAborted);
         return TypedResults.Ok(Paging.ToResponse(result, e => e.Id, EndpointOut.From));
     }

@@ -46,11 +46,11 @@ internal static class EventTypesApi
     private static string? SchemasText(JsonElement? schemas) =>
         schemas is { ValueKind: not JsonValueKind.Null } s ? s.GetRawText() : null;
 
-    private static async Task<Ok<ListResponse<EventTypeOut>>> ListAsync(HttpContext context, IHeraldStore store, bool? include_archived, bool? with_content)
+    private static async Task<Ok<ListResponse<EventTypeOut>>> ListAsync([AsParameters] EventTypeListQuery query, HttpContext context, IHeraldStore store)
     {
-        var page = Paging.Parse(context.Request, key => Validator.IdentifierPattern().IsMatch(key), descendingByDefault: false);
-        var result = await store.ListEventTypesAsync(page, include_archived == true, context.RequestAborted);
-        return TypedResults.Ok(Paging.ToResponse(result, e => e.Name, e => EventTypeOut.From(e, with_content == true)));
+        var page = Paging.Parse(query, key => Validator.IdentifierPattern().IsMatch(key), descendingByDefault: false);
+        var result = await store.ListEventTypesAsync(page, query.IncludeArchived == true, context.RequestAborted);
+        return TypedResults.Ok(Paging.ToResponse(result, e => e.Name, e => EventTypeOut.From(e, query.WithContent == true)));
     }
 
     private static async Task<Ok<EventTypeOut>> GetAsync(string event_type_name, HttpContext context, IHeraldStore store) =>

@@ -120,38 +120,18 @@ internal static class MessagesApi
         return TypedResults.NoContent();
     }
 
-    private static async Task<Ok<ListResponse<MessageOut>>> ListAsync(string app_id, HttpContext context, IHeraldStore store, bool? with_content)
+    private static async Task<Ok<ListResponse<MessageOut>>> ListAsync(string app_id, [AsParameters] MessageListQuery query, HttpContext context, IHeraldStore store)
     {
         var application = await context.GetApplicationAsync(store, app_id);
-        var page = Paging.Parse(context.Request, key => Ids.IsValid(Ids.Message, key), descendingByDefault: true);
-        var filter = ParseFilter(context.Request);
-        var result = await store.ListMessagesAsync(application.Id, filter, page, context.RequestAborted);
-        return TypedResults.Ok(Paging.ToResponse(result, m => m.Id, m => MessageOut.From(m, with_content ?? true)));
-    }
-
-    private static MessageFilter ParseFilter(HttpRequest request)
-    {
         var v = new Validator();
-        var filter = ParseFilter(request, v);
+        var filter = query.ToFilter(v);
         v.ThrowIfInvalid();
-        return filter;
+        var page = Paging.Parse(query, key => Ids.IsValid(Ids.Message, key), descendingByDefault: true);
+        var result = await store.ListMessagesAsync(application.Id, filter, page, context.RequestAborted);
+        return TypedResults.Ok(Paging.ToResponse(result, m => m.Id, m => MessageOut.From(m, query.WithContent ?? true)));
     }
 
-    /// <summary>The message filters shared by the message list and the attempt log; problems go to <paramref name="v"/>.</summary>
-    public static MessageFilter ParseFilter(HttpRequest request, Validator v)
-    {
-        // The SDK joins arrays with commas; repeated parameters work too.
-        var eventTypes = request.Query["event_types"].SelectMany(s => (s ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
-        v.Names("query.event_types", eventTypes, 256);
-        var channel = request.Query["channel"].ToString() is { Length: > 0 } ch ? ch : null;
-        v.Channels("query.channel", channel is null ? null : [channel]);
-        var tag = request.Query["tag"].ToString() is { Length: > 0 } tg ? tg : null;
-        v.Identifier("query.tag", tag);
-        var before = ParseTime(v, request, "before");
-        var after = ParseTime(v, request, "after");
-        return new MessageFilter(eventTypes.Count > 0 ? eventTypes : null, channel, tag, before, after);
-    }
-
+    /// <summary>A date-time query parameter read by hand (routes whose query is not bound from a record); problems go to <paramref name="v"/>.</summary>
     public static DateTimeOffset? ParseTime(Validator v, HttpRequest request, string name)
     {
         var text = request.Query[name].ToString();

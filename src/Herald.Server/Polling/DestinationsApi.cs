@@ -61,10 +61,10 @@ internal static class DestinationsApi
         return await store.GetPollingEndpointAsync(application.Id, id, context.RequestAborted) ?? throw ApiException.NotFound("Polling endpoint");
     }
 
-    private static async Task<Ok<ListResponse<DestinationOut>>> ListAsync(string app_id, HttpContext context, IHeraldStore store)
+    private static async Task<Ok<ListResponse<DestinationOut>>> ListAsync(string app_id, [AsParameters] ListQuery query, HttpContext context, IHeraldStore store)
     {
         var application = await context.GetApplicationAsync(store, app_id);
-        var page = Paging.Parse(context.Request, key => Ids.IsValid(IdPrefix, key), descendingByDefault: false);
+        var page = Paging.Parse(query, key => Ids.IsValid(IdPrefix, key), descendingByDefault: false);
         var result = await store.ListPollingEndpointsAsync(application.Id, page, context.RequestAborted);
         return TypedResults.Ok(Paging.ToResponse(result, e => e.Id, DestinationOut.From));
     }

@@ -11,6 +11,7 @@ public sealed record AttemptFilter(
     int? StatusCodeClass = null,
     IReadOnlyList<string>? EventTypes = null,
     string? Channel = null,
+    string? Tag = null,
     DateTimeOffset? Before = null,
     DateTimeOffset? After = null);
 
@@ -33,9 +34,9 @@ public partial interface IHeraldStore
     /// <summary>The endpoints a message was (or is being) delivered to, with the state of each.</summary>
     Task<IReadOnlyList<DeliveryState>> ListMessageDeliveryStatesAsync(string messageId, CancellationToken cancellationToken);
 
-    /// <summary>Messages delivered (or being delivered) to one endpoint, newest first, with their state.</summary>
+    /// <summary>Messages delivered (or being delivered) to one endpoint, newest first, with their state; <paramref name="filter"/> applies to the messages.</summary>
     Task<Page<(Message Message, DeliveryState State)>> ListEndpointMessagesAsync(
-        string endpointId, MessageStatus? status, PageRequest page, CancellationToken cancellationToken);
+        string endpointId, MessageStatus? status, MessageFilter filter, PageRequest page, CancellationToken cancellationToken);
 
     Task<DeliveryCounts> CountEndpointDeliveriesAsync(string endpointId, DateTimeOffset? since, DateTimeOffset? until, CancellationToken cancellationToken);
 }

@@ -42,7 +42,7 @@ public partial interface IHeraldStore
 
     // Applications
     Task<Application?> GetApplicationAsync(string idOrUid, CancellationToken cancellationToken);
-    Task<Page<Application>> ListApplicationsAsync(PageRequest page, CancellationToken cancellationToken);
+    Task<Page<Application>> ListApplicationsAsync(ApplicationFilter filter, PageRequest page, CancellationToken cancellationToken);
     Task CreateApplicationAsync(Application application, CancellationToken cancellationToken);
     Task UpdateApplicationAsync(Application application, CancellationToken cancellationToken);
     Task<bool> DeleteApplicationAsync(string applicationId, CancellationToken cancellationToken);

@@ -63,12 +63,13 @@ internal sealed partial class PostgresStore
             $"SELECT {ApplicationColumns} FROM applications WHERE (id = @idOrUid OR uid = @idOrUid) AND NOT internal LIMIT 1", new { idOrUid }))?.ToApplication(),
             cancellationToken);
 
-    public Task<Page<Application>> ListApplicationsAsync(PageRequest page, CancellationToken cancellationToken) =>
+    public Task<Page<Application>> ListApplicationsAsync(ApplicationFilter filter, PageRequest page, CancellationToken cancellationToken) =>
         ReadAsync(async c =>
         {
             var (where, orderBy) = Keyset("id", page);
             var rows = await c.QueryAsync<ApplicationRow>(
-                $"SELECT {ApplicationColumns} FROM applications WHERE NOT internal AND {where} {orderBy}", new { after = page.After, take = page.Limit + 1 });
+                $"SELECT {ApplicationColumns} FROM applications WHERE NOT internal AND {where}{ApplicationFilter.Sql(filter, "NOT e.disabled")} {orderBy}",
+                new { after = page.After, take = page.Limit + 1, playUrl = ApplicationFilter.SvixPlayUrlPattern });
             return ToPage(rows.Select(r => r.ToApplication()), page);
         }, cancellationToken);
 

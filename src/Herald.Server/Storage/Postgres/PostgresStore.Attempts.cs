@@ -54,6 +54,7 @@ internal sealed partial class PostgresStore
             Append(sql, filter.StatusCodeClass, " AND (a.response_status_code / 100) * 100 = @StatusCodeClass");
             Append(sql, filter.EventTypes is { Count: > 0 } ? filter.EventTypes : null, " AND m.event_type = ANY(@EventTypes)");
             Append(sql, filter.Channel, " AND @Channel = ANY(m.channels)");
+            Append(sql, filter.Tag, " AND @Tag = ANY(m.tags)");
             Append(sql, filter.Before, " AND a.created_at < @before");
             Append(sql, filter.After, " AND a.created_at > @after_time");
             sql.Append(' ').Append(orderBy);
@@ -68,6 +69,7 @@ internal sealed partial class PostgresStore
                 filter.StatusCodeClass,
                 EventTypes = TextArray(filter.EventTypes),
                 filter.Channel,
+                filter.Tag,
                 before = Ts(filter.Before),
                 after_time = Ts(filter.After),
             });
@@ -111,20 +113,37 @@ internal sealed partial class PostgresStore
     }
 
     public Task<Page<(Message Message, DeliveryState State)>> ListEndpointMessagesAsync(
-        string endpointId, MessageStatus? status, PageRequest page, CancellationToken cancellationToken) =>
+        string endpointId, MessageStatus? status, MessageFilter filter, PageRequest page, CancellationToken cancellationToken) =>
         ReadAsync(async c =>
         {
             var (where, orderBy) = Keyset("m.id", page);
+            var messageWhere = new StringBuilder();
+            Append(messageWhere, filter.EventTypes is { Count: > 0 } ? filter.EventTypes : null, " AND m.event_type = ANY(@EventTypes)");
+            Append(messageWhere, filter.Channel, " AND @Channel = ANY(m.channels)");
+            Append(messageWhere, filter.Tag, " AND @Tag = ANY(m.tags)");
+            Append(messageWhere, filter.Before, " AND m.created_at < @before");
+            Append(messageWhere, filter.After, " AND m.created_at > @after_time");
             var having = status is null ? "" : $"HAVING {AggregateState} = @status";
             var rows = await c.QueryAsync<EndpointMessageRow>(
                 $"""
                 SELECT m.id, m.app_id, m.sequence, m.event_id, m.event_type, m.payload, m.channels, m.tags, m.created_at,
                        MIN(d.endpoint_id) AS endpoint_id, {AggregateState} AS status, {NextAttempt} AS next_attempt
                 FROM deliveries d JOIN messages m ON m.id = d.message_id
-                WHERE d.endpoint_id = @endpointId AND {where}
+                WHERE d.endpoint_id = @endpointId AND {where}{messageWhere}
                 GROUP BY m.id {having} {orderBy}
                 """,
-                new { endpointId, status = (int?)status, after = page.After, take = page.Limit + 1 });
+                new
+                {
+                    endpointId,
+                    status = (int?)status,
+                    after = page.After,
+                    take = page.Limit + 1,
+                    EventTypes = TextArray(filter.EventTypes),
+                    filter.Channel,
+                    filter.Tag,
+                    before = Ts(filter.Before),
+                    after_time = Ts(filter.After),
+                });
             return ToPage(rows.Select(r => (
                 new MessageRow(r.Id, r.AppId, r.Sequence, r.EventId, r.EventType, r.Payload, r.Channels, r.Tags, r.CreatedAt).ToMessage(),
                 new StateRow(r.EndpointId, r.Status, r.NextAttempt).ToState())), page);

@@ -54,11 +54,13 @@ internal sealed partial class SqliteStore
             $"SELECT {ApplicationColumns} FROM applications WHERE (id = @idOrUid OR uid = @idOrUid) AND internal = 0 LIMIT 1", new { idOrUid })?.ToApplication()),
             cancellationToken));
 
-    public Task<Page<Application>> ListApplicationsAsync(PageRequest page, CancellationToken cancellationToken) =>
+    public Task<Page<Application>> ListApplicationsAsync(ApplicationFilter filter, PageRequest page, CancellationToken cancellationToken) =>
         ReadAsync(async c =>
         {
             var (where, orderBy) = Keyset("id", page);
-            var rows = await c.QueryAsync<ApplicationRow>($"SELECT {ApplicationColumns} FROM applications WHERE internal = 0 AND {where} {orderBy}", new { after = page.After, take = page.Limit + 1 });
+            var rows = await c.QueryAsync<ApplicationRow>(
+                $"SELECT {ApplicationColumns} FROM applications WHERE internal = 0 AND {where}{ApplicationFilter.Sql(filter, "e.disabled = 0")} {orderBy}",
+                new { after = page.After, take = page.Limit + 1, playUrl = ApplicationFilter.SvixPlayUrlPattern });
             return ToPage(rows.Select(r => r.ToApplication()), page);
         }, cancellationToken);
 

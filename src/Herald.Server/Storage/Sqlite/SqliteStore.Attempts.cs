@@ -60,6 +60,7 @@ internal sealed partial class SqliteStore
             Append(sql, filter.StatusCodeClass, " AND (a.response_status_code / 100) * 100 = @StatusCodeClass");
             Append(sql, filter.EventTypes is { Count: > 0 } ? filter.EventTypes : null, " AND m.event_type IN @EventTypes");
             Append(sql, filter.Channel, " AND EXISTS (SELECT 1 FROM json_each(m.channels) WHERE json_each.value = @Channel)");
+            Append(sql, filter.Tag, " AND EXISTS (SELECT 1 FROM json_each(m.tags) WHERE json_each.value = @Tag)");
             Append(sql, filter.Before, " AND a.created_at < @before");
             Append(sql, filter.After, " AND a.created_at > @after_time");
             sql.Append(' ').Append(orderBy);
@@ -74,6 +75,7 @@ internal sealed partial class SqliteStore
                 filter.StatusCodeClass,
                 filter.EventTypes,
                 filter.Channel,
+                filter.Tag,
                 before = Ms(filter.Before),
                 after_time = Ms(filter.After),
             });
@@ -117,20 +119,37 @@ internal sealed partial class SqliteStore
     }
 
     public Task<Page<(Message Message, DeliveryState State)>> ListEndpointMessagesAsync(
-        string endpointId, MessageStatus? status, PageRequest page, CancellationToken cancellationToken) =>
+        string endpointId, MessageStatus? status, MessageFilter filter, PageRequest page, CancellationToken cancellationToken) =>
         ReadAsync(async c =>
         {
             var (where, orderBy) = Keyset("m.id", page);
+            var messageWhere = new StringBuilder();
+            Append(messageWhere, filter.EventTypes is { Count: > 0 } ? filter.EventTypes : null, " AND m.event_type IN @EventTypes");
+            Append(messageWhere, filter.Channel, " AND EXISTS (SELECT 1 FROM json_each(m.channels) WHERE json_each.value = @Channel)");
+            Append(messageWhere, filter.Tag, " AND EXISTS (SELECT 1 FROM json_each(m.tags) WHERE json_each.value = @Tag)");
+            Append(messageWhere, filter.Before, " AND m.created_at < @before");
+            Append(messageWhere, filter.After, " AND m.created_at > @after_time");
             var having = status is null ? "" : $"HAVING {AggregateState} = @status";
             var rows = await c.QueryAsync<EndpointMessageRow>(
                 $"""
                 SELECT m.id, m.app_id, m.sequence, m.event_id, m.event_type, m.payload, m.channels, m.tags, m.created_at,
                        d.endpoint_id, {AggregateState} AS status, COALESCE(MIN(CASE WHEN d.status = 1 THEN d.next_attempt_at END), 0) AS next_attempt
                 FROM deliveries d JOIN messages m ON m.id = d.message_id
-                WHERE d.endpoint_id = @endpointId AND {where}
+                WHERE d.endpoint_id = @endpointId AND {where}{messageWhere}
                 GROUP BY m.id {having} {orderBy}
                 """,
-                new { endpointId, status = (int?)status, after = page.After, take = page.Limit + 1 });
+                new
+                {
+                    endpointId,
+                    status = (int?)status,
+                    after = page.After,
+                    take = page.Limit + 1,
+                    filter.EventTypes,
+                    filter.Channel,
+                    filter.Tag,
+                    before = Ms(filter.Before),
+                    after_time = Ms(filter.After),
+                });
             return ToPage(rows.Select(r => (
                 new MessageRow(r.Id, r.AppId, r.Sequence, r.EventId, r.EventType, r.Payload, r.Channels, r.Tags, r.CreatedAt).ToMessage(),
                 new StateRow(r.EndpointId, r.Status, r.NextAttempt).ToState())), page);

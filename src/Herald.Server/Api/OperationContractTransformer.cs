@@ -1,0 +1,111 @@
+using System.Reflection;
+using System.Text;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+
+namespace Herald.Server.Api;
+
+/// <summary>
+/// Makes each operation of the OpenAPI document say what the route really does, so code generators (Svix's among
+/// them) get a usable client: an operation id, the bearer lock only where a token is required, the
+/// <c>Idempotency-Key</c> header on the POST routes (all of which honor it, see IdempotencyMiddleware), and every
+/// error answer the pipeline can give, with its body (<see cref="ErrorSchemasTransformer"/> declares the schemas).
+/// </summary>
+internal sealed class OperationContractTransformer : IOpenApiOperationTransformer
+{
+    public Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        var description = context.Description;
+        var metadata = description.ActionDescriptor.EndpointMetadata;
+        var method = description.HttpMethod ?? "GET";
+        var path = description.RelativePath ?? "";
+        var anonymous = metadata.OfType<IAllowAnonymous>().Any();
+        var hasBody = method is "POST" or "PUT" or "PATCH";
+
+        operation.OperationId ??= OperationId(operation, metadata.OfType<MethodInfo>().FirstOrDefault(), method, path);
+        operation.Responses ??= [];
+        if (!anonymous)
+        {
+            operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerSecurityTransformer.Scheme, context.Document)] = [] }];
+            Error(operation, context, "401", "No token, or a token Herald does not know.");
+            Error(operation, context, "403", "The token may not do this (an application token outside its application, or on an admin route).");
+        }
+
+        if (method == "POST" && !anonymous)
+        {
+            operation.Parameters ??= [];
+            operation.Parameters.Add(new OpenApiParameter
+            {
+                Name = "Idempotency-Key",
+                In = ParameterLocation.Header,
+                Required = false,
+                Description = "Makes the request safe to retry: for 24 hours, a repeat with the same key (and the same request) gets the first answer again instead of running twice.",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1, MaxLength = 256 },
+            });
+        }
+
+        if (hasBody && !anonymous)
+        {
+            Error(operation, context, "400", "The request could not be read (not JSON, or a malformed Idempotency-Key).");
+            Error(operation, context, "409", "Conflicts with what exists (a uid or name already taken, an Idempotency-Key reused for another request, …).");
+            Error(operation, context, "413", "The request body is larger than the server accepts (Herald:Api:MaxRequestBodyBytes).");
+        }
+
+        if (path.Contains('{', StringComparison.Ordinal))
+        {
+            Error(operation, context, "404", "What the path names does not exist (or is not visible to this token).");
+        }
+
+        if (hasBody || operation.Parameters is { Count: > 0 })
+        {
+            Error(operation, context, "422", "The request is invalid; each problem is listed with where it is (loc), what is wrong (msg) and its kind (type).",
+                ErrorSchemasTransformer.ValidationError);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private static void Error(OpenApiOperation operation, OpenApiOperationTransformerContext context, string status, string description, string schema = ErrorSchemasTransformer.HttpError)
+    {
+        if (operation.Responses!.ContainsKey(status))
+        {
+            return;
+        }
+
+        operation.Responses[status] = new OpenApiResponse
+        {
+            Description = description,
+            Content = new Dictionary<string, OpenApiMediaType>
+            {
+                ["application/json"] = new() { Schema = new OpenApiSchemaReference(schema, context.Document) },
+            },
+        };
+    }
+
+    // "endpoints.list", "operationalWebhooks.list": the tag and the handler's name, as Svix's ids are resource and verb.
+    // A handler without a usable name (a lambda) falls back to the method and path. ErrorSchemasTransformer makes them unique.
+    private static string OperationId(OpenApiOperation operation, MethodInfo? handler, string method, string path)
+    {
+        var tag = operation.Tags?.FirstOrDefault()?.Name;
+        if (tag is not null && handler is not null && !handler.Name.Contains('<', StringComparison.Ordinal))
+        {
+            var name = handler.Name.EndsWith("Async", StringComparison.Ordinal) ? handler.Name[..^5] : handler.Name;
+            return $"{Camel(tag)}.{char.ToLowerInvariant(name[0])}{name[1..]}";
+        }
+
+        return Camel($"{method.ToLowerInvariant()} {path.Replace("api/v1/", "", StringComparison.Ordinal)}");
+    }
+
+    private static string Camel(string text)
+    {
+        var words = text.Split([' ', '/', '-', '_', '{', '}'], StringSplitOptions.RemoveEmptyEntries);
+        var result = new StringBuilder();
+        foreach (var word in words)
+        {
+            result.Append(result.Length == 0 ? char.ToLowerInvariant(word[0]) : char.ToUpperInvariant(word[0])).Append(word.AsSpan(1));
+        }
+
+        return result.ToString();
+    }
+}
