@@ -8,3 +8,7 @@ UPDATE messages SET payload_expires_at = created_at + 7776000000 WHERE payload I
 
 -- The retention job finds expired payloads through this index; only rows that still hold a payload are in it.
 CREATE INDEX messages_payload_expiry ON messages (payload_expires_at) WHERE payload IS NOT NULL;
+
+-- Deleting a delivery (the retention job removes old messages with their deliveries and attempts) makes the engine
+-- look up the delivery's attempts for the foreign key; without this index every deleted delivery scanned all attempts.
+CREATE INDEX attempts_delivery ON attempts (delivery_id);
