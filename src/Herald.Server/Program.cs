@@ -3,6 +3,7 @@ using Herald.Server.Auth;
 using Herald.Server.Delivery;
 using Herald.Server.Diagnostics;
 using Herald.Server.Health;
+using Herald.Server.Retention;
 using Herald.Server.Storage;
 
 try
@@ -16,6 +17,7 @@ try
     builder.AddHeraldAuth();         // bearer tokens: admin and app-scoped
     builder.AddHeraldDelivery();     // dispatcher, HTTP sender, retry schedule, operational webhooks
     builder.AddHeraldMetrics();      // the Herald meter, exported at /metrics (Prometheus)
+    builder.AddHeraldRetention();    // payload expiry and history clean-up, in small batches
 
     var app = builder.Build();
     await app.InitializeHeraldAsync();  // migrations and the admin token, before any request

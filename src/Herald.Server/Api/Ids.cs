@@ -39,6 +39,9 @@ internal sealed class Ids(TimeProvider time)
         return prefix + Encode(value);
     }
 
+    /// <summary>The smallest id of <paramref name="prefix"/> made at <paramref name="at"/>: every id made before it sorts below.</summary>
+    public static string Floor(string prefix, DateTimeOffset at) => prefix + Encode((UInt128)(ulong)at.ToUnixTimeMilliseconds() << 80);
+
     public static bool IsValid(string prefix, string? id) =>
         id is not null && id.Length == prefix.Length + EncodedLength && id.StartsWith(prefix, StringComparison.Ordinal)
         && id.AsSpan(prefix.Length).IndexOfAnyExcept(Alphabet) < 0;

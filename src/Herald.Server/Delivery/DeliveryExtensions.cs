@@ -10,6 +10,7 @@ internal static class DeliveryExtensions
             .Validate(o => o.RetrySchedule is null || o.RetrySchedule.All(d => d >= TimeSpan.Zero), "Herald:Delivery:RetrySchedule delays must not be negative.")
             .Validate(o => o.DefaultTimeout >= TimeSpan.FromSeconds(1) && o.DefaultTimeout <= TimeSpan.FromSeconds(30), "Herald:Delivery:DefaultTimeout must be from 1 to 30 seconds.")
             .Validate(o => o.ScanInterval > TimeSpan.Zero && o.LeaseDuration > TimeSpan.FromSeconds(30), "Herald:Delivery:ScanInterval must be positive and LeaseDuration above 30 s.")
+            .Validate(o => Enum.IsDefined(o.SignatureHeaders), "Herald:Delivery:SignatureHeaders must be Both, StandardWebhooks or Svix.")
             .ValidateOnStart();
         builder.Services.AddSingleton<AddressGuard>();
         builder.Services.AddSingleton<WebhookSender>();

@@ -33,8 +33,11 @@ public sealed class DeliveryOptions
     /// <summary>Refuse plain-http endpoint URLs.</summary>
     public bool RequireHttps { get; set; }
 
-    /// <summary>Send <c>svix-id/-timestamp/-signature</c> instead of the Standard Webhooks <c>webhook-*</c> header names.</summary>
-    public bool UseSvixHeaders { get; set; }
+    /// <summary>
+    /// Which signature headers a webhook carries: <c>Both</c> (default: <c>webhook-id/-timestamp/-signature</c> and
+    /// <c>svix-id/-timestamp/-signature</c>, same values, so receivers written for either verify), or only one set.
+    /// </summary>
+    public SignatureHeaders SignatureHeaders { get; set; } = SignatureHeaders.Both;
 
     /// <summary>Attempts in flight at once over all endpoints.</summary>
     [Range(1, 10_000)]
@@ -59,4 +62,17 @@ public sealed class DeliveryOptions
         TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(30), TimeSpan.FromHours(2),
         TimeSpan.FromHours(5), TimeSpan.FromHours(10), TimeSpan.FromHours(10),
     ];
+}
+
+/// <summary>The header sets a webhook's id, timestamp and signature are sent under.</summary>
+public enum SignatureHeaders
+{
+    /// <summary><c>webhook-*</c> and <c>svix-*</c>, with the same values.</summary>
+    Both = 0,
+
+    /// <summary>Only the Standard Webhooks names: <c>webhook-id</c>, <c>webhook-timestamp</c>, <c>webhook-signature</c>.</summary>
+    StandardWebhooks = 1,
+
+    /// <summary>Only Svix's names: <c>svix-id</c>, <c>svix-timestamp</c>, <c>svix-signature</c>.</summary>
+    Svix = 2,
 }

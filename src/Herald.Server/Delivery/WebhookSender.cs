@@ -30,7 +30,9 @@ internal sealed class WebhookSender : IDisposable
     private readonly HttpClient _client;
     private readonly AddressGuard _guard;
     private readonly TimeProvider _time;
-    private readonly (string Id, string Timestamp, string Signature) _headerNames;
+    private static readonly (string Id, string Timestamp, string Signature) StandardNames = ("webhook-id", "webhook-timestamp", "webhook-signature");
+    private static readonly (string Id, string Timestamp, string Signature) SvixNames = ("svix-id", "svix-timestamp", "svix-signature");
+    private readonly (string Id, string Timestamp, string Signature)[] _headerSets;
     private readonly bool _requireHttps;
 
     public WebhookSender(AddressGuard guard, TimeProvider time, IOptions<DeliveryOptions> options)
@@ -38,9 +40,13 @@ internal sealed class WebhookSender : IDisposable
         _guard = guard;
         _time = time;
         _requireHttps = options.Value.RequireHttps;
-        _headerNames = options.Value.UseSvixHeaders
-            ? ("svix-id", "svix-timestamp", "svix-signature")
-            : ("webhook-id", "webhook-timestamp", "webhook-signature");
+        // Both by default: receivers written against Svix read svix-* directly, Standard Webhooks libraries read webhook-*.
+        _headerSets = options.Value.SignatureHeaders switch
+        {
+            SignatureHeaders.StandardWebhooks => [StandardNames],
+            SignatureHeaders.Svix => [SvixNames],
+            _ => [StandardNames, SvixNames],
+        };
         _client = new HttpClient(new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
@@ -69,9 +75,15 @@ internal sealed class WebhookSender : IDisposable
             request.Headers.TryAddWithoutValidation(name, value);
         }
 
-        request.Headers.TryAddWithoutValidation(_headerNames.Id, webhook.MessageId);
-        request.Headers.TryAddWithoutValidation(_headerNames.Timestamp, timestamp.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
-        request.Headers.TryAddWithoutValidation(_headerNames.Signature, WebhookSigner.Sign(webhook.MessageId, timestamp, webhook.Body, webhook.Secrets));
+        // One signature, computed once, under every chosen set of names: the signed content (id.timestamp.body) is the same.
+        var seconds = timestamp.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var signature = WebhookSigner.Sign(webhook.MessageId, timestamp, webhook.Body, webhook.Secrets);
+        foreach (var names in _headerSets)
+        {
+            request.Headers.TryAddWithoutValidation(names.Id, webhook.MessageId);
+            request.Headers.TryAddWithoutValidation(names.Timestamp, seconds);
+            request.Headers.TryAddWithoutValidation(names.Signature, signature);
+        }
         request.Headers.TryAddWithoutValidation("user-agent", UserAgent);
 
         var started = _time.GetTimestamp();

@@ -14,6 +14,12 @@ public sealed record Message
     public IReadOnlyList<string>? Channels { get; init; }
     public IReadOnlyList<string>? Tags { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>No webhook of this message is attempted before this time (null: sent at once).</summary>
+    public DateTimeOffset? DeliverAt { get; init; }
+
+    /// <summary>When the retention job forgets the payload (null: kept until expunged; rows from before retention existed).</summary>
+    public DateTimeOffset? PayloadExpiresAt { get; init; }
 }
 
 /// <summary>A message as the publisher sends it, before storage gives it a sequence number.</summary>
@@ -27,6 +33,12 @@ public sealed record NewMessage
     public IReadOnlyList<string>? Channels { get; init; }
     public IReadOnlyList<string>? Tags { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>Scheduled delivery: its deliveries are due at this time instead of at once (null: at once).</summary>
+    public DateTimeOffset? DeliverAt { get; init; }
+
+    /// <summary>When the payload expires (the retention job expunges it then).</summary>
+    public DateTimeOffset? PayloadExpiresAt { get; init; }
 
     /// <summary>Deliver to this endpoint only, whatever its filters (send-example); null fans out normally.</summary>
     public string? TargetEndpointId { get; init; }

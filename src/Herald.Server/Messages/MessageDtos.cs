@@ -15,6 +15,15 @@ public sealed record MessageIn
 
     /// <summary>Creates the application named by the path's uid when it does not exist yet.</summary>
     public ApplicationIn? Application { get; init; }
+
+    /// <summary>No webhook is attempted before this time; at least one minute and at most 24 hours ahead (Svix's bounds).</summary>
+    public DateTimeOffset? DeliverAt { get; init; }
+
+    /// <summary>Days to keep the payload (1–90); exclusive with <see cref="PayloadRetentionHours"/>.</summary>
+    public long? PayloadRetentionPeriod { get; init; }
+
+    /// <summary>Hours to keep the payload (1–2160); exclusive with <see cref="PayloadRetentionPeriod"/>.</summary>
+    public long? PayloadRetentionHours { get; init; }
 }
 
 public sealed record MessageOut
@@ -27,6 +36,9 @@ public sealed record MessageOut
     public IReadOnlyList<string>? Tags { get; init; }
     public required DateTimeOffset Timestamp { get; init; }
 
+    /// <summary>When the message is scheduled for (null: sent at once).</summary>
+    public DateTimeOffset? DeliverAt { get; init; }
+
     public static MessageOut From(Message m, bool withContent) => new()
     {
         Id = m.Id,
@@ -37,6 +49,7 @@ public sealed record MessageOut
         Channels = m.Channels,
         Tags = m.Tags,
         Timestamp = m.CreatedAt,
+        DeliverAt = m.DeliverAt,
     };
 }
 

@@ -3,7 +3,9 @@ using System.Text.Json;
 using Herald.Server.Api;
 using Herald.Server.Applications;
 using Herald.Server.Auth;
+using Herald.Server.Retention;
 using Herald.Server.Storage;
+using Microsoft.Extensions.Options;
 
 namespace Herald.Server.Messages;
 
@@ -16,15 +18,17 @@ internal static class MessagesApi
         var group = api.MapGroup("/app/{app_id}/msg").WithTags("Messages");
         group.MapGet("/", ListAsync).WithSummary("List an application's messages, newest first; filters: event_types, channel, tag, before, after.");
         group.MapPost("/", CreateAsync).Accepts<MessageIn>("application/json")
-            .WithSummary("Publish a message. It is stored durably before the answer (202).");
+            .WithSummary("Publish a message. It is stored durably before the answer (202); with deliverAt its webhooks wait until then.");
         group.MapGet("/{msg_id}", GetAsync).WithSummary("Get a message by id or eventId.");
         group.MapDelete("/{msg_id}/content", ExpungeContentAsync).WithSummary("Delete a message's payload; its metadata stays.");
         return group;
     }
 
     private static async Task<Accepted<MessageOut>> CreateAsync(
-        string app_id, HttpContext context, IHeraldStore store, Ids ids, TimeProvider time, MessagePublisher publisher, bool? with_content)
+        string app_id, HttpContext context, IHeraldStore store, Ids ids, TimeProvider time, MessagePublisher publisher,
+        IOptions<RetentionOptions> retention, bool? with_content)
     {
+        var now = time.Now();
         using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.MessageIn, context.RequestAborted);
         var input = body.Value;
         var v = new Validator();
@@ -36,6 +40,8 @@ internal static class MessagesApi
         {
             v.Add("body.payload", input.Payload is null ? "missing" : "invalid_type", "must be a JSON object.");
         }
+
+        MessageLifecycle.Validate(v, input, now);
 
         if (input.Application is not null)
         {
@@ -58,7 +64,9 @@ internal static class MessagesApi
             Payload = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(input.Payload!.Value).ToArray(),
             Channels = input.Channels is { Count: > 0 } c ? c.Distinct().ToList() : null,
             Tags = input.Tags is { Count: > 0 } t ? t.Distinct().ToList() : null,
-            CreatedAt = time.Now(),
+            CreatedAt = now,
+            DeliverAt = MessageLifecycle.DeliverAt(input),
+            PayloadExpiresAt = MessageLifecycle.PayloadExpiresAt(input, now, retention.Value.DefaultPayloadRetention),
         };
 
         Message stored;

@@ -36,7 +36,10 @@ public partial interface IHeraldStore
     /// <summary>Disables an endpoint (410 Gone, or failing too long). False when it already was.</summary>
     Task<bool> DisableEndpointAsync(string endpointId, DateTimeOffset now, CancellationToken cancellationToken);
 
-    /// <summary>New one-try (manual) deliveries of these messages to one endpoint, leased to the caller.</summary>
+    /// <summary>
+    /// New one-try (manual) deliveries of these messages to one endpoint. Returns those due now, leased to the caller;
+    /// the delivery of a message scheduled for later (<c>deliverAt</c>) is stored due then, unleased, and not returned.
+    /// </summary>
     Task<IReadOnlyList<DeliveryTask>> CreateManualDeliveriesAsync(string endpointId, IReadOnlyList<string> messageIds, DeliveryLease lease, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>Messages of the endpoint whose deliveries failed for good in [since, until), and whose payload is still there.</summary>

@@ -74,6 +74,8 @@ public partial interface IHeraldStore
     /// sequence, and writes one delivery per enabled endpoint whose event types and channels match (or only to
     /// <see cref="NewMessage.TargetEndpointId"/>), leased to <paramref name="lease"/> so the caller sends them at
     /// once. When <paramref name="createApplication"/> is set, the application is created in the same transaction.
+    /// A scheduled message (<see cref="NewMessage.DeliverAt"/>) gets its deliveries due at that time and leased to
+    /// nobody, and none is returned: only a storage scan at or after that time starts them, on whichever node.
     /// </summary>
     Task<PublishedMessage> PublishMessageAsync(NewMessage message, Application? createApplication, DeliveryLease lease, CancellationToken cancellationToken);
     Task<Message?> GetMessageAsync(string applicationId, string idOrEventId, CancellationToken cancellationToken);

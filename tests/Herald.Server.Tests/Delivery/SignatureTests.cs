@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Herald.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
+using Herald.Receiver;
 using StandardWebhooks;
 using StandardWebhooks.Diagnostics;
 
@@ -55,13 +56,12 @@ public sealed class SignatureTests : IAsyncLifetime
         Assert.Equal($"Herald/{typeof(Program).Assembly.GetName().Version!.ToString(3)}", webhook.Headers["user-agent"]);
         Assert.Matches(@"^Herald/\d+\.\d+\.\d+$", webhook.Headers["user-agent"]);
         Assert.Equal(Encoding.UTF8.GetBytes(payload), webhook.Body);
-        Assert.DoesNotContain("svix-id", webhook.Headers.Keys);
     }
 
     [Fact]
-    public async Task WithUseSvixHeaders_TheSvixHeaderNamesAreSent_AndVerify()
+    public async Task ByDefault_BothHeaderSetsAreSent_WithTheSameValues_AndEachVerifiesWithHeraldReceiver()
     {
-        using var herald = DeliveryTestKit.LoopbackHerald().With("Herald:Delivery:UseSvixHeaders", "true");
+        using var herald = DeliveryTestKit.LoopbackHerald();
         var client = herald.CreateAdminClient();
         await client.CreateAppAsync("Acme", "acme");
         var endpoint = await client.CreateEndpointAsync("acme", _receiver.Url());
@@ -71,10 +71,38 @@ public sealed class SignatureTests : IAsyncLifetime
 
         var webhook = Assert.Single(await _receiver.WaitForAsync());
         Assert.Equal((string?)message["id"], webhook.Headers["svix-id"]);
-        Assert.DoesNotContain("webhook-id", webhook.Headers.Keys);
-        Assert.DoesNotContain("webhook-signature", webhook.Headers.Keys);
+        Assert.Equal(webhook.Headers["webhook-id"], webhook.Headers["svix-id"]);
+        Assert.Equal(webhook.Headers["webhook-timestamp"], webhook.Headers["svix-timestamp"]);
+        Assert.Equal(webhook.Headers["webhook-signature"], webhook.Headers["svix-signature"]);
+        // Each set alone verifies: a receiver that reads only svix-*, and one that reads only webhook-*.
+        Assert.True(new WebhookVerifier(WebhookScheme.Svix, secret).Verify(webhook.Body, Only(webhook, "svix-")).IsVerified);
+        Assert.True(new WebhookVerifier(WebhookScheme.StandardWebhooks, secret).Verify(webhook.Body, Only(webhook, "webhook-")).IsVerified);
         var svix = new WebhookConfigurationOptions { IdHeaderKey = "svix-id", TimestampHeaderKey = "svix-timestamp", SignatureHeaderKey = "svix-signature" };
         new StandardWebhook(secret, svix).Verify(webhook.BodyText, Headers(webhook));
+        // And a tampered body fails under both.
+        var tampered = Encoding.UTF8.GetBytes(webhook.BodyText.Replace("42", "43", StringComparison.Ordinal));
+        Assert.False(new WebhookVerifier(WebhookScheme.Svix, secret).Verify(tampered, Only(webhook, "svix-")).IsVerified);
+        Assert.False(new WebhookVerifier(WebhookScheme.StandardWebhooks, secret).Verify(tampered, Only(webhook, "webhook-")).IsVerified);
+    }
+
+    [Theory]
+    [InlineData("Svix", "svix-", "webhook-")]
+    [InlineData("StandardWebhooks", "webhook-", "svix-")]
+    public async Task SignatureHeadersOption_SendsOnlyTheChosenSet_WhichVerifies(string option, string sent, string absent)
+    {
+        using var herald = DeliveryTestKit.LoopbackHerald().With("Herald:Delivery:SignatureHeaders", option);
+        var client = herald.CreateAdminClient();
+        await client.CreateAppAsync("Acme", "acme");
+        var endpoint = await client.CreateEndpointAsync("acme", _receiver.Url());
+        var secret = await SecretAsync(client, (string)endpoint["id"]!);
+
+        var message = await client.PublishAsync("acme");
+
+        var webhook = Assert.Single(await _receiver.WaitForAsync());
+        Assert.Equal((string?)message["id"], webhook.Headers[sent + "id"]);
+        Assert.DoesNotContain(webhook.Headers.Keys, k => k.StartsWith(absent, StringComparison.Ordinal));
+        var scheme = sent == "svix-" ? WebhookScheme.Svix : WebhookScheme.StandardWebhooks;
+        Assert.True(new WebhookVerifier(scheme, secret).Verify(webhook.Body, webhook.Headers).IsVerified);
     }
 
     [Fact]
@@ -154,6 +182,11 @@ public sealed class SignatureTests : IAsyncLifetime
 
     private static async Task<string> SecretAsync(HttpClient client, string endpointId) =>
         (string)(await client.GetObjectAsync($"/api/v1/app/acme/endpoint/{endpointId}/secret"))["key"]!;
+
+    /// <summary>The webhook's headers of one set only, as a receiver that knows only those names would see them.</summary>
+    private static Dictionary<string, string> Only(ReceivedWebhook webhook, string prefix) =>
+        webhook.Headers.Where(h => !(h.Key.StartsWith("svix-", StringComparison.Ordinal) || h.Key.StartsWith("webhook-", StringComparison.Ordinal))
+            || h.Key.StartsWith(prefix, StringComparison.Ordinal)).ToDictionary(h => h.Key, h => h.Value);
 
     private static HeaderDictionary Headers(ReceivedWebhook webhook) =>
         new(webhook.Headers.ToDictionary(h => h.Key, h => new Microsoft.Extensions.Primitives.StringValues(h.Value)));

@@ -13,12 +13,13 @@ internal sealed partial class PostgresStore
 
     private const string DeliveryColumns = "id, app_id, message_id, endpoint_id, manual, attempts";
 
-    /// <summary>Inserts pending deliveries leased to <paramref name="lease"/>, all in one statement.</summary>
-    private static Task InsertDeliveriesAsync(NpgsqlConnection c, NpgsqlTransaction t, IReadOnlyList<DeliveryTask> deliveries, DeliveryLease lease, DateTimeOffset now) =>
+    /// <summary>Inserts pending deliveries due at <paramref name="due"/>, leased to <paramref name="lease"/> (or to nobody), in one statement.</summary>
+    private static Task InsertDeliveriesAsync(
+        NpgsqlConnection c, NpgsqlTransaction t, IReadOnlyList<DeliveryTask> deliveries, DeliveryLease? lease, DateTimeOffset now, DateTimeOffset due) =>
         deliveries.Count == 0 ? Task.CompletedTask : c.ExecuteAsync(
             """
             INSERT INTO deliveries (id, app_id, message_id, endpoint_id, manual, status, attempts, next_attempt_at, lease_owner, lease_expires_at, created_at, updated_at)
-            SELECT d.id, d.app_id, d.message_id, d.endpoint_id, d.manual, 1, 0, @now, @owner, @until, @now, @now
+            SELECT d.id, d.app_id, d.message_id, d.endpoint_id, d.manual, 1, 0, @due, @owner, @until, @now, @now
             FROM unnest(@ids::text[], @appIds::text[], @messageIds::text[], @endpointIds::text[], @manual::boolean[])
                  AS d (id, app_id, message_id, endpoint_id, manual)
             """,
@@ -30,8 +31,9 @@ internal sealed partial class PostgresStore
                 endpointIds = deliveries.Select(d => d.EndpointId).ToArray(),
                 manual = deliveries.Select(d => d.Manual).ToArray(),
                 now = Ts(now),
-                owner = lease.Owner,
-                until = Ts(lease.Until),
+                due = Ts(due),
+                owner = lease?.Owner,
+                until = Ts(lease?.Until),
             }, t);
 
     public Task<IReadOnlyList<DeliveryTask>> ClaimDueDeliveriesAsync(DeliveryLease lease, DateTimeOffset now, int limit, int perEndpoint, CancellationToken cancellationToken) =>
@@ -162,10 +164,23 @@ internal sealed partial class PostgresStore
         WriteAsync<IReadOnlyList<DeliveryTask>>(async (c, t) =>
         {
             var appId = await c.ExecuteScalarAsync<string>("SELECT app_id FROM endpoints WHERE id = @endpointId", new { endpointId }, t);
-            var created = messageIds
-                .Select(messageId => new DeliveryTask(_ids.New(Api.Ids.Delivery), appId!, messageId, endpointId, Manual: true, Attempts: 0))
-                .ToList();
-            await InsertDeliveriesAsync(c, t, created, lease, now);
+            var created = new List<DeliveryTask>(messageIds.Count);
+            foreach (var messageId in messageIds)
+            {
+                // A message scheduled for later is not sent early by a resend either: that delivery waits for deliverAt.
+                var deliverAt = Time(await c.ExecuteScalarAsync<DateTime?>("SELECT deliver_at FROM messages WHERE id = @messageId", new { messageId }, t));
+                var delivery = new DeliveryTask(_ids.New(Api.Ids.Delivery), appId!, messageId, endpointId, Manual: true, Attempts: 0);
+                if (deliverAt > now)
+                {
+                    await InsertDeliveriesAsync(c, t, [delivery], null, now, deliverAt.Value);
+                }
+                else
+                {
+                    created.Add(delivery);
+                }
+            }
+
+            await InsertDeliveriesAsync(c, t, created, lease, now, now);
             return created;
         }, cancellationToken);
 

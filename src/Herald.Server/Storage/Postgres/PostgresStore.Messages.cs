@@ -10,7 +10,8 @@ namespace Herald.Server.Storage.Postgres;
 internal sealed partial class PostgresStore
 {
     private sealed record MessageRow(
-        string Id, string AppId, long Sequence, string? EventId, string EventType, byte[]? Payload, string[]? Channels, string[]? Tags, DateTime CreatedAt)
+        string Id, string AppId, long Sequence, string? EventId, string EventType, byte[]? Payload, string[]? Channels, string[]? Tags, DateTime CreatedAt,
+        DateTime? DeliverAt = null, DateTime? PayloadExpiresAt = null)
     {
         // Npgsql reports text[] columns as System.Array, which matches no positional constructor: Dapper then builds
         // the row through this one and its init setters.
@@ -30,10 +31,12 @@ internal sealed partial class PostgresStore
             Channels = Channels,
             Tags = Tags,
             CreatedAt = Time(CreatedAt),
+            DeliverAt = Time(DeliverAt),
+            PayloadExpiresAt = Time(PayloadExpiresAt),
         };
     }
 
-    private const string MessageColumns = "id, app_id, sequence, event_id, event_type, payload, channels, tags, created_at";
+    private const string MessageColumns = "id, app_id, sequence, event_id, event_type, payload, channels, tags, created_at, deliver_at, payload_expires_at";
 
     public async Task<PublishedMessage> PublishMessageAsync(NewMessage message, Application? createApplication, DeliveryLease lease, CancellationToken cancellationToken)
     {
@@ -62,7 +65,7 @@ internal sealed partial class PostgresStore
             await c.ExecuteAsync(
                 $"""
                 INSERT INTO messages ({MessageColumns})
-                VALUES (@Id, @ApplicationId, @sequence, @EventId, @EventType, @Payload, @channels::text[], @tags::text[], @createdAt);
+                VALUES (@Id, @ApplicationId, @sequence, @EventId, @EventType, @Payload, @channels::text[], @tags::text[], @createdAt, @deliverAt, @expiresAt);
                 """,
                 new
                 {
@@ -75,6 +78,8 @@ internal sealed partial class PostgresStore
                     channels,
                     tags = TextArray(message.Tags),
                     createdAt,
+                    deliverAt = Ts(message.DeliverAt),
+                    expiresAt = Ts(message.PayloadExpiresAt),
                 },
                 t);
 
@@ -93,7 +98,10 @@ internal sealed partial class PostgresStore
             var deliveries = endpointIds
                 .Select(endpointId => new DeliveryTask(_ids.New(Ids.Delivery), message.ApplicationId, message.Id, endpointId, Manual: false, Attempts: 0))
                 .ToList();
-            await InsertDeliveriesAsync(c, t, deliveries, lease, message.CreatedAt);
+            // A scheduled message's deliveries are due at deliverAt and leased to nobody: only a scan at or after that
+            // time claims them, on any node of the cluster, and none goes to the caller to send now.
+            var scheduled = message.DeliverAt is not null;
+            await InsertDeliveriesAsync(c, t, deliveries, scheduled ? null : lease, message.CreatedAt, message.DeliverAt ?? message.CreatedAt);
 
             return new PublishedMessage(new Message
             {
@@ -106,7 +114,9 @@ internal sealed partial class PostgresStore
                 Channels = message.Channels,
                 Tags = message.Tags,
                 CreatedAt = message.CreatedAt,
-            }, deliveries);
+                DeliverAt = message.DeliverAt,
+                PayloadExpiresAt = message.PayloadExpiresAt,
+            }, scheduled ? [] : deliveries);
         }, cancellationToken);
 
     public Task<Message?> GetMessageAsync(string applicationId, string idOrEventId, CancellationToken cancellationToken) =>

@@ -14,13 +14,25 @@ internal sealed partial class SqliteStore
 
     private const string DeliveryColumns = "id, app_id, message_id, endpoint_id, manual, attempts";
 
-    private static void InsertDelivery(SqliteConnection c, DbTransaction t, DeliveryTask delivery, DeliveryLease lease, DateTimeOffset now) =>
+    /// <summary>A pending delivery, due at <paramref name="due"/>; leased to the caller, or to nobody (the scan claims it when due).</summary>
+    private static void InsertDelivery(SqliteConnection c, DbTransaction t, DeliveryTask delivery, DeliveryLease? lease, DateTimeOffset now, DateTimeOffset due) =>
         c.Run(
             """
             INSERT INTO deliveries (id, app_id, message_id, endpoint_id, manual, status, attempts, next_attempt_at, lease_owner, lease_expires_at, created_at, updated_at)
-            VALUES (@Id, @ApplicationId, @MessageId, @EndpointId, @Manual, 1, 0, @now, @owner, @until, @now, @now)
+            VALUES (@Id, @ApplicationId, @MessageId, @EndpointId, @Manual, 1, 0, @due, @owner, @until, @now, @now)
             """,
-            new { delivery.Id, delivery.ApplicationId, delivery.MessageId, delivery.EndpointId, delivery.Manual, now = Ms(now), owner = lease.Owner, until = Ms(lease.Until) }, t);
+            new
+            {
+                delivery.Id,
+                delivery.ApplicationId,
+                delivery.MessageId,
+                delivery.EndpointId,
+                delivery.Manual,
+                now = Ms(now),
+                due = Ms(due),
+                owner = lease?.Owner,
+                until = Ms(lease?.Until),
+            }, t);
 
     public Task<IReadOnlyList<DeliveryTask>> ClaimDueDeliveriesAsync(DeliveryLease lease, DateTimeOffset now, int limit, int perEndpoint, CancellationToken cancellationToken) =>
         WriteAsync<IReadOnlyList<DeliveryTask>>(async (c, t) =>
@@ -141,9 +153,15 @@ internal sealed partial class SqliteStore
             var created = new List<DeliveryTask>(messageIds.Count);
             foreach (var messageId in messageIds)
             {
+                // A message scheduled for later is not sent early by a resend either: that delivery waits for deliverAt.
+                var deliverAt = c.Scalar<long?>("SELECT deliver_at FROM messages WHERE id = @messageId", new { messageId }, t) is { } at ? Time(at) : (DateTimeOffset?)null;
                 var delivery = new DeliveryTask(_ids.New(Api.Ids.Delivery), appId!, messageId, endpointId, Manual: true, Attempts: 0);
-                InsertDelivery(c, t, delivery, lease, now);
-                created.Add(delivery);
+                var later = deliverAt > now;
+                InsertDelivery(c, t, delivery, later ? null : lease, now, later ? deliverAt!.Value : now);
+                if (!later)
+                {
+                    created.Add(delivery);
+                }
             }
 
             return created;

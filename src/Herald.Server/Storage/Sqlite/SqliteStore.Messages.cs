@@ -9,7 +9,9 @@ namespace Herald.Server.Storage.Sqlite;
 
 internal sealed partial class SqliteStore
 {
-    private sealed record MessageRow(string Id, string AppId, long Sequence, string? EventId, string EventType, byte[]? Payload, string? Channels, string? Tags, long CreatedAt)
+    private sealed record MessageRow(
+        string Id, string AppId, long Sequence, string? EventId, string EventType, byte[]? Payload, string? Channels, string? Tags, long CreatedAt,
+        long? DeliverAt = null, long? PayloadExpiresAt = null)
     {
         public Message ToMessage() => new()
         {
@@ -22,10 +24,12 @@ internal sealed partial class SqliteStore
             Channels = StorageJson.List(Channels),
             Tags = StorageJson.List(Tags),
             CreatedAt = Time(CreatedAt),
+            DeliverAt = DeliverAt is { } at ? Time(at) : null,
+            PayloadExpiresAt = PayloadExpiresAt is { } expires ? Time(expires) : null,
         };
     }
 
-    private const string MessageColumns = "id, app_id, sequence, event_id, event_type, payload, channels, tags, created_at";
+    private const string MessageColumns = "id, app_id, sequence, event_id, event_type, payload, channels, tags, created_at, deliver_at, payload_expires_at";
 
     public async Task<PublishedMessage> PublishMessageAsync(NewMessage message, Application? createApplication, DeliveryLease lease, CancellationToken cancellationToken)
     {
@@ -43,8 +47,21 @@ internal sealed partial class SqliteStore
             var channels = StorageJson.List(message.Channels);
             var createdAt = Ms(message.CreatedAt);
             c.Run(
-                $"INSERT INTO messages ({MessageColumns}) VALUES (@Id, @ApplicationId, @sequence, @EventId, @EventType, @Payload, @channels, @Tags, @createdAt)",
-                new { message.Id, message.ApplicationId, sequence, message.EventId, message.EventType, message.Payload, channels, Tags = StorageJson.List(message.Tags), createdAt },
+                $"INSERT INTO messages ({MessageColumns}) VALUES (@Id, @ApplicationId, @sequence, @EventId, @EventType, @Payload, @channels, @Tags, @createdAt, @deliverAt, @expiresAt)",
+                new
+                {
+                    message.Id,
+                    message.ApplicationId,
+                    sequence,
+                    message.EventId,
+                    message.EventType,
+                    message.Payload,
+                    channels,
+                    Tags = StorageJson.List(message.Tags),
+                    createdAt,
+                    deliverAt = Ms(message.DeliverAt),
+                    expiresAt = Ms(message.PayloadExpiresAt),
+                },
                 t);
 
             // Fan-out: every enabled endpoint of the app whose event-type filter and channel filter match.
@@ -60,12 +77,18 @@ internal sealed partial class SqliteStore
                     ORDER BY id
                     """,
                     new { message.ApplicationId, message.EventType, channels }, t);
+            // A scheduled message's deliveries are due at deliverAt and leased to nobody: only a scan at or after that
+            // time claims them, on this node or (after a restart) any other, and none goes to the caller to send now.
+            var scheduled = message.DeliverAt is not null;
             var deliveries = new List<DeliveryTask>(endpointIds.Count);
             foreach (var endpointId in endpointIds)
             {
                 var delivery = new DeliveryTask(_ids.New(Ids.Delivery), message.ApplicationId, message.Id, endpointId, Manual: false, Attempts: 0);
-                InsertDelivery(c, t, delivery, lease, message.CreatedAt);
-                deliveries.Add(delivery);
+                InsertDelivery(c, t, delivery, scheduled ? null : lease, message.CreatedAt, message.DeliverAt ?? message.CreatedAt);
+                if (!scheduled)
+                {
+                    deliveries.Add(delivery);
+                }
             }
 
             _horizon.Committing(message.ApplicationId, sequence); // Last: nothing after it can roll this write back alone.
@@ -80,6 +103,8 @@ internal sealed partial class SqliteStore
                 Channels = message.Channels,
                 Tags = message.Tags,
                 CreatedAt = message.CreatedAt,
+                DeliverAt = message.DeliverAt,
+                PayloadExpiresAt = message.PayloadExpiresAt,
             }, deliveries);
         }, cancellationToken);
         _horizon.Durable(message.ApplicationId, published.Message.Sequence);
