@@ -55,6 +55,17 @@ namespace Herald.Server.Api;
 [JsonSerializable(typeof(PollingEndpointConsumerSeekIn))]
 [JsonSerializable(typeof(PollingEndpointConsumerSeekOut))]
 [JsonSerializable(typeof(PollingEndpointConsumerCommitIn))]
+[JsonSerializable(typeof(Herald.Server.BackgroundTasks.BackgroundTaskOut))]
+[JsonSerializable(typeof(ListResponse<Herald.Server.BackgroundTasks.BackgroundTaskOut>))]
+[JsonSerializable(typeof(Herald.Server.BackgroundTasks.ReplayOut))]
+[JsonSerializable(typeof(Herald.Server.BackgroundTasks.ExpungeAllContentsOut))]
+[JsonSerializable(typeof(Herald.Server.BackgroundTasks.AggregateEventTypesOut))]
+[JsonSerializable(typeof(Herald.Server.BackgroundTasks.AppUsageStatsOut))]
+[JsonSerializable(typeof(Herald.Server.BackgroundTasks.ReplayIn))]
+[JsonSerializable(typeof(Herald.Server.BackgroundTasks.BulkReplayIn))]
+[JsonSerializable(typeof(Herald.Server.BackgroundTasks.AppUsageStatsIn))]
+[JsonSerializable(typeof(BulkExpungeContentsIn))]
+[JsonSerializable(typeof(BulkExpungeContentsOut))]
 internal sealed partial class HeraldJsonContext : JsonSerializerContext
 {
     /// <summary>The context the API uses: as generated, but without escaping ' &lt; &gt; &amp; in strings (responses are JSON, never HTML).</summary>

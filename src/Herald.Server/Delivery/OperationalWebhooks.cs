@@ -19,8 +19,9 @@ internal sealed partial class OperationalWebhooks(
 
     public static readonly IReadOnlySet<string> EventTypes = new HashSet<string>(StringComparer.Ordinal)
     {
-        "endpoint.created", "endpoint.updated", "endpoint.deleted", "endpoint.disabled",
+        "endpoint.created", "endpoint.updated", "endpoint.deleted", "endpoint.disabled", "endpoint.enabled",
         "message.attempt.failing", "message.attempt.exhausted", "message.attempt.recovered",
+        "background_task.finished",
     };
 
     /// <summary>
