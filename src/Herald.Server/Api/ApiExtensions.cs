@@ -64,6 +64,7 @@ internal static class ApiExtensions
         var api = app.MapGroup("/api/v1").RequireAuthorization().AddEndpointFilter(ApiErrorHandling.Filter);
         api.MapApplications();
         api.MapEventTypes();
+        api.MapEventTypeImport();
         api.MapEndpoints();
         api.MapMessages();
         api.MapAttempts();

@@ -66,6 +66,8 @@ namespace Herald.Server.Api;
 [JsonSerializable(typeof(Herald.Server.BackgroundTasks.AppUsageStatsIn))]
 [JsonSerializable(typeof(BulkExpungeContentsIn))]
 [JsonSerializable(typeof(BulkExpungeContentsOut))]
+[JsonSerializable(typeof(EventTypeImportOpenApiIn))]
+[JsonSerializable(typeof(EventTypeImportOpenApiOut))]
 internal sealed partial class HeraldJsonContext : JsonSerializerContext
 {
     /// <summary>The context the API uses: as generated, but without escaping ' &lt; &gt; &amp; in strings (responses are JSON, never HTML).</summary>
