@@ -68,6 +68,7 @@ namespace Herald.Server.Api;
 [JsonSerializable(typeof(BulkExpungeContentsOut))]
 [JsonSerializable(typeof(EventTypeImportOpenApiIn))]
 [JsonSerializable(typeof(EventTypeImportOpenApiOut))]
+[JsonSerializable(typeof(Herald.Server.BackgroundTasks.EndpointCountOut))]
 internal sealed partial class HeraldJsonContext : JsonSerializerContext
 {
     /// <summary>The context the API uses: as generated, but without escaping ' &lt; &gt; &amp; in strings (responses are JSON, never HTML).</summary>

@@ -51,3 +51,6 @@ public sealed record AppUsageStatsIn
     public DateTimeOffset? Until { get; init; }
     public IReadOnlyList<string>? AppIds { get; init; }
 }
+
+/// <summary>Svix's EndpointCountOut.</summary>
+public sealed record EndpointCountOut(long Active, long Disabled);

@@ -32,8 +32,32 @@ internal static class StatisticsApi
         group.MapPut("/event-types", AggregateEventTypesAsync)
             .WithSummary("List the event types each application's endpoints subscribe to (a background task).")
             .WithDescription("Starts an event-type.aggregate task; its data.event_types lists, per application, the event types named by its endpoints and whether one endpoint takes every type.");
+        var stats = api.MapGroup("/stats").WithTags("Statistics")
+            .AddEndpointFilter((context, next) =>
+            {
+                context.HttpContext.User.RequireAdmin();
+                return next(context);
+            });
+        stats.MapGet("/endpoint/count", CountEndpointsAsync)
+            .WithSummary("Count the enabled and disabled endpoints of every application.")
+            .WithDescription("active: enabled endpoints; disabled: the others. exclude_svix_play=true leaves out endpoints whose host is play.svix.com. Admin only.");
+        stats.MapGet("/app/{app_id}/attempt", NotSupported)
+            .WithSummary("Not supported by Herald: time-series attempt statistics.")
+            .WithDescription("Answers 404 not_supported. Use GET /app/{app_id}/endpoint/{endpoint_id}/stats, the attempt log, or POST /stats/usage/app.");
         return group;
     }
+
+    private static async Task<Ok<EndpointCountOut>> CountEndpointsAsync(IHeraldStore store, HttpContext context, bool? exclude_svix_play)
+    {
+        var (active, disabled) = await store.CountEndpointsAsync(exclude_svix_play == true ? "play.svix.com" : null, context.RequestAborted);
+        return TypedResults.Ok(new EndpointCountOut(active, disabled));
+    }
+
+    /// <summary>A Svix route Herald does not implement: refused by name rather than left to the router's bare 404.</summary>
+    private static IResult NotSupported(HttpContext context) =>
+        throw new ApiException(StatusCodes.Status404NotFound, "not_supported",
+            $"Herald does not implement {context.Request.Method} {context.Request.Path} (Svix's time-series attempt statistics); "
+            + "see GET /api/v1/app/{app_id}/endpoint/{endpoint_id}/stats and POST /api/v1/stats/usage/app.");
 
     private static async Task<Accepted<AppUsageStatsOut>> AggregateAppStatsAsync(HttpContext context, IHeraldStore store, BackgroundTaskQueue tasks)
     {

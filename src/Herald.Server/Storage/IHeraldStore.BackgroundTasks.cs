@@ -38,4 +38,7 @@ public partial interface IHeraldStore
 
     /// <summary>Per application (not internal): how many deliveries (message × endpoint) were created in [since, until).</summary>
     Task<IReadOnlyDictionary<string, long>> CountDeliveriesByApplicationAsync(DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken);
+
+    /// <summary>Endpoints of customer applications, enabled and disabled; optionally without those whose URL's host is <paramref name="excludeHost"/>.</summary>
+    Task<(long Active, long Disabled)> CountEndpointsAsync(string? excludeHost, CancellationToken cancellationToken);
 }

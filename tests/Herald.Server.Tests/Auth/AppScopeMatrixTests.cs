@@ -125,6 +125,7 @@ public sealed class AppScopeMatrixTests(TwoApplicationsFixture fixture) : IClass
         { "GET", "/api/v1/background-task/qtask_0000000000000000000000", null },
         { "POST", "/api/v1/stats/usage/app", """{"since":"2020-01-01T00:00:00Z","until":"2020-01-02T00:00:00Z"}""" },
         { "PUT", "/api/v1/stats/usage/event-types", null },
+        { "GET", "/api/v1/stats/endpoint/count", null },
         { "POST", "/api/v1/event-type/import/openapi", """{"spec":{"webhooks":{}}}""" },
     };
 

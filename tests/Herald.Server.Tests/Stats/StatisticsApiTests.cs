@@ -1,4 +1,5 @@
 using Herald.Server.Tests.BackgroundTasks;
+using Herald.Server.Tests.Delivery;
 using Herald.Server.Tests.Infrastructure;
 
 namespace Herald.Server.Tests.Stats;
@@ -86,6 +87,31 @@ public sealed class StatisticsApiTests : IAsyncLifetime
         Assert.False((bool)acme["hasCatchAllEndpoint"]!);
         Assert.Empty(other["explicitlySubscribedEventTypes"]!.AsArray());
         Assert.True((bool)other["hasCatchAllEndpoint"]!);
+    }
+
+    [Fact]
+    public async Task EndpointCount_CountsEnabledAndDisabledEndpoints_OptionallyWithoutSvixPlay()
+    {
+        await _admin.CreateEndpointAsync("acme", "https://a.example.com/1");
+        await _admin.CreateEndpointAsync("acme", "https://play.svix.com/in/e_abc/");
+        await _admin.CreateEndpointAsync("other", "https://o.example.com/1", new JsonObject { ["disabled"] = true });
+
+        var all = await _admin.GetObjectAsync("/api/v1/stats/endpoint/count");
+        var withoutPlay = await _admin.GetObjectAsync("/api/v1/stats/endpoint/count?exclude_svix_play=true");
+
+        Assert.Equal(2, (long)all["active"]!);
+        Assert.Equal(1, (long)all["disabled"]!);
+        Assert.Equal(1, (long)withoutPlay["active"]!);
+        Assert.Equal(1, (long)withoutPlay["disabled"]!);
+    }
+
+    [Fact]
+    public async Task AttemptTimeSeries_IsRefusedByName()
+    {
+        var response = await _admin.GetAsync($"/api/v1/stats/app/{_acme}/attempt");
+
+        var error = await response.AssertErrorAsync(HttpStatusCode.NotFound, "not_supported");
+        Assert.Contains("/stats/app/", (string?)error["detail"], StringComparison.Ordinal);
     }
 
     private static JsonObject Window() => new()

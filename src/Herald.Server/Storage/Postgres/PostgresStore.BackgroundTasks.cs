@@ -114,4 +114,15 @@ internal sealed partial class PostgresStore
             FROM applications a WHERE NOT a.internal
             """,
             new { since = Ts(since), until = Ts(until) })).ToDictionary(r => r.AppId, r => r.Count, StringComparer.Ordinal), cancellationToken);
+
+    public Task<(long Active, long Disabled)> CountEndpointsAsync(string? excludeHost, CancellationToken cancellationToken) =>
+        ReadAsync(async c =>
+        {
+            var rows = (await c.QueryAsync<(string Url, bool Disabled)>(
+                "SELECT e.url, e.disabled FROM endpoints e JOIN applications a ON a.id = e.app_id WHERE NOT a.internal")).Select(r => (r.Url, Active: !r.Disabled));
+            // The host test is done here, on the parsed URL, rather than with a LIKE that "play.svix.com.evil" would pass.
+            var counted = rows.Where(r => excludeHost is null || !Uri.TryCreate(r.Url, UriKind.Absolute, out var url)
+                || !url.Host.Equals(excludeHost, StringComparison.OrdinalIgnoreCase)).ToList();
+            return ((long)counted.Count(r => r.Active), (long)counted.Count(r => !r.Active));
+        }, cancellationToken);
 }

@@ -109,4 +109,15 @@ internal sealed partial class SqliteStore
             FROM applications a WHERE a.internal = 0
             """,
             new { since = Ms(since), until = Ms(until) })).ToDictionary(r => r.AppId, r => r.Count, StringComparer.Ordinal), cancellationToken);
+
+    public Task<(long Active, long Disabled)> CountEndpointsAsync(string? excludeHost, CancellationToken cancellationToken) =>
+        ReadAsync(async c =>
+        {
+            var rows = (await c.QueryAsync<(string Url, long Disabled)>(
+                "SELECT e.url, e.disabled FROM endpoints e JOIN applications a ON a.id = e.app_id WHERE a.internal = 0")).Select(r => (r.Url, Active: r.Disabled == 0));
+            // The host test is done here, on the parsed URL, rather than with a LIKE that "play.svix.com.evil" would pass.
+            var counted = rows.Where(r => excludeHost is null || !Uri.TryCreate(r.Url, UriKind.Absolute, out var url)
+                || !url.Host.Equals(excludeHost, StringComparison.OrdinalIgnoreCase)).ToList();
+            return ((long)counted.Count(r => r.Active), (long)counted.Count(r => !r.Active));
+        }, cancellationToken);
 }
