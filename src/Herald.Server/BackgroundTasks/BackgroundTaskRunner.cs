@@ -142,6 +142,6 @@ internal sealed partial class BackgroundTaskRunner(
     [LoggerMessage(EventId = 2302, Level = LogLevel.Error, Message = "Background task {TaskId} ({Kind}) failed")]
     private static partial void LogTaskFailed(ILogger logger, string taskId, string kind, Exception exception);
 
-    [LoggerMessage(EventId = 2303, Level = LogLevel.Warning, Message = "Background task {TaskId} was claimed by another process after its lease expired")]
+    [LoggerMessage(EventId = 2303, Level = LogLevel.Warning, Message = "Background task {TaskId} stopped: it was deleted with its application, or claimed by another process after its lease expired")]
     private static partial void LogLeaseLost(ILogger logger, string taskId);
 }
