@@ -1,5 +1,6 @@
 using Herald.Server.Api;
 using Herald.Server.Auth;
+using Herald.Server.BackgroundTasks;
 using Herald.Server.Delivery;
 using Herald.Server.Diagnostics;
 using Herald.Server.Health;
@@ -16,6 +17,7 @@ try
     builder.AddHeraldStorage();      // SQLite by default
     builder.AddHeraldAuth();         // bearer tokens: admin and app-scoped
     builder.AddHeraldDelivery();     // dispatcher, HTTP sender, retry schedule, operational webhooks
+    builder.AddHeraldBackgroundTasks(); // recover, replay, purge and statistics tasks, and their runner
     builder.AddHeraldMetrics();      // the Herald meter, exported at /metrics (Prometheus)
     builder.AddHeraldRetention();    // payload expiry and history clean-up, in small batches
 

@@ -1,11 +1,13 @@
 using Herald.Server.Applications;
 using Herald.Server.Auth;
+using Herald.Server.BackgroundTasks;
 using Herald.Server.Delivery;
 using Herald.Server.Endpoints;
 using Herald.Server.EventTypes;
 using Herald.Server.Idempotency;
 using Herald.Server.Messages;
 using Herald.Server.Polling;
+using Herald.Server.Stats;
 using Herald.Server.Storage;
 using Scalar.AspNetCore;
 
@@ -67,10 +69,14 @@ internal static class ApiExtensions
         var api = app.MapGroup("/api/v1").RequireAuthorization().AddEndpointFilter(ApiErrorHandling.Filter).AddEndpointFilter(ApiAccess.Filter);
         api.MapApplications();
         api.MapEventTypes();
+        api.MapEventTypeImport();
         api.MapEndpoints();
         api.MapMessages();
         api.MapAttempts();
         api.MapReplay();
+        api.MapExpunge();
+        api.MapBackgroundTasks();
+        api.MapStatistics();
         api.MapOperationalWebhookEndpoints();
         api.MapDestinations();
         api.MapPoller();

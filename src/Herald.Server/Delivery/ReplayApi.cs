@@ -1,6 +1,8 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Herald.Server.Api;
+using Herald.Server.BackgroundTasks;
 using Herald.Server.Endpoints;
 using Herald.Server.Messages;
 using Herald.Server.Storage;
@@ -16,7 +18,19 @@ internal static class ReplayApi
         app.MapPost("/msg/{msg_id}/endpoint/{endpoint_id}/resend", ResendAsync)
             .WithSummary("Send a message to an endpoint once more (one try, whatever happened before).");
         app.MapPost("/endpoint/{endpoint_id}/recover", RecoverAsync).Accepts<RecoverIn>("application/json")
-            .WithSummary("Send again every message whose delivery to this endpoint failed since a time.");
+            .WithSummary("Send again every message whose delivery to this endpoint failed since a time (a background task).")
+            .WithDescription("Starts an endpoint.recover task: messages whose delivery failed for good in [since, until) and that were not delivered since "
+                + "are sent once more. Its data.messagesSent counts them. 409 when the endpoint is disabled.");
+        app.MapPost("/endpoint/{endpoint_id}/replay-missing", ReplayMissingAsync).Accepts<ReplayIn>("application/json")
+            .WithSummary("Send this endpoint the messages it never got (a background task).")
+            .WithDescription("Starts an endpoint.replay task: messages created in [since, until) that were never routed to this endpoint (published before it "
+                + "existed, or while its filters excluded them) and that its current event-type and channel filters accept are sent to it. Messages already "
+                + "sent to it are not resent; expunged ones are skipped. 409 when the endpoint is disabled.");
+        app.MapPost("/endpoint/{endpoint_id}/bulk-replay", BulkReplayAsync).Accepts<BulkReplayIn>("application/json")
+            .WithSummary("Send this endpoint again the messages it was sent (a background task).")
+            .WithDescription("Starts an endpoint.bulk-replay task: messages created in [since, until) that were routed to this endpoint, successful or failed, "
+                + "narrowed by eventTypes, channel, tag, status (the message's delivery status to this endpoint) and statusCodeClass (an attempt to this "
+                + "endpoint answered with that class), are sent once more. 409 when the endpoint is disabled.");
         app.MapPost("/endpoint/{endpoint_id}/send-example", SendExampleAsync).Accepts<EventExampleIn>("application/json")
             .WithSummary("Send an example message of an event type to this endpoint only.");
         app.MapGet("/endpoint/{endpoint_id}/stats", StatsAsync).WithSummary("How many messages of this endpoint succeeded, are pending or failed.");
@@ -43,29 +57,73 @@ internal static class ReplayApi
         return TypedResults.Accepted((string?)null, new EmptyResponse());
     }
 
-    private static async Task<Accepted<RecoverOut>> RecoverAsync(
-        string app_id, string endpoint_id, HttpContext context, IHeraldStore store, DeliveryQueue queue, DeliveryNode node, Ids ids, TimeProvider time)
+    private static async Task<Accepted<RecoverOut>> RecoverAsync(string app_id, string endpoint_id, HttpContext context, IHeraldStore store, BackgroundTaskQueue tasks)
     {
         var endpoint = await context.FindEndpointAsync(store, app_id, endpoint_id);
         using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.RecoverIn, context.RequestAborted);
-        var v = new Validator();
-        if (v.Required("body.since", body.Value.Since) && body.Value.Until is { } until && until <= body.Value.Since)
+        var input = Window(body.Value.Since, body.Value.Until, new Validator());
+        var task = await StartAsync(tasks, BackgroundTaskKinds.EndpointRecover, endpoint, input);
+        return TypedResults.Accepted((string?)null, new RecoverOut(task.Id, task.Status, task.Kind, task.UpdatedAt));
+    }
+
+    private static async Task<Accepted<ReplayOut>> ReplayMissingAsync(string app_id, string endpoint_id, HttpContext context, IHeraldStore store, BackgroundTaskQueue tasks)
+    {
+        var endpoint = await context.FindEndpointAsync(store, app_id, endpoint_id);
+        using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.ReplayIn, context.RequestAborted);
+        var input = Window(body.Value.Since, body.Value.Until, new Validator());
+        return TypedResults.Accepted((string?)null, ReplayOut.From(await StartAsync(tasks, BackgroundTaskKinds.EndpointReplay, endpoint, input)));
+    }
+
+    private static async Task<Accepted<ReplayOut>> BulkReplayAsync(string app_id, string endpoint_id, HttpContext context, IHeraldStore store, BackgroundTaskQueue tasks)
+    {
+        var endpoint = await context.FindEndpointAsync(store, app_id, endpoint_id);
+        using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.BulkReplayIn, context.RequestAborted);
+        var filters = body.Value;
+        var v = new Validator()
+            .Names("body.eventTypes", filters.EventTypes, 256)
+            .Channels("body.channel", filters.Channel is null ? null : [filters.Channel], 1)
+            .Identifier("body.tag", filters.Tag);
+        if (filters.Status is { } status && (status < 0 || status > 4))
+        {
+            v.Add("body.status", "invalid_value", "must be a MessageStatus: 0 success, 1 pending, 2 fail, 3 sending, 4 canceled.");
+        }
+
+        if (filters.StatusCodeClass is { } codeClass && codeClass is not (0 or 100 or 200 or 300 or 400 or 500))
+        {
+            v.Add("body.statusCodeClass", "invalid_value", "must be 0, 100, 200, 300, 400 or 500.");
+        }
+
+        var input = Window(filters.Since, filters.Until, v);
+        input["eventTypes"] = filters.EventTypes is { Count: > 0 } types ? new JsonArray([.. types.Distinct().Select(t => (JsonNode)t)]) : null;
+        input["channel"] = filters.Channel;
+        input["tag"] = filters.Tag;
+        input["status"] = filters.Status;
+        input["statusCodeClass"] = filters.StatusCodeClass;
+        return TypedResults.Accepted((string?)null, ReplayOut.From(await StartAsync(tasks, BackgroundTaskKinds.EndpointBulkReplay, endpoint, input)));
+    }
+
+    /// <summary>Validates <c>since</c> (required) and <c>until</c> (after it) with whatever <paramref name="v"/> already found; throws 422 on any error.</summary>
+    private static JsonObject Window(DateTimeOffset? since, DateTimeOffset? until, Validator v)
+    {
+        if (v.Required("body.since", since) && until is { } end && end <= since)
         {
             v.Add("body.until", "invalid_value", "must be after since.");
         }
 
         v.ThrowIfInvalid();
+        return new JsonObject { ["since"] = since!.Value, ["until"] = until };
+    }
+
+    /// <summary>As resend: a disabled endpoint is refused (409) rather than given work it would never do.</summary>
+    private static async Task<BackgroundTask> StartAsync(BackgroundTaskQueue tasks, string kind, HeraldEndpoint endpoint, JsonObject input)
+    {
         if (endpoint.Disabled)
         {
-            throw ApiException.Conflict("The endpoint is disabled; enable it before recovering it.", "endpoint_disabled");
+            throw ApiException.Conflict("The endpoint is disabled; enable it before sending to it again.", "endpoint_disabled");
         }
 
-        var failed = await store.ListFailedMessagesAsync(endpoint.Id, body.Value.Since!.Value, body.Value.Until, context.RequestAborted);
-        var now = time.Now();
-        var created = await store.CreateManualDeliveriesAsync(endpoint.Id, failed, node.NewLease(), now, CancellationToken.None);
-        await queue.EnqueueAsync(created);
-        // The resends are queued durably before this answer, so the task is complete from the caller's view.
-        return TypedResults.Accepted((string?)null, new RecoverOut(ids.New("qtask_"), "finished", "endpoint.recover", now));
+        input["endpointId"] = endpoint.Id;
+        return await tasks.StartAsync(kind, endpoint.ApplicationId, input, CancellationToken.None);
     }
 
     private static async Task<Accepted<MessageOut>> SendExampleAsync(

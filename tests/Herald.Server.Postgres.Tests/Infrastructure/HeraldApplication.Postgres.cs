@@ -18,6 +18,12 @@ public sealed partial class HeraldApplication
         _ownsDatabase = false,
     };
 
+    partial void ShareStorage(HeraldApplication next)
+    {
+        next._postgresDatabase = _postgresDatabase ?? throw new InvalidOperationException("Start this Herald first (e.g. read Services).");
+        next._ownsDatabase = false;
+    }
+
     partial void UseStorage(IWebHostBuilder builder)
     {
         _postgresDatabase ??= PostgresTestServer.CreateDatabase();

@@ -53,6 +53,10 @@ public sealed class AppScopeMatrixTests(TwoApplicationsFixture fixture) : IClass
         ("GET", "/api/v1/app/{app}/endpoint/{ep}/msg", null),
         ("POST", "/api/v1/app/{app}/msg/{msg}/endpoint/{ep}/resend", null),
         ("POST", "/api/v1/app/{app}/endpoint/{ep}/recover", """{"since":"2020-01-01T00:00:00Z"}"""),
+        ("POST", "/api/v1/app/{app}/endpoint/{ep}/replay-missing", """{"since":"2020-01-01T00:00:00Z"}"""),
+        ("POST", "/api/v1/app/{app}/endpoint/{ep}/bulk-replay", """{"since":"2020-01-01T00:00:00Z"}"""),
+        ("POST", "/api/v1/app/{app}/msg/bulk-expunge", """{"ids":["tenant-b-evt-1"]}"""),
+        ("POST", "/api/v1/app/{app}/msg/expunge-all-contents", null),
         ("POST", "/api/v1/app/{app}/endpoint/{ep}/send-example", """{"eventType":"invoice.paid"}"""),
         ("GET", "/api/v1/app/{app}/endpoint/{ep}/stats", null),
         ("GET", "/api/v1/app/{app}/destination", null),
@@ -117,6 +121,12 @@ public sealed class AppScopeMatrixTests(TwoApplicationsFixture fixture) : IClass
         { "PATCH", "/api/v1/app/{A_uid}", AppBody },
         { "DELETE", "/api/v1/app/{A}", null },
         { "DELETE", "/api/v1/app/{A_uid}", null },
+        { "GET", "/api/v1/background-task", null },
+        { "GET", "/api/v1/background-task/qtask_0000000000000000000000", null },
+        { "POST", "/api/v1/stats/usage/app", """{"since":"2020-01-01T00:00:00Z","until":"2020-01-02T00:00:00Z"}""" },
+        { "PUT", "/api/v1/stats/usage/event-types", null },
+        { "GET", "/api/v1/stats/endpoint/count", null },
+        { "POST", "/api/v1/event-type/import/openapi", """{"spec":{"webhooks":{}}}""" },
     };
 
     [Theory]

@@ -1,3 +1,4 @@
+using Herald.Server.Tests.BackgroundTasks;
 using Herald.Server.Tests.Infrastructure;
 
 namespace Herald.Server.Tests.Delivery;
@@ -78,12 +79,14 @@ public sealed class ReplayApiTests : IAsyncLifetime
 
         var response = await _client.PostAsJsonAsync($"/api/v1/app/acme/endpoint/{endpointId}/recover", new JsonObject { ["since"] = since.ToString("O") });
 
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var task = await _client.WaitForTaskAsync(await response.StartedTaskIdAsync("endpoint.recover"));
+        Assert.Equal("finished", (string?)task["status"]);
+        Assert.Equal(1, (int)task["data"]!["messagesSent"]!);
         await _receiver.WaitForAsync(3, r => r.Id == failedRecently);
         var attempts = await _client.WaitForAttemptsAsync("acme", failedRecently, 3);
         Assert.Equal(1, (int)attempts[0]!["triggerType"]!);
         Assert.Equal(0, (int)(await _client.DestinationAsync("acme", failedRecently, endpointId))["status"]!);
-        // Resends are created before recover answers: none exists for the older failure or the success.
+        // The task has finished: no resend exists for the older failure or the success.
         Assert.Equal(2, (int)(await _client.DestinationAsync("acme", failedLongAgo, endpointId))["status"]!);
         Assert.Single(await _client.GetDataAsync($"/api/v1/app/acme/attempt/msg/{succeeded}"));
         Assert.Equal(2, (await _client.GetDataAsync($"/api/v1/app/acme/attempt/msg/{failedLongAgo}")).Count);

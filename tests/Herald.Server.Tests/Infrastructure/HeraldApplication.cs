@@ -68,6 +68,22 @@ public sealed partial class HeraldApplication : WebApplicationFactory<Program>
 
     public HttpClient CreateAdminClient() => CreateClient(AdminToken);
 
+    /// <summary>
+    /// A new server on this one's data (the same SQLite file, or the same PostgreSQL database), e.g. to restart after
+    /// <see cref="StopServer"/>. The data stays this one's: it is deleted when this one is disposed.
+    /// </summary>
+    public HeraldApplication OnSameData()
+    {
+        var next = new HeraldApplication().With("Herald:Storage:DataDirectory", DataDirectory);
+        ShareStorage(next);
+        return next;
+    }
+
+    /// <summary>Stops this server's host (its background services end) without deleting its data.</summary>
+    public void StopServer() => Services.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>().StopApplication();
+
+    partial void ShareStorage(HeraldApplication next);
+
     /// <summary>Where a test project points Herald's storage (a fresh database of another engine); SQLite when not implemented.</summary>
     partial void UseStorage(IWebHostBuilder builder);
 

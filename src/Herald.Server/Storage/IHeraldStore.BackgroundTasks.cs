@@ -1,0 +1,44 @@
+using Herald.Server.BackgroundTasks;
+using Herald.Server.Delivery;
+
+namespace Herald.Server.Storage;
+
+/// <summary>Background tasks: the rows, their leases (one node runs a task at a time), and the batched reads and writes their work does.</summary>
+public partial interface IHeraldStore
+{
+    Task CreateBackgroundTaskAsync(BackgroundTask task, CancellationToken cancellationToken);
+    Task<BackgroundTask?> GetBackgroundTaskAsync(string id, CancellationToken cancellationToken);
+    Task<Page<BackgroundTask>> ListBackgroundTasksAsync(BackgroundTaskFilter filter, PageRequest page, CancellationToken cancellationToken);
+
+    /// <summary>Leases up to <paramref name="limit"/> running tasks that nobody holds (or whose lease expired) to <paramref name="lease"/>.</summary>
+    Task<IReadOnlyList<BackgroundTask>> ClaimBackgroundTasksAsync(DeliveryLease lease, DateTimeOffset now, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records a task's progress or end. While <paramref name="status"/> is running the lease is extended to
+    /// <paramref name="lease"/>; at the end it is dropped. False when the task is no longer leased to this owner.
+    /// </summary>
+    Task<bool> UpdateBackgroundTaskAsync(string id, DeliveryLease lease, string status, string data, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>At start-up: makes tasks a dead process held runnable again (embedded engine: every lease; shared engine: none, they expire).</summary>
+    Task RecoverBackgroundTasksAfterRestartAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> messages of the application created in [since, until), after id <paramref name="afterId"/>,
+    /// with their payload, in id order, that have no delivery to the endpoint at all (<paramref name="missingOnly"/>) or at
+    /// least one (otherwise); payload omitted from the result.
+    /// </summary>
+    Task<IReadOnlyList<Messages.Message>> ListMessagesForReplayAsync(
+        string applicationId, string endpointId, DateTimeOffset since, DateTimeOffset? until, string? afterId, bool missingOnly, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Forgets the payload of up to <paramref name="limit"/> messages of the application that still have one (and cancels
+    /// their pending deliveries, as single expunge does). Returns how many; 0 when none is left.
+    /// </summary>
+    Task<int> ExpungeApplicationContentBatchAsync(string applicationId, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Per application (not internal): how many deliveries (message × endpoint) were created in [since, until).</summary>
+    Task<IReadOnlyDictionary<string, long>> CountDeliveriesByApplicationAsync(DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken);
+
+    /// <summary>Endpoints of customer applications, enabled and disabled; optionally without those whose URL's host is <paramref name="excludeHost"/>.</summary>
+    Task<(long Active, long Disabled)> CountEndpointsAsync(string? excludeHost, CancellationToken cancellationToken);
+}
