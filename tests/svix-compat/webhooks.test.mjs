@@ -5,8 +5,8 @@
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import { after, before, describe, it } from "node:test";
-import { Webhook } from "svix";
-import { HERALD_TOKEN, HERALD_URL, assertListShape, assertRecentDate, quietly, sleep, svix, uniq } from "./helpers.mjs";
+
+import { HERALD_TOKEN, HERALD_URL, Webhook, assertListShape, assertRecentDate, quietly, sleep, svix, uniq } from "./helpers.mjs";
 
 /** A real receiver on 127.0.0.1:<free port> that records each request (raw body bytes, lower-case headers) and answers 200. */
 async function startReceiver() {
