@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import {
+  V1,
   assertListShape,
   assertRecentDate,
   expectApiError,
@@ -63,7 +64,7 @@ describe("message", () => {
       msg = await svix.message.create(appId, { eventType: eventTypeA, payload, eventId, channels, tags });
     });
 
-    it("create returns the message (payload omitted by default)", () => {
+    it("create returns the message (2.x: payload omitted by default; 1.x: the SDK copies it in)", () => {
       assert.equal(typeof msg.id, "string");
       assert.ok(msg.id.startsWith("msg_"), `message id ${msg.id} starts with msg_`);
       assert.equal(msg.eventType, eventTypeA);
@@ -71,7 +72,8 @@ describe("message", () => {
       assert.deepEqual(sorted(msg.channels), sorted(channels));
       assert.deepEqual(sorted(msg.tags), sorted(tags));
       assertRecentDate(msg.timestamp, "timestamp");
-      assert.deepEqual(msg.payload, {}, "the SDK sends with_content=false, so the payload is {}");
+      // Both SDKs send with_content=false; 1.x then puts the payload it sent into the response itself.
+      assert.deepEqual(msg.payload, V1 ? payload : {});
     });
 
     it("create with withContent returns the payload", async () => {
@@ -103,9 +105,14 @@ describe("message", () => {
       assert.deepEqual(got.payload, payload);
     });
 
-    it("get without withContent returns an empty payload", async () => {
+    it("get without withContent: 2.x asks for no content ({}), 1.x sends no with_content and gets Svix's default (the payload)", async () => {
       const got = await svix.message.get(appId, msg.id);
       assert.equal(got.id, msg.id);
+      assert.deepEqual(got.payload, V1 ? payload : {});
+    });
+
+    it("get with withContent: false returns an empty payload", async () => {
+      const got = await svix.message.get(appId, msg.id, { withContent: false });
       assert.deepEqual(got.payload, {});
     });
 
@@ -167,14 +174,17 @@ describe("message", () => {
       });
     });
 
-    it("lists newest first without payloads by default", async () => {
+    it("lists newest first (2.x: without payloads by default; 1.x: Svix's default, with them)", async () => {
       const page = await svix.message.list(listAppId);
       assertListShape(page);
       assert.deepEqual(ids(page), [m3.id, m2.id, m1.id]);
       for (let i = 1; i < page.data.length; i++) {
         assert.ok(page.data[i - 1].timestamp >= page.data[i].timestamp, "timestamps are descending");
       }
-      for (const m of page.data) assert.deepEqual(m.payload, {});
+      assert.deepEqual(
+        page.data.map((m) => m.payload),
+        V1 ? [payloads[2], payloads[1], payloads[0]] : [{}, {}, {}]
+      );
       const listed = page.data[2];
       assert.equal(listed.eventType, eventTypeA);
       assert.deepEqual(listed.channels, [chA]);
