@@ -194,6 +194,24 @@ describe("application rate limit aliases", () => {
   });
 });
 
+describe("application list filters", () => {
+  it("excludeAppsWithNoEndpoints and excludeAppsWithDisabledEndpoints leave those applications out", async () => {
+    const empty = await createApp({ name: uniq("Compat No Endpoints") });
+    const disabled = await createApp({ name: uniq("Compat Disabled Endpoints") });
+    const active = await createApp({ name: uniq("Compat Active Endpoints") });
+    await svix.endpoint.create(disabled.id, { url: "https://example.com/herald-compat/off", disabled: true });
+    await svix.endpoint.create(active.id, { url: "https://example.com/herald-compat/on" });
+
+    const ids = async (options) => (await listAll((page) => svix.application.list({ ...options, ...page }))).map((a) => a.id);
+    const withEndpoints = await ids({ excludeAppsWithNoEndpoints: true });
+    assert.ok(!withEndpoints.includes(empty.id), "the app without endpoints is excluded");
+    assert.ok(withEndpoints.includes(disabled.id) && withEndpoints.includes(active.id));
+    const enabledOnly = await ids({ excludeAppsWithDisabledEndpoints: true });
+    assert.ok(!enabledOnly.includes(disabled.id), "the app with only disabled endpoints is excluded");
+    assert.ok(enabledOnly.includes(active.id));
+  });
+});
+
 describe("idempotency", () => {
   it("create twice with the same idempotency key yields one application", async () => {
     const key = uniq("compat-idem");

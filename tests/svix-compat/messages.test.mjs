@@ -11,6 +11,7 @@ import {
   svix,
   uniq,
 } from "./helpers.mjs";
+import { explainAttempts, startReceiver } from "./receiver.mjs";
 
 function invoicePayload(n) {
   return {
@@ -278,5 +279,59 @@ describe("message", () => {
         "not_found"
       );
     });
+  });
+});
+
+describe("message scheduling and retention fields", () => {
+  const eventType = uniq("compat.msg.sched");
+  let appId;
+  let receiver;
+  let endpoint;
+
+  before(async () => {
+    await svix.eventType.create({ name: eventType, description: "compat scheduling" });
+    appId = (await svix.application.create({ name: uniq("Compat Scheduling") })).id;
+    receiver = await startReceiver();
+    endpoint = await svix.endpoint.create(appId, { url: `${receiver.url}/scheduled` });
+  });
+
+  after(async () => {
+    await quietly(() => svix.application.delete(appId));
+    await quietly(() => svix.eventType.delete(eventType, { expunge: true }));
+    await receiver?.close();
+  });
+
+  it("deliverAt is stored and returned, and nothing is attempted before it", async () => {
+    const deliverAt = new Date(Date.now() + 3_600_000);
+    const scheduled = await svix.message.create(appId, { eventType, payload: { later: true }, deliverAt });
+    assert.ok(scheduled.deliverAt instanceof Date, "deliverAt is returned");
+    assert.ok(Math.abs(scheduled.deliverAt - deliverAt) < 1000, `deliverAt ${scheduled.deliverAt?.toISOString()}`);
+    const got = await svix.message.get(appId, scheduled.id);
+    assert.ok(Math.abs(got.deliverAt - deliverAt) < 1000, "get returns deliverAt");
+
+    // A message published afterwards without deliverAt is delivered; the scheduled one has no attempt.
+    const now = await svix.message.create(appId, { eventType, payload: { now: true } });
+    await receiver.waitFor((r) => r.headers["webhook-id"] === now.id, { explain: explainAttempts(appId, endpoint.id) });
+    assert.deepEqual((await svix.messageAttempt.listByMsg(appId, scheduled.id)).data, []);
+    assert.ok(!receiver.received.some((r) => r.headers["webhook-id"] === scheduled.id));
+  });
+
+  it("deliverAt less than a minute or more than 24 hours ahead is refused with 422", async () => {
+    for (const offset of [-60_000, 10_000, 25 * 3_600_000]) {
+      await expectApiError(
+        svix.message.create(appId, { eventType, payload: {}, deliverAt: new Date(Date.now() + offset) }),
+        422
+      );
+    }
+  });
+
+  it("payloadRetentionPeriod and payloadRetentionHours are accepted within Svix's bounds, refused outside", async () => {
+    const days = await svix.message.create(appId, { eventType, payload: { keep: "days" }, payloadRetentionPeriod: 5 });
+    assert.ok(days.id.startsWith("msg_"));
+    const hours = await svix.message.create(appId, { eventType, payload: { keep: "hours" }, payloadRetentionHours: 2 });
+    assert.ok(hours.id.startsWith("msg_"));
+    await expectApiError(svix.message.create(appId, { eventType, payload: {}, payloadRetentionPeriod: 91 }), 422);
+    await expectApiError(svix.message.create(appId, { eventType, payload: {}, payloadRetentionPeriod: 0 }), 422);
+    await expectApiError(svix.message.create(appId, { eventType, payload: {}, payloadRetentionHours: 2161 }), 422);
   });
 });
