@@ -221,6 +221,15 @@ describe("messageAttempt list variants and content", () => {
     assert.ok(failed.data.every((x) => x.msgId === bad.id && x.responseStatusCode === 500));
   });
 
+  it("listByEndpoint with withMsg carries each attempt's message", async () => {
+    const page = await svix.messageAttempt.listByEndpoint(appId, endpoint.id, { status: MESSAGE_STATUS.success, withMsg: true });
+    assert.ok(page.data.length >= 1);
+    for (const attempt of page.data) {
+      assert.equal(attempt.msg?.id, attempt.msgId, `attempt ${attempt.id} carries its message`);
+      assert.equal(typeof attempt.msg.eventType, "string");
+    }
+  });
+
   it("listByMsg filters by endpoint and by tag", async () => {
     const byEndpoint = await svix.messageAttempt.listByMsg(appId, ok.id, { endpointId: endpoint.id });
     assert.equal(byEndpoint.data.length, 1);
