@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import {
+  PUT,
+  V1,
   assertListShape,
   assertRecentDate,
   expectApiError,
@@ -116,7 +118,7 @@ describe("application", () => {
 
   it("upsert (PUT) updates an existing application", async () => {
     const newName = uniq("Compat App Renamed");
-    const updated = await svix.application.upsert(app.id, {
+    const updated = await svix.application[PUT](app.id, {
       name: newName,
       uid,
       metadata,
@@ -132,7 +134,7 @@ describe("application", () => {
 
   it("upsert (PUT) with an unknown uid creates a new application", async () => {
     const newUid = uniq("compat-app-upsert");
-    const created = await svix.application.upsert(newUid, { name: "upserted", uid: newUid });
+    const created = await svix.application[PUT](newUid, { name: "upserted", uid: newUid });
     createdAppIds.add(created.id);
     assert.notEqual(created.id, newUid);
     assert.equal(created.uid, newUid);
@@ -164,6 +166,49 @@ describe("application", () => {
 
     await expectApiError(svix.application.get(app.id), 404, "not_found");
     await expectApiError(svix.application.get(uid), 404, "not_found");
+  });
+});
+
+describe("application rate limit aliases", () => {
+  // 1.x SDKs send and read `rateLimit`, Svix's deprecated alias of `throttleRate`; both must round-trip.
+  it("create with rateLimit (1.x) or throttleRate (2.x) stores the throttle and returns it", async () => {
+    const body = V1 ? { name: uniq("Compat Rate"), rateLimit: 42 } : { name: uniq("Compat Rate"), throttleRate: 42 };
+    const app = await createApp(body);
+    assert.equal(app.throttleRate, 42);
+    if (V1) assert.equal(app.rateLimit, 42, "1.x reads the throttle back as rateLimit");
+    const fetched = await svix.application.get(app.id);
+    assert.equal(fetched.throttleRate, 42);
+    if (V1) assert.equal(fetched.rateLimit, 42);
+  });
+
+  it("patch with rateLimit (1.x) or throttleRate (2.x) changes the throttle", async () => {
+    const app = await createApp({ name: uniq("Compat Rate Patch"), throttleRate: 5 });
+    const patched = await svix.application.patch(app.id, V1 ? { rateLimit: 9 } : { throttleRate: 9 });
+    assert.equal(patched.throttleRate, 9);
+    if (V1) assert.equal(patched.rateLimit, 9);
+    assert.equal((await svix.application.get(app.id)).throttleRate, 9);
+  });
+
+  it("a throttle of 0 is refused with 422", async () => {
+    await expectApiError(svix.application.create(V1 ? { name: "zero", rateLimit: 0 } : { name: "zero", throttleRate: 0 }), 422);
+  });
+});
+
+describe("application list filters", () => {
+  it("excludeAppsWithNoEndpoints and excludeAppsWithDisabledEndpoints leave those applications out", async () => {
+    const empty = await createApp({ name: uniq("Compat No Endpoints") });
+    const disabled = await createApp({ name: uniq("Compat Disabled Endpoints") });
+    const active = await createApp({ name: uniq("Compat Active Endpoints") });
+    await svix.endpoint.create(disabled.id, { url: "https://example.com/herald-compat/off", disabled: true });
+    await svix.endpoint.create(active.id, { url: "https://example.com/herald-compat/on" });
+
+    const ids = async (options) => (await listAll((page) => svix.application.list({ ...options, ...page }))).map((a) => a.id);
+    const withEndpoints = await ids({ excludeAppsWithNoEndpoints: true });
+    assert.ok(!withEndpoints.includes(empty.id), "the app without endpoints is excluded");
+    assert.ok(withEndpoints.includes(disabled.id) && withEndpoints.includes(active.id));
+    const enabledOnly = await ids({ excludeAppsWithDisabledEndpoints: true });
+    assert.ok(!enabledOnly.includes(disabled.id), "the app with only disabled endpoints is excluded");
+    assert.ok(enabledOnly.includes(active.id));
   });
 });
 

@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import {
+  F,
+  PUT,
+  SET_HEADERS,
+  V1,
   assertListShape,
   assertRecentDate,
   expectApiError,
@@ -23,7 +27,7 @@ describe("endpoint", () => {
   const spec = {
     url: `https://example.com/herald-compat/${uid}`,
     description: "Full endpoint",
-    eventTypes: [eventTypeA],
+    [F.eventTypes]: [eventTypeA],
     channels: ["compat-ch-1", "compat-ch-2"],
     metadata: { owner: "compat", tier: "gold" },
     uid,
@@ -53,7 +57,7 @@ describe("endpoint", () => {
     assert.ok(full.id.length > 0);
     assert.equal(full.url, spec.url);
     assert.equal(full.description, spec.description);
-    assert.deepEqual(full.eventTypes, spec.eventTypes);
+    assert.deepEqual(full[F.eventTypes], spec[F.eventTypes]);
     assert.deepEqual(sorted(full.channels), sorted(spec.channels));
     assert.deepEqual(full.metadata, spec.metadata);
     assert.equal(full.uid, uid);
@@ -69,7 +73,7 @@ describe("endpoint", () => {
     assert.equal(minimal.description, "");
     assert.equal(minimal.disabled, false);
     assert.deepEqual(minimal.metadata, {});
-    assert.ok(!minimal.eventTypes?.length, "no event type filter");
+    assert.ok(!minimal[F.eventTypes]?.length, "no event type filter");
     assert.ok(!minimal.channels?.length, "no channel filter");
     assert.equal(minimal.uid ?? null, null);
   });
@@ -79,7 +83,7 @@ describe("endpoint", () => {
     assert.equal(byId.id, full.id);
     assert.equal(byId.url, spec.url);
     assert.equal(byId.description, spec.description);
-    assert.deepEqual(byId.eventTypes, spec.eventTypes);
+    assert.deepEqual(byId[F.eventTypes], spec[F.eventTypes]);
     assert.deepEqual(sorted(byId.channels), sorted(spec.channels));
     assert.deepEqual(byId.metadata, spec.metadata);
     assert.equal(byId.uid, uid);
@@ -113,10 +117,10 @@ describe("endpoint", () => {
   });
 
   it("upsert (PUT) replaces the endpoint's fields", async () => {
-    const updated = await svix.endpoint.upsert(appId, full.id, {
+    const updated = await svix.endpoint[PUT](appId, full.id, {
       url: `${spec.url}/v2`,
       description: "Updated endpoint",
-      eventTypes: [eventTypeA, eventTypeB],
+      [F.eventTypes]: [eventTypeA, eventTypeB],
       channels: ["compat-ch-3"],
       metadata: { owner: "compat", tier: "silver" },
       uid,
@@ -124,7 +128,7 @@ describe("endpoint", () => {
     assert.equal(updated.id, full.id);
     assert.equal(updated.url, `${spec.url}/v2`);
     assert.equal(updated.description, "Updated endpoint");
-    assert.deepEqual(sorted(updated.eventTypes), sorted([eventTypeA, eventTypeB]));
+    assert.deepEqual(sorted(updated[F.eventTypes]), sorted([eventTypeA, eventTypeB]));
     assert.deepEqual(updated.channels, ["compat-ch-3"]);
     assert.deepEqual(updated.metadata, { owner: "compat", tier: "silver" });
     assert.equal(updated.uid, uid);
@@ -140,7 +144,7 @@ describe("endpoint", () => {
     assert.equal(patched.disabled, true);
     assert.equal(patched.description, "Patched endpoint");
     assert.equal(patched.url, `${spec.url}/v2`, "url untouched");
-    assert.deepEqual(sorted(patched.eventTypes), sorted([eventTypeA, eventTypeB]), "eventTypes untouched");
+    assert.deepEqual(sorted(patched[F.eventTypes]), sorted([eventTypeA, eventTypeB]), "eventTypes untouched");
     assert.deepEqual(patched.channels, ["compat-ch-3"], "channels untouched");
     assert.deepEqual(patched.metadata, { owner: "compat", tier: "silver" }, "metadata untouched");
     assert.equal(patched.uid, uid, "uid untouched");
@@ -172,8 +176,8 @@ describe("endpoint", () => {
       assert.deepEqual(out.sensitive, []);
     });
 
-    it("setHeaders (PUT) replaces all headers; Authorization is sensitive and not echoed", async () => {
-      const result = await svix.endpoint.setHeaders(appId, full.id, {
+    it(`${SET_HEADERS} (PUT) replaces all headers; Authorization is sensitive and not echoed`, async () => {
+      const result = await svix.endpoint[SET_HEADERS](appId, full.id, {
         headers: { "X-Compat-A": "a2", Authorization: "Bearer compat-s3cr3t" },
       });
       assert.equal(result, undefined);
@@ -198,9 +202,9 @@ describe("endpoint", () => {
   });
 
   describe("validation", () => {
-    it("an unknown event type in eventTypes is 422", async () => {
+    it(`an unknown event type in ${F.eventTypes} is 422`, async () => {
       await expectApiError(
-        svix.endpoint.create(appId, { url: "https://example.com/x", eventTypes: [uniq("compat.nonexistent")] }),
+        svix.endpoint.create(appId, { url: "https://example.com/x", [F.eventTypes]: [uniq("compat.nonexistent")] }),
         422
       );
     });
@@ -215,6 +219,47 @@ describe("endpoint", () => {
 
     it("endpoint of an unknown application is 404", async () => {
       await expectApiError(svix.endpoint.list(uniq("compat-no-such-app")), 404, "not_found");
+    });
+  });
+
+  describe("throttle and version", () => {
+    // 1.x sends `rateLimit` and `version` and reads them back (EndpointOut.version is required in 1.x);
+    // 2.x sends `throttleRate`. Svix stores the one throttle under both names.
+    it("create with a throttle returns it under the generation's name(s)", async () => {
+      const ep = await svix.endpoint.create(appId, {
+        url: "https://example.com/herald-compat/throttled",
+        [F.rateLimit]: 25,
+        ...(V1 ? { version: 1 } : {}),
+      });
+      assert.equal(ep.throttleRate, 25);
+      if (V1) {
+        assert.equal(ep.rateLimit, 25);
+        assert.equal(ep.version, 1);
+      }
+      const fetched = await svix.endpoint.get(appId, ep.id);
+      assert.equal(fetched.throttleRate, 25);
+      if (V1) assert.equal(fetched.rateLimit, 25);
+      await svix.endpoint.delete(appId, ep.id);
+    });
+
+    it("patch changes the throttle and the event-type filter under the generation's names", async () => {
+      const ep = await svix.endpoint.create(appId, { url: "https://example.com/herald-compat/throttle-patch" });
+      const patched = await svix.endpoint.patch(appId, ep.id, { [F.rateLimit]: 3, [F.eventTypes]: [eventTypeB] });
+      assert.equal(patched.throttleRate, 3);
+      assert.deepEqual(patched[F.eventTypes], [eventTypeB]);
+      if (V1) assert.equal(patched.rateLimit, 3);
+      await svix.endpoint.delete(appId, ep.id);
+    });
+
+    // 2.x SDKs have no endpoint version field.
+    if (V1) {
+      it("a version below 1 is refused with 422", async () => {
+        await expectApiError(svix.endpoint.create(appId, { url: "https://example.com/herald-compat/v0", version: 0 }), 422);
+      });
+    }
+
+    it("a throttle of 0 is refused with 422", async () => {
+      await expectApiError(svix.endpoint.create(appId, { url: "https://example.com/herald-compat/t0", [F.rateLimit]: 0 }), 422);
     });
   });
 

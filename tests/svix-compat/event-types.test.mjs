@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { assertListShape, assertRecentDate, expectApiError, listAll, quietly, svix, uniq } from "./helpers.mjs";
+import { PUT, assertListShape, assertRecentDate, expectApiError, listAll, quietly, svix, uniq } from "./helpers.mjs";
 
 function schemaV1(title) {
   return {
@@ -80,7 +80,7 @@ describe("eventType", () => {
 
   it("upsert (PUT) replaces description and schemas", async () => {
     const newSchemas = schemaV1("Invoice paid v2");
-    const et = await svix.eventType.upsert(name, { description: "Updated description", schemas: newSchemas });
+    const et = await svix.eventType[PUT](name, { description: "Updated description", schemas: newSchemas });
     assert.equal(et.name, name);
     assert.equal(et.description, "Updated description");
     assert.deepEqual(et.schemas, newSchemas);
@@ -91,7 +91,7 @@ describe("eventType", () => {
   });
 
   it("upsert (PUT) of an unknown name creates it", async () => {
-    const et = await svix.eventType.upsert(upsertedName, { description: "made by upsert" });
+    const et = await svix.eventType[PUT](upsertedName, { description: "made by upsert" });
     assert.equal(et.name, upsertedName);
     assert.equal(et.description, "made by upsert");
     assert.equal(et.archived, false);

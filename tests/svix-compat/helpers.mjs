@@ -3,7 +3,32 @@
 
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { ApiException, Svix } from "svix";
+
+// SVIX_SDK selects the SDK generation under test: "2" (default) is svix@2.5.0, "1" is svix@1.99.1 (installed
+// under the npm alias "svix1"). The same test files run against both; where the generations name a method or a
+// field differently, the tests ask `V1` and use the generation's own name, as a user of that SDK would.
+const generation = process.env.SVIX_SDK ?? "2";
+if (generation !== "1" && generation !== "2") {
+  throw new Error(`svix-compat: SVIX_SDK must be "1" (svix@1.99.1) or "2" (svix@2.5.0), got "${generation}".`);
+}
+const sdk = await import(generation === "1" ? "svix1" : "svix");
+const { ApiException, Svix, Webhook } = sdk;
+
+/** True when the suite runs against svix@1.99.1. */
+export const V1 = generation === "1";
+/** The SDK version under test, e.g. "2.5.0". */
+export const SDK_VERSION = V1 ? "1.99.1" : "2.5.0";
+export { ApiException, Webhook };
+/** The PUT method's name: `update` in 1.x, `upsert` in 2.x (same route). */
+export const PUT = V1 ? "update" : "upsert";
+/** The PUT-headers method's name: `updateHeaders` in 1.x, `setHeaders` in 2.x. */
+export const SET_HEADERS = V1 ? "updateHeaders" : "setHeaders";
+
+/**
+ * Field names that differ between the generations: 1.x sends and reads `filterTypes` and `rateLimit` (Svix's
+ * deprecated aliases of `eventTypes` and `throttleRate`); 2.x only the new names.
+ */
+export const F = V1 ? { eventTypes: "filterTypes", rateLimit: "rateLimit" } : { eventTypes: "eventTypes", rateLimit: "throttleRate" };
 
 const missing = ["HERALD_URL", "HERALD_TOKEN"].filter((name) => !process.env[name]);
 if (missing.length > 0) {
@@ -25,6 +50,9 @@ export function client(token) {
 
 /** The admin client used by most tests. */
 export const svix = client(HERALD_TOKEN);
+
+/** The operational webhook endpoint resource: top-level in 1.x, under `operationalWebhook` in 2.x. */
+export const operationalEndpoints = V1 ? svix.operationalWebhookEndpoint : svix.operationalWebhook.endpoint;
 
 // One random tag per test-file run so the suite can run against a non-empty server.
 const RUN = `${Date.now().toString(36)}${randomBytes(3).toString("hex")}`;

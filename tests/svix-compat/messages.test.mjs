@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import {
+  V1,
   assertListShape,
   assertRecentDate,
   expectApiError,
@@ -10,6 +11,7 @@ import {
   svix,
   uniq,
 } from "./helpers.mjs";
+import { explainAttempts, startReceiver } from "./receiver.mjs";
 
 function invoicePayload(n) {
   return {
@@ -63,7 +65,7 @@ describe("message", () => {
       msg = await svix.message.create(appId, { eventType: eventTypeA, payload, eventId, channels, tags });
     });
 
-    it("create returns the message (payload omitted by default)", () => {
+    it("create returns the message (2.x: payload omitted by default; 1.x: the SDK copies it in)", () => {
       assert.equal(typeof msg.id, "string");
       assert.ok(msg.id.startsWith("msg_"), `message id ${msg.id} starts with msg_`);
       assert.equal(msg.eventType, eventTypeA);
@@ -71,7 +73,8 @@ describe("message", () => {
       assert.deepEqual(sorted(msg.channels), sorted(channels));
       assert.deepEqual(sorted(msg.tags), sorted(tags));
       assertRecentDate(msg.timestamp, "timestamp");
-      assert.deepEqual(msg.payload, {}, "the SDK sends with_content=false, so the payload is {}");
+      // Both SDKs send with_content=false; 1.x then puts the payload it sent into the response itself.
+      assert.deepEqual(msg.payload, V1 ? payload : {});
     });
 
     it("create with withContent returns the payload", async () => {
@@ -103,9 +106,14 @@ describe("message", () => {
       assert.deepEqual(got.payload, payload);
     });
 
-    it("get without withContent returns an empty payload", async () => {
+    it("get without withContent: 2.x asks for no content ({}), 1.x sends no with_content and gets Svix's default (the payload)", async () => {
       const got = await svix.message.get(appId, msg.id);
       assert.equal(got.id, msg.id);
+      assert.deepEqual(got.payload, V1 ? payload : {});
+    });
+
+    it("get with withContent: false returns an empty payload", async () => {
+      const got = await svix.message.get(appId, msg.id, { withContent: false });
       assert.deepEqual(got.payload, {});
     });
 
@@ -167,14 +175,17 @@ describe("message", () => {
       });
     });
 
-    it("lists newest first without payloads by default", async () => {
+    it("lists newest first (2.x: without payloads by default; 1.x: Svix's default, with them)", async () => {
       const page = await svix.message.list(listAppId);
       assertListShape(page);
       assert.deepEqual(ids(page), [m3.id, m2.id, m1.id]);
       for (let i = 1; i < page.data.length; i++) {
         assert.ok(page.data[i - 1].timestamp >= page.data[i].timestamp, "timestamps are descending");
       }
-      for (const m of page.data) assert.deepEqual(m.payload, {});
+      assert.deepEqual(
+        page.data.map((m) => m.payload),
+        V1 ? [payloads[2], payloads[1], payloads[0]] : [{}, {}, {}]
+      );
       const listed = page.data[2];
       assert.equal(listed.eventType, eventTypeA);
       assert.deepEqual(listed.channels, [chA]);
@@ -268,5 +279,59 @@ describe("message", () => {
         "not_found"
       );
     });
+  });
+});
+
+describe("message scheduling and retention fields", () => {
+  const eventType = uniq("compat.msg.sched");
+  let appId;
+  let receiver;
+  let endpoint;
+
+  before(async () => {
+    await svix.eventType.create({ name: eventType, description: "compat scheduling" });
+    appId = (await svix.application.create({ name: uniq("Compat Scheduling") })).id;
+    receiver = await startReceiver();
+    endpoint = await svix.endpoint.create(appId, { url: `${receiver.url}/scheduled` });
+  });
+
+  after(async () => {
+    await quietly(() => svix.application.delete(appId));
+    await quietly(() => svix.eventType.delete(eventType, { expunge: true }));
+    await receiver?.close();
+  });
+
+  it("deliverAt is stored and returned, and nothing is attempted before it", async () => {
+    const deliverAt = new Date(Date.now() + 3_600_000);
+    const scheduled = await svix.message.create(appId, { eventType, payload: { later: true }, deliverAt });
+    assert.ok(scheduled.deliverAt instanceof Date, "deliverAt is returned");
+    assert.ok(Math.abs(scheduled.deliverAt - deliverAt) < 1000, `deliverAt ${scheduled.deliverAt?.toISOString()}`);
+    const got = await svix.message.get(appId, scheduled.id);
+    assert.ok(Math.abs(got.deliverAt - deliverAt) < 1000, "get returns deliverAt");
+
+    // A message published afterwards without deliverAt is delivered; the scheduled one has no attempt.
+    const now = await svix.message.create(appId, { eventType, payload: { now: true } });
+    await receiver.waitFor((r) => r.headers["webhook-id"] === now.id, { explain: explainAttempts(appId, endpoint.id) });
+    assert.deepEqual((await svix.messageAttempt.listByMsg(appId, scheduled.id)).data, []);
+    assert.ok(!receiver.received.some((r) => r.headers["webhook-id"] === scheduled.id));
+  });
+
+  it("deliverAt less than a minute or more than 24 hours ahead is refused with 422", async () => {
+    for (const offset of [-60_000, 10_000, 25 * 3_600_000]) {
+      await expectApiError(
+        svix.message.create(appId, { eventType, payload: {}, deliverAt: new Date(Date.now() + offset) }),
+        422
+      );
+    }
+  });
+
+  it("payloadRetentionPeriod and payloadRetentionHours are accepted within Svix's bounds, refused outside", async () => {
+    const days = await svix.message.create(appId, { eventType, payload: { keep: "days" }, payloadRetentionPeriod: 5 });
+    assert.ok(days.id.startsWith("msg_"));
+    const hours = await svix.message.create(appId, { eventType, payload: { keep: "hours" }, payloadRetentionHours: 2 });
+    assert.ok(hours.id.startsWith("msg_"));
+    await expectApiError(svix.message.create(appId, { eventType, payload: {}, payloadRetentionPeriod: 91 }), 422);
+    await expectApiError(svix.message.create(appId, { eventType, payload: {}, payloadRetentionPeriod: 0 }), 422);
+    await expectApiError(svix.message.create(appId, { eventType, payload: {}, payloadRetentionHours: 2161 }), 422);
   });
 });

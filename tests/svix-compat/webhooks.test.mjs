@@ -3,63 +3,11 @@
 // Herald must be allowed to connect to loopback (Herald__Delivery__AllowedNetworks__0=127.0.0.0/8).
 
 import assert from "node:assert/strict";
-import { createServer } from "node:http";
 import { after, before, describe, it } from "node:test";
-import { Webhook } from "svix";
-import { HERALD_TOKEN, HERALD_URL, assertListShape, assertRecentDate, quietly, sleep, svix, uniq } from "./helpers.mjs";
 
-/** A real receiver on 127.0.0.1:<free port> that records each request (raw body bytes, lower-case headers) and answers 200. */
-async function startReceiver() {
-  const received = [];
-  const waiters = new Set();
-  const server = createServer((req, res) => {
-    const chunks = [];
-    req.on("data", (chunk) => chunks.push(chunk));
-    req.on("end", () => {
-      received.push({ method: req.method, path: req.url, headers: req.headers, body: Buffer.concat(chunks) });
-      for (const check of waiters) check();
-      res.writeHead(200, { "content-type": "application/json" });
-      res.end('{"ok":true}');
-    });
-  });
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const url = `http://127.0.0.1:${server.address().port}`;
-
-  /** Resolves with the first `count` requests matching `match`; rejects with `explain()` after `timeoutMs`. */
-  function waitFor(match, { count = 1, timeoutMs = 15_000, explain = async () => "" } = {}) {
-    return new Promise((resolve, reject) => {
-      const check = () => {
-        const matching = received.filter(match);
-        if (matching.length >= count) {
-          waiters.delete(check);
-          clearTimeout(timer);
-          resolve(matching.slice(0, count));
-        }
-      };
-      const timer = setTimeout(async () => {
-        waiters.delete(check);
-        reject(new Error(`expected ${count} webhook(s) within ${timeoutMs} ms, got ${received.filter(match).length}. ${await explain()}`));
-      }, timeoutMs);
-      waiters.add(check);
-      check();
-    });
-  }
-
-  const close = () => new Promise((resolve) => server.close(resolve));
-  return { url, received, waitFor, close };
-}
-
-/** Calls `fetch` until `done(result)` holds (the attempt is recorded just after the receiver answered). */
-async function eventually(fetch, done, label, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  let last;
-  while (Date.now() < deadline) {
-    last = await fetch();
-    if (done(last)) return last;
-    await sleep(100);
-  }
-  assert.fail(`${label}: not reached within ${timeoutMs} ms; last: ${JSON.stringify(last)}`);
-}
+import { Webhook as StandardWebhook } from "standardwebhooks";
+import { F, Webhook, assertListShape, assertRecentDate, quietly, svix, uniq } from "./helpers.mjs";
+import { eventually, explainAttempts, headerSet, startReceiver } from "./receiver.mjs";
 
 describe("webhook delivery", () => {
   const eventType = uniq("compat.webhook");
@@ -71,20 +19,13 @@ describe("webhook delivery", () => {
   let msg;
   let first; // the first webhook received
 
-  /** Why no webhook came, in Herald's own words: the endpoint's attempts, read raw to keep Herald's `error` field. */
-  const explain = async () => {
-    const res = await fetch(`${HERALD_URL}/api/v1/app/${appId}/attempt/endpoint/${endpoint.id}`, {
-      headers: { authorization: `Bearer ${HERALD_TOKEN}` },
-    });
-    const errors = ((await res.json()).data ?? []).map((a) => a.error ?? `HTTP ${a.responseStatusCode}`);
-    return `Attempts: ${JSON.stringify(errors)}. Is Herald allowed to connect to loopback (Herald__Delivery__AllowedNetworks__0=127.0.0.0/8)?`;
-  };
+  const explain = () => explainAttempts(appId, endpoint.id)();
 
   before(async () => {
     receiver = await startReceiver();
     await svix.eventType.create({ name: eventType, description: "compat webhook type" });
     appId = (await svix.application.create({ name: uniq("Compat Webhooks") })).id;
-    endpoint = await svix.endpoint.create(appId, { url: `${receiver.url}/hooks/${uniq("ep")}`, eventTypes: [eventType] });
+    endpoint = await svix.endpoint.create(appId, { url: `${receiver.url}/hooks/${uniq("ep")}`, [F.eventTypes]: [eventType] });
     secret = (await svix.endpoint.getSecret(appId, endpoint.id)).key;
     msg = await svix.message.create(appId, { eventType, payload });
     [first] = await receiver.waitFor((r) => r.headers["webhook-id"] === msg.id, { explain });
@@ -109,6 +50,29 @@ describe("webhook delivery", () => {
     assert.doesNotThrow(() => new Webhook(secret).verify(first.body.toString("utf8"), first.headers));
   });
 
+  it("carries both header sets by default: svix-* and webhook-*, with the same values", () => {
+    for (const name of ["id", "timestamp", "signature"]) {
+      assert.equal(typeof first.headers[`svix-${name}`], "string", `svix-${name} is sent`);
+      assert.equal(first.headers[`svix-${name}`], first.headers[`webhook-${name}`], `svix-${name} equals webhook-${name}`);
+    }
+    assert.equal(first.headers["svix-id"], msg.id);
+  });
+
+  it("the svix SDK's Webhook class verifies the svix-* header set alone", () => {
+    const svixHeaders = headerSet(first.headers, "svix-");
+    assert.deepEqual(Object.keys(svixHeaders).sort(), ["svix-id", "svix-signature", "svix-timestamp"]);
+    assert.doesNotThrow(() => new Webhook(secret).verify(first.body, svixHeaders));
+  });
+
+  it("the standardwebhooks library verifies the webhook-* header set alone", () => {
+    const standardHeaders = headerSet(first.headers, "webhook-");
+    assert.deepEqual(Object.keys(standardHeaders).sort(), ["webhook-id", "webhook-signature", "webhook-timestamp"]);
+    const verified = new StandardWebhook(secret).verify(first.body.toString("utf8"), standardHeaders);
+    assert.deepEqual(verified, payload);
+    const tampered = first.body.toString("utf8").replace("12.5", "125");
+    assert.throws(() => new StandardWebhook(secret).verify(tampered, standardHeaders));
+  });
+
   it("carries exactly the published payload", () => {
     assert.deepEqual(JSON.parse(first.body.toString("utf8")), payload);
     assert.equal(first.body.toString("utf8"), JSON.stringify(payload), "the body is the bytes the SDK published");
@@ -118,7 +82,8 @@ describe("webhook delivery", () => {
     const tampered = Buffer.from(first.body.toString("utf8").replace("12.5", "125"));
     assert.throws(() => new Webhook(secret).verify(tampered, first.headers));
     assert.throws(() => new Webhook(`whsec_${Buffer.alloc(32, 7).toString("base64")}`).verify(first.body, first.headers));
-    const stale = { ...first.headers, "webhook-timestamp": String(Math.floor(Date.now() / 1000) - 3600) };
+    const hourAgo = String(Math.floor(Date.now() / 1000) - 3600);
+    const stale = { ...first.headers, "webhook-timestamp": hourAgo, ...(first.headers["svix-timestamp"] ? { "svix-timestamp": hourAgo } : {}) };
     assert.throws(() => new Webhook(secret).verify(first.body, stale));
   });
 

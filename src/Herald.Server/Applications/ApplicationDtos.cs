@@ -5,8 +5,16 @@ public sealed record ApplicationIn
 {
     public string? Name { get; init; }
     public int? ThrottleRate { get; init; }
+
+    /// <summary>Svix 1.x name of <see cref="ThrottleRate"/> (deprecated there); <see cref="ThrottleRate"/> wins when both are sent, as in Svix.</summary>
+    public int? RateLimit { get; init; }
+
     public string? Uid { get; init; }
     public Dictionary<string, string>? Metadata { get; init; }
+
+    /// <summary>The throttle asked for under either name.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public int? Throttle => ThrottleRate ?? RateLimit;
 }
 
 public sealed record ApplicationOut
@@ -15,6 +23,10 @@ public sealed record ApplicationOut
     public string? Uid { get; init; }
     public required string Name { get; init; }
     public int? ThrottleRate { get; init; }
+
+    /// <summary>The 1.x SDKs read the throttle under this name.</summary>
+    public int? RateLimit => ThrottleRate;
+
     public required IReadOnlyDictionary<string, string> Metadata { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
     public required DateTimeOffset UpdatedAt { get; init; }

@@ -31,6 +31,7 @@ internal static class ApplicationsApi
 
         v.Identifier($"{at}.uid", input.Uid, forbiddenPrefix: Ids.Application)
             .Range($"{at}.throttleRate", input.ThrottleRate, 1, MaxThrottleRate)
+            .Range($"{at}.rateLimit", input.RateLimit, 1, MaxThrottleRate)
             .Metadata($"{at}.metadata", input.Metadata);
     }
 
@@ -118,7 +119,7 @@ internal static class ApplicationsApi
         {
             Name = input.Name!,
             Uid = input.Uid,
-            ThrottleRate = input.ThrottleRate,
+            ThrottleRate = input.Throttle,
             Metadata = input.Metadata ?? [],
             UpdatedAt = time.Now(),
         };
@@ -144,7 +145,7 @@ internal static class ApplicationsApi
         {
             Name = input.Name ?? existing.Name,
             Uid = body.Has("uid") ? input.Uid : existing.Uid,
-            ThrottleRate = body.Has("throttleRate") ? input.ThrottleRate : existing.ThrottleRate,
+            ThrottleRate = body.Has("throttleRate") || body.Has("rateLimit") ? input.Throttle : existing.ThrottleRate,
             Metadata = body.Has("metadata") ? input.Metadata ?? [] : existing.Metadata,
             UpdatedAt = time.Now(),
         };
@@ -197,7 +198,7 @@ internal static class ApplicationsApi
             Id = ids.New(Ids.Application),
             Uid = input.Uid,
             Name = input.Name!,
-            ThrottleRate = input.ThrottleRate,
+            ThrottleRate = input.Throttle,
             Metadata = input.Metadata ?? [],
             CreatedAt = now,
             UpdatedAt = now,

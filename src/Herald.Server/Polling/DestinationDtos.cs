@@ -9,6 +9,13 @@ public sealed record DestinationIn
     public JsonElement? Config { get; init; }
     public string? Uid { get; init; }
     public string? Status { get; init; }
+
+    /// <summary>Svix's push batching; only its default is accepted (see <see cref="DestinationBatching"/>).</summary>
+    public int? BatchSize { get; init; }
+
+    /// <summary>Svix's push batching wait; only its default is accepted (see <see cref="DestinationBatching"/>).</summary>
+    public int? MaxWaitSecs { get; init; }
+
     public IReadOnlyList<string>? EventTypes { get; init; }
     public IReadOnlyList<string>? Channels { get; init; }
     public Dictionary<string, string>? Metadata { get; init; }
@@ -21,7 +28,15 @@ public sealed record DestinationOut
     public required string Id { get; init; }
     public string? Uid { get; init; }
     public required string Status { get; init; }
-    public string? CurrentIterator { get; init; }
+
+    /// <summary>
+    /// Svix requires a string. A polling endpoint has no single read position in Herald (each consumer keeps its
+    /// own cursor), so this is the iterator a poll without one starts from: the beginning of the log.
+    /// </summary>
+    public string CurrentIterator { get; init; } = Iterator.Format(0);
+
+    public int BatchSize { get; init; } = DestinationBatching.DefaultBatchSize;
+    public int MaxWaitSecs { get; init; } = DestinationBatching.DefaultMaxWaitSecs;
     public string? FailureReason { get; init; }
     public IReadOnlyList<string>? EventTypes { get; init; }
     public IReadOnlyList<string>? Channels { get; init; }

@@ -37,7 +37,8 @@ internal static class DestinationsApi
             v.Add("body.status", "invalid_value", "must be 'enabled' or 'disabled'.");
         }
 
-        v.Identifier("body.uid", input.Uid, forbiddenPrefix: IdPrefix)
+        v.Batching(input)
+            .Identifier("body.uid", input.Uid, forbiddenPrefix: IdPrefix)
             .Channels("body.channels", input.Channels)
             .Names("body.eventTypes", input.EventTypes, 256)
             .Metadata("body.metadata", input.Metadata);
