@@ -201,6 +201,17 @@ describe("endpoint", () => {
     });
   });
 
+  // 1.x SDKs also keep the deprecated names headersUpdate / headersPatch for the same routes.
+  if (V1) {
+    it("the 1.x aliases headersUpdate and headersPatch set and patch headers", async () => {
+      const ep = await svix.endpoint.create(appId, { url: "https://example.com/herald-compat/alias-headers" });
+      await svix.endpoint.headersUpdate(appId, ep.id, { headers: { "X-Alias-A": "a" } });
+      await svix.endpoint.headersPatch(appId, ep.id, { headers: { "X-Alias-B": "b" } });
+      assert.deepEqual(lowerKeys((await svix.endpoint.getHeaders(appId, ep.id)).headers), { "x-alias-a": "a", "x-alias-b": "b" });
+      await svix.endpoint.delete(appId, ep.id);
+    });
+  }
+
   describe("validation", () => {
     it(`an unknown event type in ${F.eventTypes} is 422`, async () => {
       await expectApiError(

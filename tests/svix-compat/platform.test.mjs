@@ -8,6 +8,7 @@ import {
   F,
   PUT,
   SET_HEADERS,
+  V1,
   Webhook,
   assertListShape,
   client,
@@ -92,6 +93,10 @@ describe("backgroundTask", () => {
     const page = await svix.backgroundTask.list({ limit: 50 });
     assertListShape(page);
     assert.ok(page.data.some((t) => t.id === started.id));
+    if (V1) {
+      // 1.x keeps the deprecated listByEndpoint, the same list.
+      assert.ok((await svix.backgroundTask.listByEndpoint({ limit: 50 })).data.some((t) => t.id === started.id));
+    }
     const finishedOnly = await svix.backgroundTask.list({ status: "finished", task: "endpoint.recover" });
     assert.ok(finishedOnly.data.every((t) => t.status === "finished" && t.task === "endpoint.recover"));
     await expectApiError(svix.backgroundTask.get("qtask_2yZwUhtgs5Ai8T9yRQJXAx"), 404, "not_found");
