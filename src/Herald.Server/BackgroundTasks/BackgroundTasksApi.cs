@@ -1,6 +1,8 @@
 using Herald.Server.Api;
 using Herald.Server.Auth;
+using System.ComponentModel;
 using Herald.Server.Storage;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Herald.Server.BackgroundTasks;
 
@@ -28,8 +30,9 @@ internal static class BackgroundTasksApi
         return group;
     }
 
-    private static async Task<Ok<ListResponse<BackgroundTaskOut>>> ListAsync(HttpContext context, IHeraldStore store, string? status, string? task)
+    private static async Task<Ok<ListResponse<BackgroundTaskOut>>> ListAsync([AsParameters] BackgroundTaskListQuery query, HttpContext context, IHeraldStore store)
     {
+        var (status, task) = (query.Status, query.Task);
         var v = new Validator();
         if (status is not null && !BackgroundTaskStatuses.All.Contains(status))
         {
@@ -42,7 +45,7 @@ internal static class BackgroundTasksApi
         }
 
         v.ThrowIfInvalid();
-        var page = Paging.Parse(context.Request, key => Ids.IsValid(BackgroundTaskQueue.IdPrefix, key), descendingByDefault: true);
+        var page = Paging.Parse(query, key => Ids.IsValid(BackgroundTaskQueue.IdPrefix, key), descendingByDefault: true);
         var result = await store.ListBackgroundTasksAsync(new BackgroundTaskFilter(status, task), page, context.RequestAborted);
         return TypedResults.Ok(Paging.ToResponse(result, t => t.Id, BackgroundTaskOut.From));
     }
@@ -50,4 +53,14 @@ internal static class BackgroundTasksApi
     private static async Task<Ok<BackgroundTaskOut>> GetAsync(string task_id, HttpContext context, IHeraldStore store) =>
         TypedResults.Ok(BackgroundTaskOut.From(
             await store.GetBackgroundTaskAsync(task_id, context.RequestAborted) ?? throw ApiException.NotFound("Background task")));
+}
+
+/// <summary>The query of <c>GET /background-task</c>: the page, and Svix's two filters.</summary>
+internal sealed record BackgroundTaskListQuery : PageQuery
+{
+    [FromQuery(Name = "status"), Description("Only tasks in this status: `running`, `finished` or `failed`.")]
+    public string? Status { get; init; }
+
+    [FromQuery(Name = "task"), Description("Only tasks of this Svix task type (e.g. `endpoint.recover`, `endpoint.replay`).")]
+    public string? Task { get; init; }
 }

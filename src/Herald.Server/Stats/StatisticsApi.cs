@@ -118,7 +118,7 @@ internal static class StatisticsApi
         Page<Application> page;
         do
         {
-            page = await store.ListApplicationsAsync(new PageRequest(250, after, Backward: false, Descending: false), cancellationToken);
+            page = await store.ListApplicationsAsync(new ApplicationFilter(), new PageRequest(250, after, Backward: false, Descending: false), cancellationToken);
             foreach (var application in page.Items)
             {
                 yield return application;
