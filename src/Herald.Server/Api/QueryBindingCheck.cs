@@ -66,6 +66,12 @@ internal static class QueryBindingCheck
         await next(context);
     });
 
+    // Any other enum (a route merged later, e.g. a task status): its names or numbers, as the binder's Enum.TryParse takes them, but only defined ones.
+    private static QueryRule? RuleOf(Type type) => ByType.GetValueOrDefault(type) ?? (type.IsEnum
+        ? new QueryRule("invalid_value", $"must be one of: {string.Join(", ", Enum.GetNames(type))}.",
+            t => Enum.TryParse(type, t, ignoreCase: false, out var value) && Enum.IsDefined(type, value!))
+        : null);
+
     /// <summary>The declared query parameters of a handler that have a rule: its own simple parameters and the properties of its [AsParameters] records.</summary>
     public static (string Name, QueryRule Rule)[] RulesOf(MethodInfo handler)
     {
@@ -85,7 +91,7 @@ internal static class QueryBindingCheck
         }
 
         return declared
-            .Select(d => (d.Name, Rule: ByName.GetValueOrDefault(d.Name) ?? ByType.GetValueOrDefault(Nullable.GetUnderlyingType(d.Type) ?? d.Type)))
+            .Select(d => (d.Name, Rule: ByName.GetValueOrDefault(d.Name) ?? RuleOf(Nullable.GetUnderlyingType(d.Type) ?? d.Type)))
             .Where(d => d.Rule is not null)
             .Select(d => (d.Name, d.Rule!))
             .ToArray();

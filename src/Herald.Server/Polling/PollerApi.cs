@@ -30,13 +30,13 @@ internal static class PollerApi
     }
 
     private static async Task<Ok<PollingEndpointOut>> PollAsync(
-        string app_id, string sink_id, HttpContext context, IHeraldStore store, MessageLogSignal signal, TimeProvider time)
+        string app_id, string sink_id, [AsParameters] PollQuery query, HttpContext context, IHeraldStore store, MessageLogSignal signal, TimeProvider time)
     {
         var sink = await context.FindPollingEndpointAsync(store, app_id, sink_id);
         var v = new Validator();
-        var read = ReadRequest.Parse(context.Request, v);
-        var after = Iterator.Parse(v, context.Request.Query["iterator"]);
-        var from = Messages.MessagesApi.ParseTime(v, context.Request, "after");
+        var read = ReadRequest.Parse(query, query.Wait, v);
+        var after = Iterator.Parse(v, query.Iterator);
+        var from = query.After;
         v.ThrowIfInvalid();
         var position = after ?? (from is { } t ? await store.LogPositionAtAsync(sink.ApplicationId, t, context.RequestAborted) : 0);
         var page = await ReadAsync(store, signal, time, sink, read, position, context.RequestAborted);
@@ -44,13 +44,13 @@ internal static class PollerApi
     }
 
     private static async Task<Ok<PollingEndpointOut>> ConsumeAsync(
-        string app_id, string sink_id, string consumer_id, HttpContext context, IHeraldStore store, MessageLogSignal signal, TimeProvider time)
+        string app_id, string sink_id, string consumer_id, [AsParameters] ConsumerPollQuery query, HttpContext context, IHeraldStore store, MessageLogSignal signal, TimeProvider time)
     {
         var sink = await context.FindPollingEndpointAsync(store, app_id, sink_id);
         var v = new Validator();
         v.Identifier("path.consumer_id", consumer_id, required: true);
-        var read = ReadRequest.Parse(context.Request, v);
-        var commit = Iterator.Parse(v, context.Request.Query["iterator"]);
+        var read = ReadRequest.Parse(query, query.Wait, v);
+        var commit = Iterator.Parse(v, query.Iterator);
         v.ThrowIfInvalid();
         if (commit is { } committed)
         {
@@ -128,19 +128,18 @@ internal static class PollerApi
 /// <summary>What a poller read asks for: page size, extra filters and how long it may wait.</summary>
 internal sealed record ReadRequest(int Limit, string? EventType, string? Channel, TimeSpan Wait)
 {
-    public static ReadRequest Parse(HttpRequest request, Validator v)
+    public static ReadRequest Parse(PollerReadQuery query, string? wait, Validator v)
     {
-        var limit = Paging.DefaultLimit;
-        if (request.Query["limit"].ToString() is { Length: > 0 } text
-            && (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit < 1 || limit > Paging.MaxLimit))
+        var limit = query.Limit ?? Paging.DefaultLimit;
+        if (limit is < 1 or > Paging.MaxLimit)
         {
-            v.Add("query.limit", "out_of_range", $"must be an integer from 1 to {Paging.MaxLimit}.");
+            v.Add("query.limit", "out_of_range", Paging.LimitRule);
         }
 
-        var eventType = request.Query["event_type"].ToString() is { Length: > 0 } e ? e : null;
-        var channel = request.Query["channel"].ToString() is { Length: > 0 } c ? c : null;
+        var eventType = query.EventType is { Length: > 0 } e ? e : null;
+        var channel = query.Channel is { Length: > 0 } c ? c : null;
         v.Identifier("query.event_type", eventType).Channels("query.channel", channel is null ? null : [channel]);
-        return new ReadRequest(limit, eventType, channel, ParseWait(request.Query["wait"].ToString(), v));
+        return new ReadRequest(limit, eventType, channel, ParseWait(wait ?? "", v));
     }
 
     /// <summary><c>wait=30s</c>, <c>wait=30</c> (seconds) or <c>wait=500ms</c>; at most <see cref="PollerApi.MaxWait"/>.</summary>

@@ -15,15 +15,15 @@ internal static class PollerStream
     public static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(15);
 
     public static async Task StreamAsync(
-        string app_id, string sink_id, HttpContext context, IHeraldStore store, MessageLogSignal signal, TimeProvider time)
+        string app_id, string sink_id, [AsParameters] StreamQuery query, HttpContext context, IHeraldStore store, MessageLogSignal signal, TimeProvider time)
     {
         var sink = await context.FindPollingEndpointAsync(store, app_id, sink_id);
         var v = new Validator();
-        var read = ReadRequest.Parse(context.Request, v) with { Wait = Heartbeat };
+        var read = ReadRequest.Parse(query, wait: null, v) with { Wait = Heartbeat };
         string? resumeFrom = context.Request.Headers["Last-Event-ID"];
         var fromHeader = !string.IsNullOrEmpty(resumeFrom);
-        var position = Iterator.Parse(v, fromHeader ? resumeFrom : context.Request.Query["iterator"], fromHeader ? "header.Last-Event-ID" : "query.iterator")
-            ?? (Messages.MessagesApi.ParseTime(v, context.Request, "after") is { } t ? await store.LogPositionAtAsync(sink.ApplicationId, t, context.RequestAborted) : 0);
+        var position = Iterator.Parse(v, fromHeader ? resumeFrom : query.Iterator, fromHeader ? "header.Last-Event-ID" : "query.iterator")
+            ?? (query.After is { } t ? await store.LogPositionAtAsync(sink.ApplicationId, t, context.RequestAborted) : 0);
         v.ThrowIfInvalid();
         if (sink.Disabled)
         {
