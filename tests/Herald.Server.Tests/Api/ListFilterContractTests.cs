@@ -1,4 +1,5 @@
 using System.Globalization;
+using Herald.Server.Tests.BackgroundTasks;
 using Herald.Server.Tests.Delivery;
 using Herald.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
@@ -43,6 +44,13 @@ public sealed class ListFilterContractTests(ListFilterFixture fixture) : IClassF
         ["exclude_apps_with_svix_play_endpoints"] = (_, _) => Pair("true", "false"),
     };
 
+    // Rows for one route, where a parameter's name means something else than in the table above.
+    private static readonly Dictionary<(string Route, string Parameter), Scenario> RouteScenarios = new()
+    {
+        [("/api/v1/background-task", "status")] = (_, _) => Pair("finished", "failed"),
+        [("/api/v1/background-task", "task")] = (_, _) => Pair("endpoint.recover", "endpoint.replay"),
+    };
+
     // (route, parameter) pairs whose two values cannot differ on any data Herald can hold, each with the reason and
     // a check of that reason (so the exception ends when the reason does).
     private static readonly Dictionary<(string Route, string Parameter), string> NoDataCanDiffer = new()
@@ -73,7 +81,7 @@ public sealed class ListFilterContractTests(ListFilterFixture fixture) : IClassF
             foreach (var parameter in (get["parameters"]?.AsArray() ?? []).Where(p => (string?)p!["in"] == "query").Select(p => (string)p!["name"]!))
             {
                 checkedCount++;
-                if (!Scenarios.TryGetValue(parameter, out var scenario))
+                if (!RouteScenarios.TryGetValue((route, parameter), out var scenario) && !Scenarios.TryGetValue(parameter, out scenario))
                 {
                     failures.Add($"{route} ?{parameter}: no scenario in ListFilterContractTests.Scenarios");
                     continue;
@@ -229,6 +237,15 @@ public sealed class ListFilterFixture : IAsyncLifetime
 
         // The second message's deliveries wait for their retry (an hour away): expunging its payload cancels them.
         (await Admin.DeleteAsync($"/api/v1/app/acme/msg/{Messages[1]}/content")).EnsureSuccessStatusCode();
+
+        // Two background tasks of different kinds, both finished: a recover of endpoint A, a replay of endpoint B.
+        foreach (var (endpoint, route) in new[] { (EndpointA, "recover"), (EndpointB, "replay-missing") })
+        {
+            var task = await (await Admin.PostAsJsonAsync($"/api/v1/app/acme/endpoint/{endpoint}/{route}", new { since = At(TimeSpan.FromMinutes(-5)) }))
+                .ReadObjectAsync(HttpStatusCode.Accepted);
+            var ended = await Admin.WaitForTaskAsync((string)task["id"]!);
+            Assert.True((string?)ended["status"] == "finished", ended.ToJsonString());
+        }
 
         PathValues["app_id"] = "acme";
         PathValues["endpoint_id"] = EndpointA;
