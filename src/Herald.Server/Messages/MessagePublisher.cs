@@ -2,7 +2,9 @@ using Herald.Server.Applications;
 using Herald.Server.Delivery;
 using Herald.Server.Diagnostics;
 using Herald.Server.Polling;
+using Herald.Server.Retention;
 using Herald.Server.Storage;
+using Microsoft.Extensions.Options;
 
 namespace Herald.Server.Messages;
 
@@ -10,10 +12,13 @@ namespace Herald.Server.Messages;
 /// Publishing, in one place: commit the message with its fan-out, then hand the new deliveries to the
 /// dispatcher and wake the pull readers (long-polls, streams) waiting on the application's log.
 /// </summary>
-internal sealed class MessagePublisher(IHeraldStore store, DeliveryQueue queue, DeliveryNode node, MessageLogSignal signal)
+internal sealed class MessagePublisher(
+    IHeraldStore store, DeliveryQueue queue, DeliveryNode node, MessageLogSignal signal, IOptions<RetentionOptions> retention)
 {
     public async Task<Message> PublishAsync(NewMessage message, Application? createApplication = null)
     {
+        // Every message expires (operational webhooks and examples too), else the retention job could never delete it.
+        message = message with { PayloadExpiresAt = message.PayloadExpiresAt ?? message.CreatedAt + retention.Value.DefaultPayloadRetention };
         // Once storage has been asked to commit, the caller's disconnect must not leave the outcome unknown.
         var published = await store.PublishMessageAsync(message, createApplication, node.NewLease(), CancellationToken.None);
         HeraldMetrics.MessagePublished();
