@@ -134,8 +134,9 @@ internal static class ReplayApi
         var v = new Validator();
         v.Identifier("body.eventType", body.Value.EventType, required: true).Range("body.exampleIndex", body.Value.ExampleIndex, 0, 1000);
         v.ThrowIfInvalid();
-        var eventType = await store.GetEventTypeAsync(body.Value.EventType!, context.RequestAborted);
-        var payload = Example(eventType?.Schemas, body.Value.ExampleIndex ?? 0)
+        // As Svix: an example is of an event type that exists (404 otherwise, rather than a message of an unknown type).
+        var eventType = await store.GetEventTypeAsync(body.Value.EventType!, context.RequestAborted) ?? throw ApiException.NotFound("Event type");
+        var payload = Example(eventType.Schemas, body.Value.ExampleIndex ?? 0)
             ?? Encoding.UTF8.GetBytes($$"""{"eventType":"{{body.Value.EventType}}","example":true}""");
         var message = await publisher.PublishAsync(new NewMessage
         {

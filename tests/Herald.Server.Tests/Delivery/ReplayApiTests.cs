@@ -103,6 +103,17 @@ public sealed class ReplayApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SendExample_UnknownEventType_Returns404AndSendsNothing()
+    {
+        var endpointId = (string)(await _client.CreateEndpointAsync("acme", _receiver.Url()))["id"]!;
+
+        var response = await _client.PostJsonAsync($"/api/v1/app/acme/endpoint/{endpointId}/send-example", """{"eventType":"no.such.type"}""");
+
+        await response.AssertErrorAsync(HttpStatusCode.NotFound, "not_found");
+        Assert.Empty(await _client.GetDataAsync("/api/v1/app/acme/msg"));
+    }
+
+    [Fact]
     public async Task SendExample_DeliversAnExampleToThatEndpointOnly()
     {
         await _client.CreateEventTypeAsync("invoice.paid");

@@ -109,10 +109,14 @@ internal sealed partial class PostgresStore
                     attempt.Error,
                     CreatedAt = Ts(attempt.CreatedAt),
                 }, t);
+            // A delivery canceled while this try was in flight (its payload expunged or expired) stays canceled unless the
+            // try succeeded: with no payload there is nothing to retry.
             await c.ExecuteAsync(
                 """
-                UPDATE deliveries SET status = @status, attempts = attempts + 1, next_attempt_at = @next,
-                    lease_owner = NULL, lease_expires_at = NULL, updated_at = @now
+                UPDATE deliveries SET
+                    status = CASE WHEN status = 4 AND @status <> 0 THEN 4 ELSE @status END,
+                    next_attempt_at = CASE WHEN status = 4 AND @status <> 0 THEN NULL ELSE @next END,
+                    attempts = attempts + 1, lease_owner = NULL, lease_expires_at = NULL, updated_at = @now
                 WHERE id = @DeliveryId
                 """,
                 new { status = (int)transition.Status, next = Ts(transition.NextAttemptAt), now = Ts(attempt.CreatedAt), attempt.DeliveryId }, t);
