@@ -235,13 +235,26 @@ internal static class EndpointsApi
         return TypedResults.Ok(EndpointOut.From(updated));
     }
 
-    /// <summary>endpoint.updated, and endpoint.enabled when the change turned a disabled endpoint back on.</summary>
+    /// <summary>
+    /// endpoint.updated; endpoint.enabled when the change turned a disabled endpoint back on, and endpoint.disabled with
+    /// Svix's <c>trigger: "manual"</c> when it turned an enabled one off (the dispatcher sends <c>"automatic"</c> ones).
+    /// </summary>
     private static async Task NotifyUpdatedAsync(OperationalWebhooks operational, HeraldEndpoint before, HeraldEndpoint after)
     {
         await NotifyAsync(operational, "endpoint.updated", after);
         if (before.Disabled && !after.Disabled)
         {
             await NotifyAsync(operational, "endpoint.enabled", after);
+        }
+        else if (!before.Disabled && after.Disabled && after.ApplicationId != OperationalWebhooks.ApplicationId)
+        {
+            await operational.PublishAsync("endpoint.disabled", new JsonObject
+            {
+                ["appId"] = after.ApplicationId,
+                ["endpointId"] = after.Id,
+                ["endpointUid"] = after.Uid,
+                ["trigger"] = "manual",
+            });
         }
     }
 
