@@ -24,6 +24,7 @@ internal sealed class OperationContractTransformer : IOpenApiOperationTransforme
         var hasBody = method is "POST" or "PUT" or "PATCH";
 
         operation.OperationId ??= OperationId(operation, metadata.OfType<MethodInfo>().FirstOrDefault(), method, path);
+        DescribePathParameters(operation);
         operation.Responses ??= [];
         if (!anonymous)
         {
@@ -64,6 +65,35 @@ internal sealed class OperationContractTransformer : IOpenApiOperationTransforme
         }
 
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// The same few path parameters name the same things on every route, so they are described once here rather than on
+    /// each of the ~70 handlers.
+    /// </summary>
+    private static readonly Dictionary<string, string> PathParameters = new(StringComparer.Ordinal)
+    {
+        ["app_id"] = "The application: its id (`app_…`) or its uid.",
+        ["endpoint_id"] = "The endpoint: its id (`ep_…`) or its uid.",
+        ["msg_id"] = "The message: its id (`msg_…`) or its eventId.",
+        ["attempt_id"] = "The attempt's id (`atmpt_…`).",
+        ["event_type_name"] = "The event type's name.",
+        ["destination_id"] = "The polling endpoint: its id or its uid.",
+        ["sink_id"] = "The polling endpoint: its id or its uid.",
+        ["consumer_id"] = "Your name for the consumer (letters, digits, `-`, `_`, `.`); Herald keeps a cursor per consumer.",
+        ["task_id"] = "The background task's id (`qtask_…`).",
+    };
+
+    private static void DescribePathParameters(OpenApiOperation operation)
+    {
+        foreach (var parameter in (operation.Parameters ?? []).OfType<OpenApiParameter>())
+        {
+            if (parameter.In == ParameterLocation.Path && string.IsNullOrEmpty(parameter.Description)
+                && PathParameters.TryGetValue(parameter.Name ?? "", out var description))
+            {
+                parameter.Description = description;
+            }
+        }
     }
 
     private static void Error(OpenApiOperation operation, OpenApiOperationTransformerContext context, string status, string description, string schema = ErrorSchemasTransformer.HttpError)

@@ -5,6 +5,10 @@ using Herald.Server.Storage;
 namespace Herald.Server.Api;
 
 /// <summary>The list shape of every collection: <c>{data, iterator, prevIterator, done}</c>.</summary>
+/// <param name="Data">The items of this page.</param>
+/// <param name="Iterator">Pass as `iterator` to get the next page; null when there is none.</param>
+/// <param name="PrevIterator">Pass as `iterator` to get the previous page; null when there is none.</param>
+/// <param name="Done">True when this is the last page.</param>
 public sealed record ListResponse<T>(IReadOnlyList<T> Data, string? Iterator, string? PrevIterator, bool Done);
 
 /// <summary>

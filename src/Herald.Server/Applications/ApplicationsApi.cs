@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using Herald.Server.Api;
 using Herald.Server.Auth;
 using Herald.Server.Storage;
@@ -11,14 +12,20 @@ internal static class ApplicationsApi
     public static RouteGroupBuilder MapApplications(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/app").WithTags("Applications").RequireAdmin(writesOnly: true);
-        group.MapGet("/", ListAsync).RequireAdmin().WithSummary("List applications (admin).");
+        group.MapGet("/", ListAsync).RequireAdmin().WithSummary("List applications (admin).")
+            .WithDescription("Oldest first unless order=descending; paged with limit and iterator. The exclude_apps_with_* filters leave out applications by their endpoints. Admin tokens only.");
         group.MapPost("/", CreateAsync).Accepts<ApplicationIn>("application/json")
-            .WithSummary("Create an application; with get_if_exists=true, return the one with the same uid instead of failing.");
-        group.MapGet("/{app_id}", GetAsync).WithSummary("Get an application by id or uid.");
+            .WithSummary("Create an application; with get_if_exists=true, return the one with the same uid instead of failing.")
+            .WithDescription("Answers 201 with the new application. A uid already taken is a 409, unless get_if_exists=true, which answers 200 with the existing one unchanged.");
+        group.MapGet("/{app_id}", GetAsync).WithSummary("Get an application by id or uid.")
+            .WithDescription("`app_id` is the `app_…` id or the uid given at creation.");
         group.MapPut("/{app_id}", UpsertAsync).Accepts<ApplicationIn>("application/json")
-            .WithSummary("Replace an application, or create it with this uid.");
-        group.MapPatch("/{app_id}", PatchAsync).Accepts<ApplicationIn>("application/json").WithSummary("Change some fields of an application.");
-        group.MapDelete("/{app_id}", DeleteAsync).WithSummary("Delete an application and everything in it.");
+            .WithSummary("Replace an application, or create it with this uid.")
+            .WithDescription("Replaces the application with the body. When nothing has this id or uid, creates the application with `app_id` as its uid (201); else 200.");
+        group.MapPatch("/{app_id}", PatchAsync).Accepts<ApplicationIn>("application/json").WithSummary("Change some fields of an application.")
+            .WithDescription("Only the fields present in the body change; a field sent as null is cleared (name cannot be).");
+        group.MapDelete("/{app_id}", DeleteAsync).WithSummary("Delete an application and everything in it.")
+            .WithDescription("Deletes it for good, with its endpoints, messages, attempts and app-portal tokens; answers 204.");
         return group;
     }
 
@@ -45,7 +52,8 @@ internal static class ApplicationsApi
     }
 
     private static async Task<Results<Created<ApplicationOut>, Ok<ApplicationOut>>> CreateAsync(
-        HttpContext context, IHeraldStore store, Ids ids, TimeProvider time, bool? get_if_exists)
+        HttpContext context, IHeraldStore store, Ids ids, TimeProvider time,
+        [Description("true answers 200 with the existing application when the uid is taken, instead of a 409 (default false).")] bool? get_if_exists)
     {
         context.User.RequireAdmin();
         using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.ApplicationIn, context.RequestAborted);

@@ -5,19 +5,27 @@ using Microsoft.Extensions.Options;
 
 namespace Herald.Server.Auth;
 
-/// <summary>Svix's AppPortalAccessIn: every option is honored (see <see cref="AuthApi"/>) or refused with a 422.</summary>
+/// <summary>Svix's AppPortalAccessIn: every option is honored or refused with a 422.</summary>
 public sealed record AppPortalAccessIn
 {
+    /// <summary>Creates the application when the path names a uid that does not exist yet.</summary>
     public ApplicationIn? Application { get; init; }
+    /// <summary>True: the token may only read.</summary>
     public bool? ReadOnly { get; init; }
+    /// <summary>Svix capabilities the token is limited to; when not given, all (or the read-only set with readOnly=true).</summary>
     public IReadOnlyList<string>? Capabilities { get; init; }
+    /// <summary>Refused with a 422 when not empty: Herald does not gate event types by feature flag.</summary>
     public IReadOnlyList<string>? FeatureFlags { get; init; }
 
     /// <summary>Token lifetime in seconds: 1 hour to 7 days, as Svix documents (default 7 days).</summary>
     public long? Expiry { get; init; }
+    /// <summary>Groups tokens so that POST /auth/app/{app_id}/expire-all can end just these.</summary>
     public string? SessionId { get; init; }
 }
 
+/// <summary>A token for one application.</summary>
+/// <param name="Url">The app-portal URL with the token in it.</param>
+/// <param name="Token">The token (send as `Authorization: Bearer`).</param>
 public sealed record AppPortalAccessOut(string Url, string Token);
 
 /// <summary>Svix's ApplicationTokenExpireIn.</summary>
@@ -42,12 +50,15 @@ internal static class AuthApi
         var group = api.MapGroup("/auth").WithTags("Authentication");
         group.MapPost("/app-portal-access/{app_id}", AppPortalAccessAsync).RequireAdmin()
             .Accepts<AppPortalAccessIn>("application/json")
-            .WithSummary("Get a token (and app-portal URL) that reaches one application only, optionally read-only or with fewer capabilities.");
+            .WithSummary("Get a token (and app-portal URL) that reaches one application only, optionally read-only or with fewer capabilities.")
+            .WithDescription("Answers 200 with the token and the app-portal URL. The token lasts `expiry` seconds (1 hour to 7 days; default Herald:Auth:DefaultPortalTokenLifetime). With the body's application and an `app_id` uid that does not exist, the application is created. Admin tokens only.");
         group.MapPost("/app/{app_id}/expire-all", ExpireAllAsync).RequireAdmin()
             .Accepts<AppPortalExpireIn>("application/json")
-            .WithSummary("Expire the application's app-portal tokens (all, or those of some sessions), now or after `expiry` seconds.");
+            .WithSummary("Expire the application's app-portal tokens (all, or those of some sessions), now or after `expiry` seconds.")
+            .WithDescription("`expiry` delays it by 0 to 259200 seconds (3 days; default 0); `sessionIds` limits it to tokens made with those sessionIds. Answers 204. Admin tokens only.");
         group.MapPost("/logout", LogoutAsync)
-            .WithSummary("End the calling app-portal token. Admin tokens cannot log out.");
+            .WithSummary("End the calling app-portal token. Admin tokens cannot log out.")
+            .WithDescription("The token of the request stops working at once; answers 204. An admin token gets a 400 admin_token_logout.");
         return group;
     }
 

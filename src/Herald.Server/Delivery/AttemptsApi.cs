@@ -12,12 +12,18 @@ internal static class AttemptsApi
     public static RouteGroupBuilder MapAttempts(this RouteGroupBuilder api)
     {
         var app = api.MapGroup("/app/{app_id}").WithTags("Message attempts");
-        app.MapGet("/attempt/endpoint/{endpoint_id}", ListByEndpointAsync).WithSummary("Attempts to one endpoint, newest first.");
-        app.MapGet("/attempt/msg/{msg_id}", ListByMessageAsync).WithSummary("Attempts of one message, newest first.");
-        app.MapGet("/msg/{msg_id}/attempt/{attempt_id}", GetAsync).WithSummary("One attempt.");
-        app.MapDelete("/msg/{msg_id}/attempt/{attempt_id}/content", ExpungeAsync).WithSummary("Delete the stored response body of an attempt.");
-        app.MapGet("/msg/{msg_id}/endpoint", ListDestinationsAsync).WithSummary("The endpoints a message was delivered to, with the state of each.");
-        app.MapGet("/endpoint/{endpoint_id}/msg", ListEndpointMessagesAsync).WithSummary("Messages delivered to an endpoint, with their state.");
+        app.MapGet("/attempt/endpoint/{endpoint_id}", ListByEndpointAsync).WithSummary("Attempts to one endpoint, newest first.")
+            .WithDescription("Paged with limit and iterator; filters: status, status_code_class, channel, tag, event_types, before, after. with_msg=true includes each attempt's message.");
+        app.MapGet("/attempt/msg/{msg_id}", ListByMessageAsync).WithSummary("Attempts of one message, newest first.")
+            .WithDescription("Paged with limit and iterator; filters: status, status_code_class, endpoint_id, channel, tag, event_types, before, after.");
+        app.MapGet("/msg/{msg_id}/attempt/{attempt_id}", GetAsync).WithSummary("One attempt.")
+            .WithDescription("The attempt with its response status, body and duration.");
+        app.MapDelete("/msg/{msg_id}/attempt/{attempt_id}/content", ExpungeAsync).WithSummary("Delete the stored response body of an attempt.")
+            .WithDescription("The response body is deleted for good (`response` becomes empty). Answers 204.");
+        app.MapGet("/msg/{msg_id}/endpoint", ListDestinationsAsync).WithSummary("The endpoints a message was delivered to, with the state of each.")
+            .WithDescription("One entry per endpoint the message was routed to, with its delivery status and next attempt; paged with limit and iterator.");
+        app.MapGet("/endpoint/{endpoint_id}/msg", ListEndpointMessagesAsync).WithSummary("Messages delivered to an endpoint, with their state.")
+            .WithDescription("Newest first; paged with limit and iterator; filters: status, channel, tag, event_types, before, after.");
         return app;
     }
 

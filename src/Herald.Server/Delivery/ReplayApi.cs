@@ -16,7 +16,8 @@ internal static class ReplayApi
     {
         var app = api.MapGroup("/app/{app_id}").WithTags("Message attempts");
         app.MapPost("/msg/{msg_id}/endpoint/{endpoint_id}/resend", ResendAsync)
-            .WithSummary("Send a message to an endpoint once more (one try, whatever happened before).");
+            .WithSummary("Send a message to an endpoint once more (one try, whatever happened before).")
+            .WithDescription("Queues one manual attempt of the message to the endpoint, not retried on failure. 409 when the endpoint is disabled or the payload was expunged. Answers 202.");
         app.MapPost("/endpoint/{endpoint_id}/recover", RecoverAsync).Accepts<RecoverIn>("application/json")
             .WithSummary("Send again every message whose delivery to this endpoint failed since a time (a background task).")
             .WithDescription("Starts an endpoint.recover task: messages whose delivery failed for good in [since, until) and that were not delivered since "
@@ -32,8 +33,10 @@ internal static class ReplayApi
                 + "narrowed by eventTypes, channel, tag, status (the message's delivery status to this endpoint) and statusCodeClass (an attempt to this "
                 + "endpoint answered with that class), are sent once more. 409 when the endpoint is disabled.");
         app.MapPost("/endpoint/{endpoint_id}/send-example", SendExampleAsync).Accepts<EventExampleIn>("application/json")
-            .WithSummary("Send an example message of an event type to this endpoint only.");
-        app.MapGet("/endpoint/{endpoint_id}/stats", StatsAsync).WithSummary("How many messages of this endpoint succeeded, are pending or failed.");
+            .WithSummary("Send an example message of an event type to this endpoint only.")
+            .WithDescription("Publishes a message of the event type whose payload is the example at exampleIndex of its schema (or `{\"eventType\": …, \"example\": true}` without one) and routes it to this endpoint only. Answers 202 with the message.");
+        app.MapGet("/endpoint/{endpoint_id}/stats", StatsAsync).WithSummary("How many messages of this endpoint succeeded, are pending or failed.")
+            .WithDescription("Counts of the endpoint's deliveries by status: success, pending, sending, fail, canceled.");
         return app;
     }
 

@@ -12,17 +12,22 @@ internal static class EndpointSecretsAndHeadersApi
 
     public static void MapEndpointSecrets(this RouteGroupBuilder endpoints)
     {
-        endpoints.MapGet("/{endpoint_id}/secret", GetSecretAsync).WithSummary("Get the endpoint's current signing secret.");
+        endpoints.MapGet("/{endpoint_id}/secret", GetSecretAsync).WithSummary("Get the endpoint's current signing secret.")
+            .WithDescription("The `whsec_` secret webhooks to this endpoint are signed with (the newest one during a rotation's grace period).");
         endpoints.MapPost("/{endpoint_id}/secret/rotate", RotateSecretAsync).Accepts<EndpointSecretRotateIn>(isOptional: true, "application/json")
-            .WithSummary("Rotate the signing secret; the previous one stays valid for the grace period (default 24 h).");
+            .WithSummary("Rotate the signing secret; the previous one stays valid for the grace period (default 24 h).")
+            .WithDescription("Sets the given key or a generated one. During gracePeriodSeconds (0 to 7 days, default 24 h) webhooks carry a signature with each secret. Answers 204.");
     }
 
     public static void MapEndpointHeaders(this RouteGroupBuilder endpoints)
     {
-        endpoints.MapGet("/{endpoint_id}/headers", GetHeadersAsync).WithSummary("Get the endpoint's custom headers (sensitive values withheld).");
-        endpoints.MapPut("/{endpoint_id}/headers", PutHeadersAsync).Accepts<EndpointHeadersIn>("application/json").WithSummary("Replace the custom headers.");
+        endpoints.MapGet("/{endpoint_id}/headers", GetHeadersAsync).WithSummary("Get the endpoint's custom headers (sensitive values withheld).")
+            .WithDescription("Headers whose name looks like a credential (authorization, cookie, token, secret, password, api-key) are sent with webhooks but listed only by name in `sensitive`.");
+        endpoints.MapPut("/{endpoint_id}/headers", PutHeadersAsync).Accepts<EndpointHeadersIn>("application/json").WithSummary("Replace the custom headers.")
+            .WithDescription("The body's headers replace all of the endpoint's custom headers (at most 20). Answers 204.");
         endpoints.MapPatch("/{endpoint_id}/headers", PatchHeadersAsync).Accepts<EndpointHeadersIn>("application/json")
-            .WithSummary("Set some headers and delete others (deleteHeaders).");
+            .WithSummary("Set some headers and delete others (deleteHeaders).")
+            .WithDescription("Headers in `headers` are set, names in `deleteHeaders` removed; others stay (at most 20 in all). Answers 204.");
     }
 
     private static async Task<Ok<EndpointSecretOut>> GetSecretAsync(string endpoint_id, HttpContext context, IHeraldStore store, TimeProvider time)

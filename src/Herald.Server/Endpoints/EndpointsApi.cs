@@ -24,12 +24,18 @@ internal static class EndpointsApi
 
     private static RouteGroupBuilder MapEndpointRoutes(this RouteGroupBuilder group)
     {
-        group.MapGet("/", ListAsync).WithSummary("List endpoints.");
-        group.MapPost("/", CreateAsync).Accepts<EndpointIn>("application/json").WithSummary("Create an endpoint.");
-        group.MapGet("/{endpoint_id}", GetAsync).WithSummary("Get an endpoint by id or uid.");
-        group.MapPut("/{endpoint_id}", UpsertAsync).Accepts<EndpointIn>("application/json").WithSummary("Replace an endpoint, or create it with this uid.");
-        group.MapPatch("/{endpoint_id}", PatchAsync).Accepts<EndpointIn>("application/json").WithSummary("Change some fields of an endpoint.");
-        group.MapDelete("/{endpoint_id}", DeleteAsync).WithSummary("Delete an endpoint.");
+        group.MapGet("/", ListAsync).WithSummary("List endpoints.")
+            .WithDescription("Oldest first unless order=descending; paged with limit and iterator.");
+        group.MapPost("/", CreateAsync).Accepts<EndpointIn>("application/json").WithSummary("Create an endpoint.")
+            .WithDescription("Answers 201 with the endpoint. Its event types must exist and not be archived; a uid already taken in the application is a 409. A signing secret is generated unless one is given.");
+        group.MapGet("/{endpoint_id}", GetAsync).WithSummary("Get an endpoint by id or uid.")
+            .WithDescription("`endpoint_id` is the `ep_…` id or the endpoint's uid.");
+        group.MapPut("/{endpoint_id}", UpsertAsync).Accepts<EndpointIn>("application/json").WithSummary("Replace an endpoint, or create it with this uid.")
+            .WithDescription("Replaces the endpoint with the body; when nothing has this id or uid, creates the endpoint with `endpoint_id` as its uid (201); else 200.");
+        group.MapPatch("/{endpoint_id}", PatchAsync).Accepts<EndpointIn>("application/json").WithSummary("Change some fields of an endpoint.")
+            .WithDescription("Only the fields present in the body change; a field sent as null is cleared (url cannot be).");
+        group.MapDelete("/{endpoint_id}", DeleteAsync).WithSummary("Delete an endpoint.")
+            .WithDescription("Deletes it for good, with its deliveries and attempts; answers 204.");
         group.MapEndpointSecrets();
         group.MapEndpointHeaders();
         return group;

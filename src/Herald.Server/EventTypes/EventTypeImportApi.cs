@@ -119,17 +119,32 @@ internal static class EventTypeImportApi
 /// <summary>Svix's EventTypeImportOpenApiIn.</summary>
 public sealed record EventTypeImportOpenApiIn
 {
+    /// <summary>The OpenAPI document as a JSON object; exclusive with specRaw.</summary>
     public JsonElement? Spec { get; init; }
+    /// <summary>The OpenAPI document as a string holding JSON (not YAML); exclusive with spec.</summary>
     public string? SpecRaw { get; init; }
+    /// <summary>True archives the event types the document does not name.</summary>
     public bool? ReplaceAll { get; init; }
+    /// <summary>True changes nothing and answers what would change (to_modify).</summary>
     public bool? DryRun { get; init; }
 }
 
 /// <summary>Svix's EventTypeFromOpenApi: one event type as read from the document.</summary>
+/// <param name="Name">The event type's name (the webhook's key).</param>
+/// <param name="Description">From the webhook's description or summary.</param>
+/// <param name="Schemas">The payload schema, as version 1.</param>
+/// <param name="Deprecated">From the webhook's `deprecated`.</param>
+/// <param name="GroupName">Always null: the import does not set it (an existing value is kept).</param>
+/// <param name="FeatureFlags">Always null: the import does not set them (existing ones are kept).</param>
 public sealed record EventTypeFromOpenApi(string Name, string Description, JsonElement? Schemas, bool Deprecated, string? GroupName, IReadOnlyList<string>? FeatureFlags);
 
+/// <summary>What the import changed, or would change.</summary>
+/// <param name="Modified">Names of the event types created or changed.</param>
+/// <param name="ToModify">Dry run: the event types as they would be written.</param>
 public sealed record EventTypeImportOpenApiOutData(
     IReadOnlyList<string> Modified,
     [property: JsonPropertyName("to_modify")] IReadOnlyList<EventTypeFromOpenApi>? ToModify);
 
+/// <summary>The answer of the import.</summary>
+/// <param name="Data">What was, or would be, changed.</param>
 public sealed record EventTypeImportOpenApiOut(EventTypeImportOpenApiOutData Data);

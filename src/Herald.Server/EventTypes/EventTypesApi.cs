@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Text.Json;
 using Herald.Server.Api;
 using Herald.Server.Auth;
@@ -10,12 +11,18 @@ internal static class EventTypesApi
     public static RouteGroupBuilder MapEventTypes(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/event-type").WithTags("Event types").RequireAdmin(writesOnly: true);
-        group.MapGet("/", ListAsync).WithSummary("List event types; include_archived and with_content (schemas) are opt-in.");
-        group.MapPost("/", CreateAsync).Accepts<EventTypeIn>("application/json").WithSummary("Create an event type, or unarchive an archived one (admin).");
-        group.MapGet("/{event_type_name}", GetAsync).WithSummary("Get an event type.");
-        group.MapPut("/{event_type_name}", UpsertAsync).Accepts<EventTypeIn>("application/json").WithSummary("Replace or create an event type (admin).");
-        group.MapPatch("/{event_type_name}", PatchAsync).Accepts<EventTypeIn>("application/json").WithSummary("Change some fields of an event type (admin).");
-        group.MapDelete("/{event_type_name}", DeleteAsync).WithSummary("Archive an event type; with expunge=true delete it (admin).");
+        group.MapGet("/", ListAsync).WithSummary("List event types; include_archived and with_content (schemas) are opt-in.")
+            .WithDescription("Sorted by name; paged with limit and iterator. Archived event types and schemas are left out unless include_archived=true and with_content=true.");
+        group.MapPost("/", CreateAsync).Accepts<EventTypeIn>("application/json").WithSummary("Create an event type, or unarchive an archived one (admin).")
+            .WithDescription("Answers 201. A name already in use by a live event type is a 409; an archived one of that name is unarchived and updated instead. Admin tokens only.");
+        group.MapGet("/{event_type_name}", GetAsync).WithSummary("Get an event type.")
+            .WithDescription("Archived ones included, with their schemas. `event_type_name` is the name.");
+        group.MapPut("/{event_type_name}", UpsertAsync).Accepts<EventTypeIn>("application/json").WithSummary("Replace or create an event type (admin).")
+            .WithDescription("Every field is set from the body, the name from the path; 201 when created, 200 when replaced. Admin tokens only.");
+        group.MapPatch("/{event_type_name}", PatchAsync).Accepts<EventTypeIn>("application/json").WithSummary("Change some fields of an event type (admin).")
+            .WithDescription("Only the fields present in the body change. Admin tokens only.");
+        group.MapDelete("/{event_type_name}", DeleteAsync).WithSummary("Archive an event type; with expunge=true delete it (admin).")
+            .WithDescription("Archiving keeps it (hidden from lists, GET still finds it); expunge=true deletes it for good. Answers 204. Admin tokens only.");
         return group;
     }
 
@@ -132,7 +139,8 @@ internal static class EventTypesApi
         return TypedResults.Ok(EventTypeOut.From(updated));
     }
 
-    private static async Task<NoContent> DeleteAsync(string event_type_name, HttpContext context, IHeraldStore store, TimeProvider time, bool? expunge)
+    private static async Task<NoContent> DeleteAsync(string event_type_name, HttpContext context, IHeraldStore store, TimeProvider time,
+        [Description("true deletes the event type for good instead of archiving it (default false).")] bool? expunge)
     {
         context.User.RequireAdmin();
         var existing = await store.GetEventTypeAsync(event_type_name, context.RequestAborted) ?? throw ApiException.NotFound("Event type");

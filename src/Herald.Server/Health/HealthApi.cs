@@ -2,6 +2,9 @@ using Herald.Server.Storage;
 
 namespace Herald.Server.Health;
 
+/// <summary>Server health.</summary>
+/// <param name="Status">`ok` when the server and its storage answer.</param>
+/// <param name="Version">Herald's version.</param>
 public sealed record HealthOut(string Status, string Version);
 
 internal static class HealthApi
@@ -18,13 +21,16 @@ internal static class HealthApi
             return health.Status == "ok"
                 ? TypedResults.Ok(health)
                 : TypedResults.Json(health, statusCode: StatusCodes.Status503ServiceUnavailable);
-        }).AllowAnonymous().WithTags("Health").WithSummary("Is the server up and its storage reachable?");
+        }).AllowAnonymous().WithTags("Health").WithSummary("Is the server up and its storage reachable?")
+            .WithDescription("200 with status `ok` and the version when storage answers a query; 503 with status `storage_unavailable` otherwise. No token needed (for load balancers and probes).");
         // HEAD answers what GET would, without the body (a test host, unlike Kestrel, would send a body a GET handler writes).
         app.MapMethods("/api/v1/health", [HttpMethods.Head], async (IHeraldStore store, CancellationToken cancellationToken) =>
             TypedResults.StatusCode((await CheckAsync(store, cancellationToken)).Status == "ok" ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable))
-            .AllowAnonymous().WithTags("Health").WithSummary("Is the server up and its storage reachable? (status only)");
+            .AllowAnonymous().WithTags("Health").WithSummary("Is the server up and its storage reachable? (status only)")
+            .WithDescription("The same check as GET, answered with the status code only (200 or 503).");
         app.MapMethods("/api/v1/health/ping", [HttpMethods.Get, HttpMethods.Head], () => TypedResults.NoContent())
-            .AllowAnonymous().WithTags("Health").WithSummary("Is the server answering? (204, no storage check)");
+            .AllowAnonymous().WithTags("Health").WithSummary("Is the server answering? (204, no storage check)")
+            .WithDescription("Answers 204 as long as the process serves requests; storage is not checked (a liveness probe).");
         return app;
     }
 

@@ -75,8 +75,10 @@ internal static class ExpungeApi
 /// <summary>Svix's BulkExpungeContentsIn.</summary>
 public sealed record BulkExpungeContentsIn
 {
+    /// <summary>Message ids or eventIds of this application whose payloads to delete.</summary>
     public IReadOnlyList<string>? Ids { get; init; }
 }
 
 /// <summary>Svix's BulkExpungeContentsOut: per id as given, <c>expunged</c> or <c>not-found</c>.</summary>
+/// <param name="Results">Per id as given: `expunged` or `not-found`.</param>
 public sealed record BulkExpungeContentsOut(IReadOnlyDictionary<string, string> Results);

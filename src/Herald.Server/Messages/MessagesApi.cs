@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json;
 using Herald.Server.Api;
@@ -16,17 +17,22 @@ internal static class MessagesApi
     public static RouteGroupBuilder MapMessages(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/app/{app_id}/msg").WithTags("Messages");
-        group.MapGet("/", ListAsync).WithSummary("List an application's messages, newest first; filters: event_types, channel, tag, before, after.");
+        group.MapGet("/", ListAsync).WithSummary("List an application's messages, newest first; filters: event_types, channel, tag, before, after.")
+            .WithDescription("Newest first; paged with limit and iterator. with_content=false leaves payloads out.");
         group.MapPost("/", CreateAsync).Accepts<MessageIn>("application/json")
-            .WithSummary("Publish a message. It is stored durably before the answer (202); with deliverAt its webhooks wait until then.");
-        group.MapGet("/{msg_id}", GetAsync).WithSummary("Get a message by id or eventId.");
-        group.MapDelete("/{msg_id}/content", ExpungeContentAsync).WithSummary("Delete a message's payload; its metadata stays.");
+            .WithSummary("Publish a message. It is stored durably before the answer (202); with deliverAt its webhooks wait until then.")
+            .WithDescription("Answers 202 with the message once it is committed. Endpoints of the application whose event types and channels match get a webhook, retried on failure. With the body's application and an `app_id` uid that does not exist, the application is created. deliverAt (1 minute to 24 hours ahead) delays the webhooks; payloadRetentionPeriod (1–90 days) or payloadRetentionHours (1–2160) sets when the payload is deleted.");
+        group.MapGet("/{msg_id}", GetAsync).WithSummary("Get a message by id or eventId.")
+            .WithDescription("`msg_id` is the `msg_…` id or the eventId given at publish. with_content=false leaves the payload out.");
+        group.MapDelete("/{msg_id}/content", ExpungeContentAsync).WithSummary("Delete a message's payload; its metadata stays.")
+            .WithDescription("The payload is deleted for good and answers show `{}`; pending deliveries of it are canceled. Answers 204.");
         return group;
     }
 
     private static async Task<Accepted<MessageOut>> CreateAsync(
         string app_id, HttpContext context, IHeraldStore store, Ids ids, TimeProvider time, MessagePublisher publisher,
-        IOptions<RetentionOptions> retention, bool? with_content)
+        IOptions<RetentionOptions> retention,
+        [Description("false leaves the payload out of the answer (default true).")] bool? with_content)
     {
         var now = time.Now();
         using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.MessageIn, context.RequestAborted);
@@ -113,7 +119,8 @@ internal static class MessagesApi
         throw ApiException.NotFound("Application");
     }
 
-    private static async Task<Ok<MessageOut>> GetAsync(string app_id, string msg_id, HttpContext context, IHeraldStore store, bool? with_content)
+    private static async Task<Ok<MessageOut>> GetAsync(string app_id, string msg_id, HttpContext context, IHeraldStore store,
+        [Description("false leaves the payload out of the answer (default true).")] bool? with_content)
     {
         var application = await context.GetApplicationAsync(store, app_id);
         var message = await store.GetMessageAsync(application.Id, msg_id, context.RequestAborted) ?? throw ApiException.NotFound("Message");

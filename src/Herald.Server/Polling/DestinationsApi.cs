@@ -13,12 +13,18 @@ internal static class DestinationsApi
     public static RouteGroupBuilder MapDestinations(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/app/{app_id}/destination").WithTags("Polling endpoints");
-        group.MapGet("/", ListAsync).WithSummary("List the application's polling endpoints.");
-        group.MapPost("/", CreateAsync).Accepts<DestinationIn>("application/json").WithSummary("Create a polling endpoint (type: pollingEndpoint).");
-        group.MapGet("/{destination_id}", GetAsync).WithSummary("Get a polling endpoint by id or uid.");
-        group.MapPut("/{destination_id}", UpsertAsync).Accepts<DestinationIn>("application/json").WithSummary("Replace a polling endpoint, or create it with this uid.");
-        group.MapPatch("/{destination_id}", PatchAsync).Accepts<DestinationIn>("application/json").WithSummary("Change some fields of a polling endpoint.");
-        group.MapDelete("/{destination_id}", DeleteAsync).WithSummary("Delete a polling endpoint and its consumers' cursors.");
+        group.MapGet("/", ListAsync).WithSummary("List the application's polling endpoints.")
+            .WithDescription("Oldest first unless order=descending; paged with limit and iterator.");
+        group.MapPost("/", CreateAsync).Accepts<DestinationIn>("application/json").WithSummary("Create a polling endpoint (type: pollingEndpoint).")
+            .WithDescription("Answers 201. Its event types must exist; a uid already taken is a 409. Read it with /app/{app_id}/poller/{sink_id}.");
+        group.MapGet("/{destination_id}", GetAsync).WithSummary("Get a polling endpoint by id or uid.")
+            .WithDescription("`destination_id` is its id or uid.");
+        group.MapPut("/{destination_id}", UpsertAsync).Accepts<DestinationIn>("application/json").WithSummary("Replace a polling endpoint, or create it with this uid.")
+            .WithDescription("Replaces it with the body; when nothing has this id or uid, creates it with `destination_id` as its uid (201); else 200.");
+        group.MapPatch("/{destination_id}", PatchAsync).Accepts<DestinationIn>("application/json").WithSummary("Change some fields of a polling endpoint.")
+            .WithDescription("Only the fields present in the body change.");
+        group.MapDelete("/{destination_id}", DeleteAsync).WithSummary("Delete a polling endpoint and its consumers' cursors.")
+            .WithDescription("Answers 204; messages stay in the application.");
         return group;
     }
 

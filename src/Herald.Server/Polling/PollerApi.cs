@@ -17,15 +17,20 @@ internal static class PollerApi
     {
         var group = api.MapGroup("/app/{app_id}/poller/{sink_id}").WithTags("Polling endpoints");
         group.MapGet("/", PollAsync)
-            .WithSummary("Messages after `iterator` (from the start without one, or from `after`), in commit order; `wait=30s` holds the request until one arrives.");
+            .WithSummary("Messages after `iterator` (from the start without one, or from `after`), in commit order; `wait=30s` holds the request until one arrives.")
+            .WithDescription("A page of at most `limit` messages matching the polling endpoint's event types and channels, and the iterator to continue from. With `wait` (up to 60 s) and nothing new, the request is held until a message commits or the wait ends.");
         group.MapGet("/consumer/{consumer_id}", ConsumeAsync)
-            .WithSummary("Messages after the consumer's committed cursor; passing `iterator` commits it first.");
+            .WithSummary("Messages after the consumer's committed cursor; passing `iterator` commits it first.")
+            .WithDescription("The consumer's cursor is kept by Herald per consumer_id, starting at the beginning of the log. Answers like GET /poller/{sink_id}; the cursor moves only on commit.");
         group.MapPost("/consumer/{consumer_id}/commit", CommitAsync).Accepts<PollingEndpointConsumerCommitIn>("application/json")
-            .WithSummary("Commit the consumer's cursor: everything up to `iterator` is processed.");
+            .WithSummary("Commit the consumer's cursor: everything up to `iterator` is processed.")
+            .WithDescription("Sets the consumer's cursor to the iterator; the next consumer read starts after it. Answers 204.");
         group.MapPost("/consumer/{consumer_id}/seek", SeekAsync).Accepts<PollingEndpointConsumerSeekIn>("application/json")
-            .WithSummary("Move the consumer's cursor to a time: the next read starts with the first message after it.");
+            .WithSummary("Move the consumer's cursor to a time: the next read starts with the first message after it.")
+            .WithDescription("Answers the iterator of the new position.");
         group.MapGet("/stream", PollerStream.StreamAsync)
-            .WithSummary("Server-Sent Events: every matching message as it commits (event id = iterator); resumes from Last-Event-ID.");
+            .WithSummary("Server-Sent Events: every matching message as it commits (event id = iterator); resumes from Last-Event-ID.")
+            .WithDescription("A text/event-stream that sends every matching message as it commits, one event each, with its iterator as event id. A reconnect with Last-Event-ID (or `iterator`) continues after it.");
         return group;
     }
 

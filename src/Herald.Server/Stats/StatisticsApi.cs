@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using Herald.Server.Api;
@@ -47,7 +48,7 @@ internal static class StatisticsApi
         return group;
     }
 
-    private static async Task<Ok<EndpointCountOut>> CountEndpointsAsync(IHeraldStore store, HttpContext context, bool? exclude_svix_play)
+    private static async Task<Ok<EndpointCountOut>> CountEndpointsAsync(IHeraldStore store, HttpContext context, [Description("true leaves out endpoints whose URL host is play.svix.com (default false).")] bool? exclude_svix_play)
     {
         var (active, disabled) = await store.CountEndpointsAsync(exclude_svix_play == true ? "play.svix.com" : null, context.RequestAborted);
         return TypedResults.Ok(new EndpointCountOut(active, disabled));

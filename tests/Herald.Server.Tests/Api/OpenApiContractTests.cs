@@ -5,7 +5,8 @@ namespace Herald.Server.Tests.Api;
 /// <summary>
 /// The OpenAPI document says what the API really does (issue 11, acceptance 6), in a form a code generator
 /// consumes: it parses with Microsoft.OpenApi without errors, every operation has a unique id and a summary, the
-/// lock only where a token is needed, the Idempotency-Key header on POST, and its error answers with their bodies.
+/// lock only where a token is needed, the Idempotency-Key header on POST, its error answers with their bodies, and a
+/// description for every operation, parameter and schema property.
 /// </summary>
 public sealed class OpenApiContractTests : IClassFixture<OneApplicationFixture>
 {
@@ -118,4 +119,48 @@ public sealed class OpenApiContractTests : IClassFixture<OneApplicationFixture>
             Assert.Equal(JsonSchemaType.Integer, limit.Type & ~JsonSchemaType.Null);
         }
     }
+
+    [Fact]
+    public async Task Document_DescribesEveryOperationParameterAndSchemaProperty()
+    {
+        var document = await _document.Value;
+        var missing = new List<string>();
+        foreach (var (path, method, operation) in await OperationsAsync())
+        {
+            if (string.IsNullOrWhiteSpace(operation.Description))
+            {
+                missing.Add($"operation {method} {path}");
+            }
+
+            missing.AddRange((operation.Parameters ?? []).Where(p => string.IsNullOrWhiteSpace(p.Description))
+                .Select(p => $"parameter {p.Name} of {method} {path}"));
+        }
+
+        foreach (var (name, schema) in document.Components?.Schemas ?? new Dictionary<string, IOpenApiSchema>())
+        {
+            foreach (var (property, propertySchema) in schema.Properties ?? new Dictionary<string, IOpenApiSchema>())
+            {
+                if (!IsDescribed(propertySchema))
+                {
+                    missing.Add($"property {name}.{property}");
+                }
+            }
+        }
+
+        Assert.True(missing.Count == 0, $"{missing.Count} without a description:\n{string.Join('\n', missing)}");
+    }
+
+    /// <summary>
+    /// A property is described by its own description; a property that is only a <c>$ref</c> to a component schema (an
+    /// enum such as MessageStatus) by the description of the schema it refers to; and a nullable reference, which the
+    /// generator writes as <c>oneOf: [{type: null}, {$ref, description}]</c> with the description on the reference
+    /// branch, when every branch but the null one is described.
+    /// </summary>
+    private static bool IsDescribed(IOpenApiSchema schema) => schema switch
+    {
+        _ when !string.IsNullOrWhiteSpace(schema.Description) => true,
+        OpenApiSchemaReference reference => !string.IsNullOrWhiteSpace(reference.Target?.Description),
+        { OneOf.Count: > 0 } => schema.OneOf!.Where(s => s.Type != JsonSchemaType.Null).All(IsDescribed),
+        _ => false,
+    };
 }
