@@ -7,7 +7,7 @@ public sealed record DestinationIn
 {
     /// <summary>Must be `pollingEndpoint` (the only kind Herald has).</summary>
     public string? Type { get; init; }
-    /// <summary>Not used: a polling endpoint has no configuration (answers carry `{}`).</summary>
+    /// <summary>A polling endpoint has no configuration: `{}` or absent; anything else is refused with 422.</summary>
     public JsonElement? Config { get; init; }
     /// <summary>Optional unique id (letters, digits, `-`, `_`, `.`; at most 256), usable in place of the id.</summary>
     public string? Uid { get; init; }

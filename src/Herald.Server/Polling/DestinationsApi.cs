@@ -38,6 +38,13 @@ internal static class DestinationsApi
             }
         }
 
+        // A polling endpoint has nothing to configure: an empty object (what answers carry) or null is all it takes.
+        if (input.Config is { ValueKind: not (System.Text.Json.JsonValueKind.Null or System.Text.Json.JsonValueKind.Undefined) } config
+            && (config.ValueKind != System.Text.Json.JsonValueKind.Object || config.EnumerateObject().Any()))
+        {
+            v.Add("body.config", "unsupported", "a polling endpoint takes no configuration; send {} or leave it out.");
+        }
+
         if (input.Status is not null and not ("enabled" or "disabled"))
         {
             v.Add("body.status", "invalid_value", "must be 'enabled' or 'disabled'.");

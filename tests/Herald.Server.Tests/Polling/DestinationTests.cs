@@ -30,6 +30,19 @@ public sealed class DestinationTests : IDisposable
     }
 
     [Fact]
+    public async Task Destination_NonEmptyConfig_Returns422NamingItAndCreatesNothing()
+    {
+        await _client.CreateAppAsync("Shop", "shop");
+
+        var response = await _client.PostAsJsonAsync("/api/v1/app/shop/destination", new { type = "pollingEndpoint", uid = "pull", config = new { url = "https://example.com" } });
+
+        var body = await response.AssertErrorAsync(HttpStatusCode.UnprocessableEntity, "validation_error");
+        Assert.Contains("config", body.ToJsonString(), StringComparison.Ordinal);
+        Assert.Empty(await _client.GetDataAsync("/api/v1/app/shop/destination"));
+        await (await _client.PostAsJsonAsync("/api/v1/app/shop/destination", new { type = "pollingEndpoint", uid = "pull", config = new { } })).ReadObjectAsync(HttpStatusCode.Created);
+    }
+
+    [Fact]
     public async Task Destination_EveryResponse_CarriesBatchSizeMaxWaitSecsAndAStringIterator()
     {
         var created = await CreateAsync();
