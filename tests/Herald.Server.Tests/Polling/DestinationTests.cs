@@ -1,3 +1,4 @@
+using Herald.Server.Tests.Delivery;
 using Herald.Server.Tests.Infrastructure;
 
 namespace Herald.Server.Tests.Polling;
