@@ -126,6 +126,8 @@ public sealed record EndpointMessageOut
     public required string StatusText { get; init; }
     /// <summary>When the next attempt is due; null when none is.</summary>
     public DateTimeOffset? NextAttempt { get; init; }
+    /// <summary>When the message was scheduled for (`deliverAt` of publish); null when it was sent at once.</summary>
+    public DateTimeOffset? DeliverAt { get; init; }
 
     public static EndpointMessageOut From(Message m, DeliveryState state, bool withContent)
     {
@@ -142,6 +144,7 @@ public sealed record EndpointMessageOut
             Status = state.Status,
             StatusText = MessageAttemptOut.TextOf(state.Status),
             NextAttempt = state.NextAttempt,
+            DeliverAt = message.DeliverAt,
         };
     }
 }

@@ -50,6 +50,23 @@ public sealed class ScheduledDeliveryTests : IAsyncLifetime
         Assert.Null(immediate["deliverAt"]);
     }
 
+    [Fact]
+    public async Task EndpointMessageList_ScheduledMessage_CarriesDeliverAt()
+    {
+        using var herald = DeliveryTestKit.FakeTimeHerald();
+        var client = await SetUpAsync(herald);
+        var at = herald.Time!.GetUtcNow() + TimeSpan.FromMinutes(30);
+        var endpointId = (string)(await client.GetDataAsync("/api/v1/app/acme/endpoint"))[0]!["id"]!;
+
+        var published = await client.PublishAsync("acme", extra: At(at));
+        var listed = await client.GetDataAsync($"/api/v1/app/acme/endpoint/{endpointId}/msg");
+
+        var item = Assert.Single(listed)!;
+        Assert.Equal((string?)published["id"], (string?)item["id"]);
+        Assert.Equal(at, item["deliverAt"].AsTime());
+        Assert.Equal(at, item["nextAttempt"].AsTime());
+    }
+
     [Theory]
     [InlineData(-60, "at least one minute")]
     [InlineData(0, "at least one minute")]

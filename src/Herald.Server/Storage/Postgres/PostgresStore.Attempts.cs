@@ -103,11 +103,11 @@ internal sealed partial class PostgresStore
 
     private sealed record EndpointMessageRow(
         string Id, string AppId, long Sequence, string? EventId, string EventType, byte[]? Payload, string[]? Channels, string[]? Tags, DateTime CreatedAt,
-        string EndpointId, int Status, DateTime? NextAttempt)
+        string EndpointId, int Status, DateTime? NextAttempt, DateTime? DeliverAt)
     {
         // Npgsql reports text[] columns as System.Array (see MessageRow).
         private EndpointMessageRow()
-            : this("", "", 0, null, "", null, null, null, default, "", 0, null)
+            : this("", "", 0, null, "", null, null, null, default, "", 0, null, null)
         {
         }
     }
@@ -127,7 +127,7 @@ internal sealed partial class PostgresStore
             var rows = await c.QueryAsync<EndpointMessageRow>(
                 $"""
                 SELECT m.id, m.app_id, m.sequence, m.event_id, m.event_type, m.payload, m.channels, m.tags, m.created_at,
-                       MIN(d.endpoint_id) AS endpoint_id, {AggregateState} AS status, {NextAttempt} AS next_attempt
+                       MIN(d.endpoint_id) AS endpoint_id, {AggregateState} AS status, {NextAttempt} AS next_attempt, m.deliver_at
                 FROM deliveries d JOIN messages m ON m.id = d.message_id
                 WHERE d.endpoint_id = @endpointId AND {where}{messageWhere}
                 GROUP BY m.id {having} {orderBy}
@@ -145,7 +145,7 @@ internal sealed partial class PostgresStore
                     after_time = Ts(filter.After),
                 });
             return ToPage(rows.Select(r => (
-                new MessageRow(r.Id, r.AppId, r.Sequence, r.EventId, r.EventType, r.Payload, r.Channels, r.Tags, r.CreatedAt).ToMessage(),
+                new MessageRow(r.Id, r.AppId, r.Sequence, r.EventId, r.EventType, r.Payload, r.Channels, r.Tags, r.CreatedAt, r.DeliverAt).ToMessage(),
                 new StateRow(r.EndpointId, r.Status, r.NextAttempt).ToState())), page);
         }, cancellationToken);
 

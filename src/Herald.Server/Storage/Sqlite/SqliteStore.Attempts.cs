@@ -109,11 +109,11 @@ internal sealed partial class SqliteStore
 
     private sealed record EndpointMessageRow(
         string Id, string AppId, long Sequence, string? EventId, string EventType, byte[]? Payload, string? Channels, string? Tags, long CreatedAt,
-        string EndpointId, long Status, long NextAttempt)
+        string EndpointId, long Status, long NextAttempt, long? DeliverAt)
     {
         // For Dapper when there are no rows (see StateRow).
         private EndpointMessageRow()
-            : this("", "", 0, null, "", null, null, null, 0, "", 0, 0)
+            : this("", "", 0, null, "", null, null, null, 0, "", 0, 0, null)
         {
         }
     }
@@ -133,7 +133,8 @@ internal sealed partial class SqliteStore
             var rows = await c.QueryAsync<EndpointMessageRow>(
                 $"""
                 SELECT m.id, m.app_id, m.sequence, m.event_id, m.event_type, m.payload, m.channels, m.tags, m.created_at,
-                       d.endpoint_id, {AggregateState} AS status, COALESCE(MIN(CASE WHEN d.status = 1 THEN d.next_attempt_at END), 0) AS next_attempt
+                       d.endpoint_id, {AggregateState} AS status, COALESCE(MIN(CASE WHEN d.status = 1 THEN d.next_attempt_at END), 0) AS next_attempt,
+                       m.deliver_at
                 FROM deliveries d JOIN messages m ON m.id = d.message_id
                 WHERE d.endpoint_id = @endpointId AND {where}{messageWhere}
                 GROUP BY m.id {having} {orderBy}
@@ -151,7 +152,7 @@ internal sealed partial class SqliteStore
                     after_time = Ms(filter.After),
                 });
             return ToPage(rows.Select(r => (
-                new MessageRow(r.Id, r.AppId, r.Sequence, r.EventId, r.EventType, r.Payload, r.Channels, r.Tags, r.CreatedAt).ToMessage(),
+                new MessageRow(r.Id, r.AppId, r.Sequence, r.EventId, r.EventType, r.Payload, r.Channels, r.Tags, r.CreatedAt, r.DeliverAt).ToMessage(),
                 new StateRow(r.EndpointId, r.Status, r.NextAttempt).ToState())), page);
         }, cancellationToken);
 
