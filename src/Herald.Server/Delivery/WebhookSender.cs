@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
-using System.Security.Authentication;
 using System.Text;
 using Microsoft.Extensions.Options;
 
@@ -12,7 +11,10 @@ namespace Herald.Server.Delivery;
 internal sealed record WebhookRequest(
     string Url, string MessageId, byte[] Body, IReadOnlyList<string> Secrets, IReadOnlyDictionary<string, string> Headers, TimeSpan Timeout);
 
-/// <summary>What happened: <see cref="StatusCode"/> 0 means no HTTP answer (refused, unreachable, timed out; <see cref="Error"/> says which).</summary>
+/// <summary>
+/// What happened: <see cref="StatusCode"/> 0 means no HTTP answer (refused, unreachable, timed out; <see cref="Error"/> says
+/// which); a failure with a 2xx status and an <see cref="Error"/> is an answer whose body broke off.
+/// </summary>
 internal sealed record AttemptOutcome(bool Succeeded, int StatusCode, string? Response, TimeSpan Duration, string? Error, TimeSpan? RetryAfter)
 {
     public bool Gone => StatusCode == (int)HttpStatusCode.Gone;
@@ -77,8 +79,7 @@ internal sealed partial class WebhookSender : IDisposable
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
-            LogUnexpected(_logger, webhook.MessageId, e);
-            return new AttemptOutcome(false, 0, null, TimeSpan.Zero, Unexpected(e), null);
+            return new AttemptOutcome(false, 0, null, TimeSpan.Zero, Unexpected(webhook, e, 0), null);
         }
     }
 
@@ -118,7 +119,8 @@ internal sealed partial class WebhookSender : IDisposable
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
-            return Failure(started, 0, null, BeforeHeaders(e, request.RequestUri!, timeout.IsCancellationRequested, webhook));
+            var timedOut = timeout.IsCancellationRequested ? webhook.Timeout : (TimeSpan?)null;
+            return Failure(started, 0, null, SendError.BeforeHeaders(e, request.RequestUri!, timedOut, ConnectTimeout) ?? Unexpected(webhook, e, 0));
         }
 
         using (response)
@@ -131,9 +133,9 @@ internal sealed partial class WebhookSender : IDisposable
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {
-                // A body cut short is a failed try even after a 2xx: the receiver may have crashed after writing its status
-                // line, before it did the work. Trying again is safe, since receivers deduplicate on the webhook id.
-                return Failure(started, status, body.Text, MidBody(e, status, timeout.IsCancellationRequested, webhook));
+                // A body cut short fails the try even after a 2xx (SendError.MidBody says why); what arrived is kept.
+                var timedOut = timeout.IsCancellationRequested ? webhook.Timeout : (TimeSpan?)null;
+                return Failure(started, status, body.Text, SendError.MidBody(e, status, timedOut) ?? Unexpected(webhook, e, status));
             }
 
             var succeeded = status is >= 200 and < 300;
@@ -145,102 +147,12 @@ internal sealed partial class WebhookSender : IDisposable
     private AttemptOutcome Failure(long started, int status, string? response, string error) =>
         new(false, status, response, _time.GetElapsedTime(started), error, null);
 
-    // Errors are stored in the attempt log and shown to application owners: they name the host and port, never the
-    // path or query (which may carry a token), the payload or a secret.
-
-    /// <summary>Why a try failed before response headers arrived.</summary>
-    private string BeforeHeaders(Exception e, Uri url, bool timedOut, WebhookRequest webhook)
+    /// <summary>A try ended by an exception that is no network failure (a bug): logged once, recorded as a failed try.</summary>
+    private string Unexpected(WebhookRequest webhook, Exception e, int status)
     {
-        var target = $"{url.IdnHost}:{url.Port}";
-        if (timedOut)
-        {
-            return $"No response within {Seconds(webhook.Timeout)} s.";
-        }
-
-        switch (e)
-        {
-            case OperationCanceledException when Find<TimeoutException>(e) is not null:
-                return $"Could not connect to {target} within {Seconds(ConnectTimeout)} s.";
-            case HttpRequestException http:
-                return Describe(http, target);
-            default:
-                LogUnexpected(_logger, webhook.MessageId, e);
-                return Unexpected(e);
-        }
-    }
-
-    private static string Describe(HttpRequestException e, string target)
-    {
-        if (Find<AddressRefusedException>(e) is { } refused)
-        {
-            return "Refused to connect: " + refused.Message;
-        }
-
-        if (Find<AuthenticationException>(e) is { } tls)
-        {
-            return $"TLS handshake with {target} failed: {tls.Message}";
-        }
-
-        var socket = Find<SocketException>(e);
-        return (e.HttpRequestError, socket?.SocketErrorCode) switch
-        {
-            (_, SocketError.HostNotFound or SocketError.NoData) => $"DNS: no such host ({target}).",
-            (HttpRequestError.NameResolutionError, _) => $"DNS lookup for {target} failed: {socket?.Message ?? e.Message}.",
-            (_, SocketError.ConnectionRefused) => $"Could not connect to {target}: connection refused.",
-            (_, SocketError.ConnectionReset) => $"The connection to {target} was reset before response headers arrived.",
-            (HttpRequestError.ResponseEnded, _) => $"The connection to {target} was closed before response headers arrived.",
-            (HttpRequestError.SecureConnectionError, _) => $"TLS handshake with {target} failed: {e.InnerException?.Message ?? e.Message}",
-            (HttpRequestError.InvalidResponse, _) => $"The answer from {target} was not valid HTTP: {Truncate(e.Message)}",
-            (HttpRequestError.ConnectionError, { } code) => $"Could not connect to {target}: {socket!.Message} ({code}).",
-            _ => $"Request failed: {Truncate(e.InnerException?.Message ?? e.Message)}",
-        };
-    }
-
-    /// <summary>Why a try failed after the status line arrived, while its body was being read.</summary>
-    private string MidBody(Exception e, int status, bool timedOut, WebhookRequest webhook)
-    {
-        if (timedOut)
-        {
-            return $"No complete response within {Seconds(webhook.Timeout)} s: status {status} arrived, the body did not; counted as a failed try.";
-        }
-
-        if (Find<SocketException>(e) is { SocketErrorCode: SocketError.ConnectionReset })
-        {
-            return $"The connection was reset after status {status}, while reading the response body; counted as a failed try.";
-        }
-
-        if (Find<HttpIOException>(e) is { HttpRequestError: HttpRequestError.ResponseEnded })
-        {
-            return $"The connection was closed after status {status}, before the response body was complete; counted as a failed try.";
-        }
-
-        if (e is IOException or HttpRequestException)
-        {
-            return $"Reading the response body after status {status} failed: {Truncate(e.Message)}; counted as a failed try.";
-        }
-
         LogUnexpected(_logger, webhook.MessageId, e);
-        return $"The try failed unexpectedly after status {status} ({e.GetType().Name}); the server log has the details.";
+        return SendError.Unexpected(e, status);
     }
-
-    private static string Unexpected(Exception e) => $"The try failed unexpectedly ({e.GetType().Name}); the server log has the details.";
-
-    private static T? Find<T>(Exception e) where T : Exception
-    {
-        for (Exception? inner = e; inner is not null; inner = inner.InnerException)
-        {
-            if (inner is T found)
-            {
-                return found;
-            }
-        }
-
-        return null;
-    }
-
-    private static string Seconds(TimeSpan duration) => duration.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture);
-
-    private static string Truncate(string text) => text.Length <= 200 ? text : text[..200] + "…";
 
     private static TimeSpan? RetryAfter(HttpResponseMessage response, DateTimeOffset now)
     {
