@@ -1,0 +1,67 @@
+using Xunit.Abstractions;
+
+namespace Herald.Server.Tests.Faults;
+
+/// <summary>
+/// Herald is killed with SIGKILL twice while it takes a steady load and delivers to two endpoints, and started again
+/// on the same data directory each time. Everything answered 202 must be delivered to both endpoints; nothing refused
+/// may exist; the attempt log may miss only the tries that were on the wire at a kill.
+/// </summary>
+[Collection(FaultSuite.Name)]
+[Trait("Category", "Faults")]
+public sealed class ProcessKillFaultTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private const int Messages = 480;
+    private const double PerSecond = 40;
+    private const int MaxConcurrentPerEndpoint = 16;
+    private static readonly string[] Paths = ["/a", "/b"];
+
+    private readonly string _data = Directory.CreateTempSubdirectory("herald-fault-kill").FullName;
+    private FaultReceiver _receiver = null!;
+    private FaultNode _node = null!;
+
+    public async Task InitializeAsync()
+    {
+        _receiver = await FaultReceiver.StartAsync();
+        _receiver.OkDelay = TimeSpan.FromMilliseconds(100); // Sends are on the wire when the kill comes.
+        _node = new FaultNode(_data, FaultNode.BaseEnvironment());
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _node.DisposeAsync();
+        await _receiver.DisposeAsync();
+        Directory.Delete(_data, recursive: true);
+    }
+
+    [Fact]
+    public async Task SigKillTwiceUnderLoad_RestartedOnTheSameData_NothingAcceptedIsLost_AndTheLogMatchesTheReceiver()
+    {
+        await _node.StartAsync();
+        var endpoints = await FaultSuite.CreateEndpointsAsync(_node.Client, "kill", _receiver, Paths);
+        var loading = LoadGenerator.RunAsync(() => _node.Client, "kill", Messages, PerSecond, "kill");
+
+        var killedAt = new List<int>();
+        foreach (var afterRequests in new[] { Messages / 3, Messages * 4 / 3 })
+        {
+            await FaultSuite.WaitUntilAsync(() => _receiver.Count >= afterRequests, TimeSpan.FromSeconds(60), $"{afterRequests} requests at the receiver");
+            await _node.KillAsync();
+            killedAt.Add(_receiver.Count);
+            await _node.StartAsync();
+        }
+
+        var load = await loading;
+        Assert.True(killedAt[^1] < Messages * Paths.Length, $"The second kill came after every delivery ({killedAt[^1]} requests): it tested nothing.");
+
+        var checker = new DeliveryChecker(_node.Client, "kill", endpoints, _receiver);
+        var figures = await checker.CheckAsync(load, new FaultExpectations
+        {
+            // At a kill, each endpoint can have at most its concurrency limit of tries on the wire.
+            MaxUnloggedTries = killedAt.Count * Paths.Length * MaxConcurrentPerEndpoint,
+        });
+        FaultSuite.Report(output, "sigkill", load, figures, $"kills={killedAt.Count} killed-after-requests={string.Join('/', killedAt)}");
+        checker.Expect(figures.Duplicates <= killedAt.Count * Paths.Length * MaxConcurrentPerEndpoint,
+            $"{figures.Duplicates} duplicates: more than the tries that can be on the wire at {killedAt.Count} kills");
+        checker.AssertNoProblems(load.ToString());
+    }
+}
