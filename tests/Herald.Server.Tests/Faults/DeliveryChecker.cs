@@ -24,7 +24,7 @@ public sealed record FaultFigures(
 /// </summary>
 public sealed class DeliveryChecker(HttpClient client, string appId, IReadOnlyDictionary<string, string> endpointsByPath, FaultReceiver receiver)
 {
-    private readonly List<string> _problems = [];
+    private readonly List<(string Kind, string Text)> _problems = [];
 
     public async Task<FaultFigures> CheckAsync(LoadRun load, FaultExpectations expected)
     {
@@ -40,22 +40,22 @@ public sealed class DeliveryChecker(HttpClient client, string appId, IReadOnlyDi
             var eventId = (string?)message["eventId"];
             if (eventId is null || !byEventId.TryGetValue(eventId, out var publish))
             {
-                Problem($"message {id} (eventId {eventId ?? "none"}) exists but was never published");
+                Problem("never published", $"message {id} (eventId {eventId ?? "none"}) exists but was never published");
                 continue;
             }
 
             if (!storedEventIds.Add(eventId))
             {
-                Problem($"publish {publish.Number} ({eventId}) is stored twice");
+                Problem("stored twice", $"publish {publish.Number} ({eventId}) is stored twice");
             }
 
             if (publish.Outcome == PublishOutcome.Refused)
             {
-                Problem($"publish {publish.Number} was refused ({publish.StatusCode} {publish.Detail}) but is stored as {id}");
+                Problem("refused but stored", $"publish {publish.Number} was refused ({publish.StatusCode} {publish.Detail}) but is stored as {id}");
             }
             else if (publish.Outcome == PublishOutcome.Accepted && publish.MessageId != id)
             {
-                Problem($"publish {publish.Number} was answered 202 with {publish.MessageId} but is stored as {id}");
+                Problem("other id", $"publish {publish.Number} was answered 202 with {publish.MessageId} but is stored as {id}");
             }
 
             stored[id] = publish;
@@ -63,7 +63,7 @@ public sealed class DeliveryChecker(HttpClient client, string appId, IReadOnlyDi
 
         foreach (var lost in load.Accepted.Where(p => !stored.ContainsKey(p.MessageId!)))
         {
-            Problem($"LOST: publish {lost.Number} was answered 202 with {lost.MessageId}, which does not exist");
+            Problem("LOST", $"publish {lost.Number} was answered 202 with {lost.MessageId}, which does not exist");
         }
 
         // (3) and (4), per endpoint.
@@ -78,7 +78,7 @@ public sealed class DeliveryChecker(HttpClient client, string appId, IReadOnlyDi
             attemptsTotal += attempts.Values.Sum(a => a.Count);
             foreach (var msgId in attempts.Keys.Where(id => !stored.ContainsKey(id)))
             {
-                Problem($"{path}: attempts logged for {msgId}, which is not a stored message");
+                Problem("attempt of no message", $"{path}: attempts logged for {msgId}, which is not a stored message");
             }
 
             foreach (var (msgId, publish) in stored)
@@ -89,13 +89,13 @@ public sealed class DeliveryChecker(HttpClient client, string appId, IReadOnlyDi
                 var state = states.GetValueOrDefault(msgId);
                 if (state != end)
                 {
-                    Problem($"{path}: publish {publish.Number} ({msgId}) ended '{state ?? "without a delivery"}', expected '{end}' "
+                    Problem("wrong end state", $"{path}: publish {publish.Number} ({msgId}) ended '{state ?? "without a delivery"}', expected '{end}' "
                         + $"(receiver saw {seen.Count} request(s), {logged.Count} attempt(s) logged)");
                 }
 
                 if (end == "success" && !seen.Any(r => r.Succeeded))
                 {
-                    Problem($"{path}: publish {publish.Number} ({msgId}) never reached the receiver with a success");
+                    Problem("never delivered", $"{path}: publish {publish.Number} ({msgId}) never reached the receiver with a success");
                 }
 
                 duplicates += Math.Max(0, seen.Count(r => r.Succeeded) - 1);
@@ -109,7 +109,7 @@ public sealed class DeliveryChecker(HttpClient client, string appId, IReadOnlyDi
 
         if (expected.MaxUnloggedTries is { } allowed && unlogged > allowed)
         {
-            Problem($"{unlogged} tries reached the receiver without an attempt row; at most {allowed} may (tries in flight when the fault struck)");
+            Problem("unlogged tries", $"{unlogged} tries reached the receiver without an attempt row; at most {allowed} may (tries in flight when the fault struck)");
         }
 
         var figures = new FaultFigures(load.All.Count, load.Accepted.Count, load.Refused.Count, load.Unknown.Count,
@@ -119,23 +119,24 @@ public sealed class DeliveryChecker(HttpClient client, string appId, IReadOnlyDi
     }
 
     /// <summary>Everything that was wrong, one line each; empty when the run kept every promise.</summary>
-    public IReadOnlyList<string> Problems => _problems;
+    public IReadOnlyList<string> Problems => [.. _problems.Select(p => p.Text)];
 
     /// <summary>Adds a scenario's own promise to the problems to report, so one failure does not hide the others.</summary>
     public void Expect(bool kept, string problem)
     {
         if (!kept)
         {
-            Problem(problem);
+            Problem("scenario", problem);
         }
     }
 
-    /// <summary>Fails the test with every problem found (the first 40 and the count).</summary>
+    /// <summary>Fails the test with every kind of problem found: how many, and a few examples of each.</summary>
     public void AssertNoProblems(string context)
     {
         if (_problems.Count > 0)
         {
-            Assert.Fail($"{_problems.Count} problem(s) after the run ({context}):\n  " + string.Join("\n  ", _problems.Take(40)));
+            var byKind = _problems.GroupBy(p => p.Kind).Select(g => $"[{g.Key}] {g.Count()} problem(s), e.g.:\n    " + string.Join("\n    ", g.Take(6).Select(p => p.Text)));
+            Assert.Fail($"{_problems.Count} problem(s) after the run ({context}):\n  " + string.Join("\n  ", byKind));
         }
     }
 
@@ -146,19 +147,19 @@ public sealed class DeliveryChecker(HttpClient client, string appId, IReadOnlyDi
         var where = $"{path}: publish {publish.Number}";
         if (expected.MaxAttempts is { } max && seen.Count > max)
         {
-            Problem($"{where}: the receiver saw {seen.Count} tries, more than the {max} the schedule allows");
+            Problem("too many tries", $"{where}: the receiver saw {seen.Count} tries, more than the {max} the schedule allows");
         }
 
         if (expected.MaxAttempts is { } all && end == "fail" && seen.Count != all)
         {
-            Problem($"{where}: failed after {seen.Count} tries; the schedule gives {all}");
+            Problem("wrong number of tries", $"{where}: failed after {seen.Count} tries; the schedule gives {all}");
         }
 
         if (expected.MaxUnloggedTries is null)
         {
             if (logged.Count != seen.Count || loggedSuccesses != seenSuccesses)
             {
-                Problem($"{where}: the receiver saw {seen.Count} request(s) ({Describe(seen)}), the attempt log has {logged.Count} "
+                Problem("attempt log differs from receiver", $"{where}: the receiver saw {seen.Count} request(s) ({Describe(seen)}), the attempt log has {logged.Count} "
                     + $"({loggedSuccesses} success)");
             }
 
@@ -169,12 +170,12 @@ public sealed class DeliveryChecker(HttpClient client, string appId, IReadOnlyDi
         // delivery is recorded as succeeded once at most.
         if (logged.Count > seen.Count)
         {
-            Problem($"{where}: {logged.Count} attempt(s) logged but the receiver saw only {seen.Count}");
+            Problem("attempt without request", $"{where}: {logged.Count} attempt(s) logged but the receiver saw only {seen.Count}");
         }
 
         if (loggedSuccesses > 1 || loggedSuccesses > seenSuccesses)
         {
-            Problem($"{where}: {loggedSuccesses} successful attempt(s) logged; the receiver answered {seenSuccesses} with success");
+            Problem("success logged twice", $"{where}: {loggedSuccesses} successful attempt(s) logged; the receiver answered {seenSuccesses} with success");
         }
 
         unlogged += Math.Max(0, seen.Count - logged.Count);
@@ -190,7 +191,7 @@ public sealed class DeliveryChecker(HttpClient client, string appId, IReadOnlyDi
             var latest = delay * (1 + timing.Jitter) + timing.TryTimeout + timing.MaxLateness;
             if (gap < earliest || gap > latest)
             {
-                Problem(string.Create(CultureInfo.InvariantCulture,
+                Problem("retry off schedule", string.Create(CultureInfo.InvariantCulture,
                     $"{path}: publish {publish.Number}: try {k + 1} came {gap.TotalSeconds:0.00} s after try {k} ({seen[k - 1].Answer}); "
                     + $"the schedule says {earliest.TotalSeconds:0.00}–{latest.TotalSeconds:0.00} s"));
             }
@@ -224,7 +225,7 @@ public sealed class DeliveryChecker(HttpClient client, string appId, IReadOnlyDi
             await Task.Delay(TimeSpan.FromMilliseconds(250));
         }
 
-        Problem($"deliveries still pending {timeout.TotalSeconds:0} s after the load ended: {last}");
+        Problem("not drained", $"deliveries still pending {timeout.TotalSeconds:0} s after the load ended: {last}");
         return clock.Elapsed;
     }
 
@@ -247,5 +248,5 @@ public sealed class DeliveryChecker(HttpClient client, string appId, IReadOnlyDi
         }
     }
 
-    private void Problem(string problem) => _problems.Add(problem);
+    private void Problem(string kind, string problem) => _problems.Add((kind, problem));
 }

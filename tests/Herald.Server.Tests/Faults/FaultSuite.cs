@@ -76,6 +76,20 @@ public sealed class FaultSuite
         return null;
     }
 
+    /// <summary>Every publish refused during a storage outage was answered 503 or 507 with a Retry-After — never 500.</summary>
+    public static void ExpectOutageAnswers(DeliveryChecker checker, LoadRun load, string when)
+    {
+        foreach (var refused in load.Refused.Where(p => p.StatusCode is not (503 or 507)).Take(5))
+        {
+            checker.Expect(false, $"publish {refused.Number} {when} was answered {refused.StatusCode} (must be 503 or 507): {refused.Detail}");
+        }
+
+        foreach (var refused in load.Refused.Where(p => p.StatusCode is 503 or 507 && p.RetryAfter is null).Take(5))
+        {
+            checker.Expect(false, $"publish {refused.Number} {when} was answered {refused.StatusCode} without Retry-After");
+        }
+    }
+
     /// <summary>Prints the run's figures in one greppable line (docs/RELIABILITY.md quotes them).</summary>
     public static void Report(ITestOutputHelper output, string scenario, LoadRun load, FaultFigures figures, string extra = "")
     {

@@ -17,8 +17,8 @@ public enum PublishOutcome
     Unknown,
 }
 
-/// <summary>One publish: its number, the eventId it carried, how it ended and when.</summary>
-public sealed record Publish(int Number, string EventId, PublishOutcome Outcome, string? MessageId, int StatusCode, string? Detail, TimeSpan At);
+/// <summary>One publish: its number, the eventId it carried, how it ended, when (since the load began) and the Retry-After of a refusal.</summary>
+public sealed record Publish(int Number, string EventId, PublishOutcome Outcome, string? MessageId, int StatusCode, string? Detail, TimeSpan At, string? RetryAfter = null);
 
 /// <summary>Every publish of a run, by outcome.</summary>
 public sealed class LoadRun(IReadOnlyList<Publish> publishes)
@@ -87,7 +87,8 @@ public static class LoadGenerator
                 return new Publish(n, eventId, PublishOutcome.Accepted, (string)JsonNode.Parse(text)!["id"]!, 202, null, clock.Elapsed);
             }
 
-            return new Publish(n, eventId, PublishOutcome.Refused, null, (int)response.StatusCode, text.Length > 300 ? text[..300] : text, clock.Elapsed);
+            return new Publish(n, eventId, PublishOutcome.Refused, null, (int)response.StatusCode, text.Length > 300 ? text[..300] : text, clock.Elapsed,
+                response.Headers.RetryAfter?.ToString());
         }
         catch (HttpRequestException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused })
         {
