@@ -125,6 +125,9 @@ public sealed class FaultReceiver : IAsyncDisposable
                 context.Response.ContentLength = 100_000;
                 await context.Response.Body.WriteAsync(new byte[1_000], cancellationToken);
                 await context.Response.Body.FlushAsync(cancellationToken);
+                // Let the sender read the status line and start on the body first: a reset that arrives with the
+                // headers still unread discards them (Linux drops unread data on RST), and the try fails before the body.
+                await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
                 if (context.Features.Get<IConnectionSocketFeature>()?.Socket is { } socket)
                 {
                     socket.LingerState = new LingerOption(true, 0); // Close sends RST, not FIN.

@@ -11,7 +11,7 @@ namespace Herald.Server.Tests.Faults;
 [Trait("Category", "Faults")]
 public sealed class GracefulStopFaultTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private const int Messages = 400;
+    private const int Messages = 600;
     private const double PerSecond = 40;
     private static readonly string[] Paths = ["/a", "/b"];
 
@@ -40,7 +40,7 @@ public sealed class GracefulStopFaultTests(ITestOutputHelper output) : IAsyncLif
         var endpoints = await FaultSuite.CreateEndpointsAsync(_node.Client, "term", _receiver, Paths);
         var loading = LoadGenerator.RunAsync(() => _node.Client, "term", Messages, PerSecond, "term");
 
-        await FaultSuite.WaitUntilAsync(() => _receiver.Count >= Messages / 2, TimeSpan.FromSeconds(60), "requests at the receiver");
+        await FaultSuite.WaitUntilAsync(() => _receiver.Count >= Messages / 3, TimeSpan.FromSeconds(60), "requests at the receiver");
         var exitCode = await _node.TerminateAsync(TimeSpan.FromSeconds(30));
         var stoppedAfter = _receiver.Count;
         await _node.StartAsync();
