@@ -24,7 +24,10 @@ internal sealed class PostgresInstance : IDisposable
     /// <summary>Connection string of the database <c>herald</c> on this server.</summary>
     public string ConnectionString => new NpgsqlConnectionStringBuilder
     {
-        Host = "127.0.0.1", Port = _port, Username = "herald", Database = "herald",
+        Host = "127.0.0.1",
+        Port = _port,
+        Username = "herald",
+        Database = "herald",
     }.ConnectionString;
 
     /// <summary>
