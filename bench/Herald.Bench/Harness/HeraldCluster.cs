@@ -9,6 +9,9 @@ namespace Herald.Bench.Harness;
 /// </summary>
 internal sealed class HeraldCluster : IAsyncDisposable
 {
+    // The main key that seals endpoint secrets on PostgreSQL (a fixed one: bench databases are throwaway).
+    private const string BenchMainKey = "YmVuY2gtb25seSBtYWluIGtleSwgbm90IHNlY3JldCE=";
+
     private readonly List<HeraldProcess> _nodes = [];
     private readonly string _dataDirectory;
 
@@ -43,6 +46,7 @@ internal sealed class HeraldCluster : IAsyncDisposable
         {
             environment["Herald__Storage__Provider"] = "postgres";
             environment["Herald__Storage__ConnectionString"] = settings.PostgresConnectionString!;
+            environment["Herald__Secrets__MainKey"] = BenchMainKey; // every node must share it
         }
 
         foreach (var (name, value) in (scenarioEnvironment ?? new Dictionary<string, string>()).Concat(settings.ServerEnvironment))

@@ -7,6 +7,7 @@ using Herald.Server.EventTypes;
 using Herald.Server.Idempotency;
 using Herald.Server.Messages;
 using Herald.Server.Polling;
+using Herald.Server.Secrets;
 using Herald.Server.Stats;
 using Herald.Server.Storage;
 using Scalar.AspNetCore;
@@ -50,6 +51,7 @@ internal static class ApiExtensions
     public static async Task InitializeHeraldAsync(this WebApplication app)
     {
         await app.Services.GetRequiredService<IHeraldStore>().MigrateAsync(app.Lifetime.ApplicationStopping);
+        await app.SealSecretsAtRestAsync(app.Lifetime.ApplicationStopping);
         await app.EnsureAdminTokenAsync(app.Lifetime.ApplicationStopping);
     }
 

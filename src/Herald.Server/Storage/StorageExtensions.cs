@@ -1,4 +1,5 @@
 using Herald.Server.Cluster;
+using Herald.Server.Secrets;
 using Herald.Server.Storage.Postgres;
 using Herald.Server.Storage.Sqlite;
 using Microsoft.Extensions.Options;
@@ -10,6 +11,7 @@ internal static class StorageExtensions
     public static IHostApplicationBuilder AddHeraldStorage(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.AddHeraldSecrets();  // endpoint secrets and headers are sealed with the main key before they are stored
         // The engine is chosen when the store is first resolved, after configuration is complete (tests add settings late).
         builder.Services.AddSingleton<IHeraldStore>(services => services.GetRequiredService<IOptions<StorageOptions>>().Value.IsPostgres
             ? ActivatorUtilities.CreateInstance<PostgresStore>(services)

@@ -62,6 +62,7 @@ public sealed class ClusterTests(ITestOutputHelper output) : IAsyncLifetime
         {
             ["Herald__Storage__Provider"] = "postgres",
             ["Herald__Storage__ConnectionString"] = _database,
+            ["Herald__Secrets__MainKey"] = Secrets.TestMainKeys.A,
             ["Herald__Auth__AdminToken"] = Token,
             ["Herald__Delivery__AllowedNetworks__0"] = "127.0.0.0/8",
             ["Herald__Delivery__LeaseDuration"] = "00:00:31", // the shortest allowed: a dead node's work comes back soon

@@ -54,6 +54,7 @@ public sealed class PostgresOutageFaultTests(ITestOutputHelper output) : IAsyncL
         {
             ["Herald__Storage__Provider"] = "postgres",
             ["Herald__Storage__ConnectionString"] = _postgres.ConnectionString,
+            ["Herald__Secrets__MainKey"] = Secrets.TestMainKeys.A,
         }));
         await _node.StartAsync();
         var endpoints = await FaultSuite.CreateEndpointsAsync(_node.Client, "pg", _receiver, Paths);

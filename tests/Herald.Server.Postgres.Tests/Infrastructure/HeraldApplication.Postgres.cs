@@ -29,6 +29,7 @@ public sealed partial class HeraldApplication
         _postgresDatabase ??= PostgresTestServer.CreateDatabase();
         builder.UseSetting("Herald:Storage:Provider", "postgres");
         builder.UseSetting("Herald:Storage:ConnectionString", _postgresDatabase);
+        builder.UseSetting("Herald:Secrets:MainKey", Secrets.TestMainKeys.A); // required with PostgreSQL
     }
 
     partial void ReleaseStorage()

@@ -48,7 +48,8 @@ public sealed class PostgresStoreTests : IAsyncLifetime
     /// <summary>Another node's store on the same database.</summary>
     private PostgresStore Node()
     {
-        var node = new PostgresStore(Options.Create(new StorageOptions { Provider = "postgres", ConnectionString = _connectionString }), _ids);
+        var node = new PostgresStore(
+            Options.Create(new StorageOptions { Provider = "postgres", ConnectionString = _connectionString }), _ids, _herald.Services.GetRequiredService<Herald.Server.Secrets.SecretSealer>());
         _nodes.Add(node);
         return node;
     }

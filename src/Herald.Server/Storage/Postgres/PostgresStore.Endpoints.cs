@@ -1,5 +1,6 @@
 using Dapper;
 using Herald.Server.Endpoints;
+using Herald.Server.Secrets;
 
 namespace Herald.Server.Storage.Postgres;
 
@@ -16,7 +17,7 @@ internal sealed partial class PostgresStore
         {
         }
 
-        public HeraldEndpoint ToEndpoint() => new()
+        public HeraldEndpoint ToEndpoint(SecretSealer sealer) => new()
         {
             Id = Id,
             ApplicationId = AppId,
@@ -28,7 +29,7 @@ internal sealed partial class PostgresStore
             ThrottleRate = ThrottleRate,
             Disabled = Disabled,
             Metadata = StorageJson.Map(Metadata),
-            Headers = StorageJson.Map(Headers),
+            Headers = StorageJson.Map(sealer.Open(Headers, SealedField.EndpointHeaders(Id))),
             Timeout = TimeoutMs is { } t ? TimeSpan.FromMilliseconds(t) : null,
             FailingSince = Time(FailingSince),
             CreatedAt = Time(CreatedAt),
@@ -39,10 +40,12 @@ internal sealed partial class PostgresStore
 
     private sealed record SecretRow(string Key, DateTime CreatedAt, DateTime? ExpiresAt);
 
+    private sealed record StoredSecretRow(long Seq, string Key);
+
     private const string EndpointColumns =
         "id, app_id, uid, url, description, event_types, channels, throttle_rate, disabled, metadata, headers, created_at, updated_at, timeout_ms, failing_since, version";
 
-    private static object EndpointParameters(HeraldEndpoint e) => new
+    private object EndpointParameters(HeraldEndpoint e) => new
     {
         e.Id,
         AppId = e.ApplicationId,
@@ -54,7 +57,7 @@ internal sealed partial class PostgresStore
         e.ThrottleRate,
         e.Disabled,
         Metadata = StorageJson.Map(e.Metadata),
-        Headers = StorageJson.Map(e.Headers),
+        Headers = _sealer.Seal(StorageJson.Map(e.Headers), SealedField.EndpointHeaders(e.Id)),
         CreatedAt = Ts(e.CreatedAt),
         UpdatedAt = Ts(e.UpdatedAt),
         TimeoutMs = (long?)e.Timeout?.TotalMilliseconds,
@@ -64,7 +67,7 @@ internal sealed partial class PostgresStore
     public Task<HeraldEndpoint?> GetEndpointAsync(string applicationId, string idOrUid, CancellationToken cancellationToken) =>
         ReadAsync(async c => (await c.QuerySingleOrDefaultAsync<EndpointRow>(
             $"SELECT {EndpointColumns} FROM endpoints WHERE app_id = @applicationId AND (id = @idOrUid OR uid = @idOrUid) LIMIT 1",
-            new { applicationId, idOrUid }))?.ToEndpoint(), cancellationToken);
+            new { applicationId, idOrUid }))?.ToEndpoint(_sealer), cancellationToken);
 
     public Task<Page<HeraldEndpoint>> ListEndpointsAsync(string applicationId, PageRequest page, CancellationToken cancellationToken) =>
         ReadAsync(async c =>
@@ -73,7 +76,7 @@ internal sealed partial class PostgresStore
             var rows = await c.QueryAsync<EndpointRow>(
                 $"SELECT {EndpointColumns} FROM endpoints WHERE app_id = @applicationId AND {where} {orderBy}",
                 new { applicationId, after = page.After, take = page.Limit + 1 });
-            return ToPage(rows.Select(r => r.ToEndpoint()), page);
+            return ToPage(rows.Select(r => r.ToEndpoint(_sealer)), page);
         }, cancellationToken);
 
     public Task CreateEndpointAsync(HeraldEndpoint endpoint, EndpointSecretKey secret, CancellationToken cancellationToken) =>
@@ -88,7 +91,7 @@ internal sealed partial class PostgresStore
                 EndpointParameters(endpoint), t);
             await c.ExecuteAsync(
                 "INSERT INTO endpoint_secrets (endpoint_id, key, created_at) VALUES (@id, @Key, @createdAt)",
-                new { id = endpoint.Id, secret.Key, createdAt = Ts(secret.CreatedAt) }, t);
+                new { id = endpoint.Id, Key = SealSecret(endpoint.Id, secret.Key), createdAt = Ts(secret.CreatedAt) }, t);
         }, cancellationToken);
 
     public Task UpdateEndpointAsync(HeraldEndpoint endpoint, CancellationToken cancellationToken) =>
@@ -127,24 +130,35 @@ internal sealed partial class PostgresStore
                 ORDER BY created_at DESC, seq DESC
                 """,
                 new { endpointId, now = Ts(now) });
-            return rows.Select(r => new EndpointSecretKey(r.Key, Time(r.CreatedAt), Time(r.ExpiresAt))).ToList();
+            return rows.Select(r => new EndpointSecretKey(OpenSecret(endpointId, r.Key), Time(r.CreatedAt), Time(r.ExpiresAt))).ToList();
         }, cancellationToken);
 
     public Task RotateEndpointSecretAsync(string endpointId, EndpointSecretKey newKey, DateTimeOffset previousValidUntil, CancellationToken cancellationToken) =>
         WriteAsync(async (c, t) =>
         {
             var now = Ts(newKey.CreatedAt);
+            // Rotations of one endpoint on several nodes take turns: the match below reads, then writes.
+            await c.ExecuteAsync("SELECT 1 FROM endpoints WHERE id = @endpointId FOR UPDATE", new { endpointId }, t);
             await c.ExecuteAsync(
                 "DELETE FROM endpoint_secrets WHERE endpoint_id = @endpointId AND expires_at IS NOT NULL AND expires_at <= @now", new { endpointId, now }, t);
             await c.ExecuteAsync(
                 "UPDATE endpoint_secrets SET expires_at = LEAST(COALESCE(expires_at, @until), @until) WHERE endpoint_id = @endpointId",
                 new { endpointId, until = Ts(previousValidUntil) }, t);
-            // Re-supplying a key that is still on file makes it current again rather than failing.
+            // Re-supplying a key that is still on file makes it current again rather than failing. Sealed values differ at
+            // every sealing (random nonce), so the match is made on the opened keys, under the endpoint's row lock.
+            var stored = await c.QueryAsync<StoredSecretRow>("SELECT seq, key FROM endpoint_secrets WHERE endpoint_id = @endpointId", new { endpointId }, t);
+            var same = stored.FirstOrDefault(r => SameKey(OpenSecret(endpointId, r.Key), newKey.Key));
             await c.ExecuteAsync(
-                """
-                INSERT INTO endpoint_secrets (endpoint_id, key, created_at) VALUES (@endpointId, @Key, @now)
-                ON CONFLICT (endpoint_id, key) DO UPDATE SET created_at = excluded.created_at, expires_at = NULL
-                """,
-                new { endpointId, newKey.Key, now }, t);
+                same is null
+                    ? "INSERT INTO endpoint_secrets (endpoint_id, key, created_at) VALUES (@endpointId, @Key, @now)"
+                    : "UPDATE endpoint_secrets SET key = @Key, created_at = @now, expires_at = NULL WHERE endpoint_id = @endpointId AND seq = @seq",
+                new { endpointId, Key = SealSecret(endpointId, newKey.Key), now, seq = same?.Seq }, t);
         }, cancellationToken);
+
+    private string SealSecret(string endpointId, string key) => _sealer.Seal(key, SealedField.EndpointSecret(endpointId));
+
+    private string OpenSecret(string endpointId, string stored) => _sealer.Open(stored, SealedField.EndpointSecret(endpointId));
+
+    private static bool SameKey(string a, string b) =>
+        System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(System.Text.Encoding.UTF8.GetBytes(a), System.Text.Encoding.UTF8.GetBytes(b));
 }

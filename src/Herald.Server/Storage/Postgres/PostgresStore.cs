@@ -1,6 +1,7 @@
 using System.Data;
 using Dapper;
 using Herald.Server.Api;
+using Herald.Server.Secrets;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -21,12 +22,14 @@ internal sealed partial class PostgresStore : IHeraldStore, IAsyncDisposable, ID
     private readonly NpgsqlDataSource _dataSource;
     private readonly PostgresNotifier _notifier;
     private readonly Ids _ids;
+    private readonly SecretSealer _sealer;
 
     static PostgresStore() => DefaultTypeMap.MatchNamesWithUnderscores = true;
 
-    public PostgresStore(IOptions<StorageOptions> options, Ids ids)
+    public PostgresStore(IOptions<StorageOptions> options, Ids ids, SecretSealer sealer)
     {
         _ids = ids;
+        _sealer = sealer;
         _dataSource = NpgsqlDataSource.Create(options.Value.ConnectionString!);
         _notifier = new PostgresNotifier(_dataSource);
     }

@@ -1,5 +1,6 @@
 using Dapper;
 using Herald.Server.Endpoints;
+using Herald.Server.Secrets;
 
 namespace Herald.Server.Storage.Sqlite;
 
@@ -9,7 +10,7 @@ internal sealed partial class SqliteStore
         string Id, string AppId, string? Uid, string Url, string Description, string? EventTypes, string? Channels,
         long? ThrottleRate, long Disabled, string Metadata, string Headers, long CreatedAt, long UpdatedAt, long? TimeoutMs, long? FailingSince, long Version)
     {
-        public HeraldEndpoint ToEndpoint() => new()
+        public HeraldEndpoint ToEndpoint(SecretSealer sealer) => new()
         {
             Id = Id,
             ApplicationId = AppId,
@@ -21,7 +22,7 @@ internal sealed partial class SqliteStore
             ThrottleRate = (int?)ThrottleRate,
             Disabled = Disabled != 0,
             Metadata = StorageJson.Map(Metadata),
-            Headers = StorageJson.Map(Headers),
+            Headers = StorageJson.Map(sealer.Open(Headers, SealedField.EndpointHeaders(Id))),
             Timeout = TimeoutMs is { } t ? TimeSpan.FromMilliseconds(t) : null,
             FailingSince = FailingSince is { } f ? Time(f) : null,
             CreatedAt = Time(CreatedAt),
@@ -32,9 +33,11 @@ internal sealed partial class SqliteStore
 
     private sealed record SecretRow(string Key, long CreatedAt, long? ExpiresAt);
 
+    private sealed record StoredSecretRow(long Rowid, string Key);
+
     private const string EndpointColumns = "id, app_id, uid, url, description, event_types, channels, throttle_rate, disabled, metadata, headers, created_at, updated_at, timeout_ms, failing_since, version";
 
-    private static object EndpointParameters(HeraldEndpoint e) => new
+    private object EndpointParameters(HeraldEndpoint e) => new
     {
         e.Id,
         AppId = e.ApplicationId,
@@ -46,7 +49,7 @@ internal sealed partial class SqliteStore
         e.ThrottleRate,
         e.Disabled,
         Metadata = StorageJson.Map(e.Metadata),
-        Headers = StorageJson.Map(e.Headers),
+        Headers = _sealer.Seal(StorageJson.Map(e.Headers), SealedField.EndpointHeaders(e.Id)),
         CreatedAt = Ms(e.CreatedAt),
         UpdatedAt = Ms(e.UpdatedAt),
         TimeoutMs = (long?)e.Timeout?.TotalMilliseconds,
@@ -56,7 +59,7 @@ internal sealed partial class SqliteStore
     public Task<HeraldEndpoint?> GetEndpointAsync(string applicationId, string idOrUid, CancellationToken cancellationToken) =>
         ReadAsync(async c => (await c.QuerySingleOrDefaultAsync<EndpointRow>(
             $"SELECT {EndpointColumns} FROM endpoints WHERE app_id = @applicationId AND (id = @idOrUid OR uid = @idOrUid) LIMIT 1",
-            new { applicationId, idOrUid }))?.ToEndpoint(), cancellationToken);
+            new { applicationId, idOrUid }))?.ToEndpoint(_sealer), cancellationToken);
 
     public Task<Page<HeraldEndpoint>> ListEndpointsAsync(string applicationId, PageRequest page, CancellationToken cancellationToken) =>
         ReadAsync(async c =>
@@ -65,7 +68,7 @@ internal sealed partial class SqliteStore
             var rows = await c.QueryAsync<EndpointRow>(
                 $"SELECT {EndpointColumns} FROM endpoints WHERE app_id = @applicationId AND {where} {orderBy}",
                 new { applicationId, after = page.After, take = page.Limit + 1 });
-            return ToPage(rows.Select(r => r.ToEndpoint()), page);
+            return ToPage(rows.Select(r => r.ToEndpoint(_sealer)), page);
         }, cancellationToken);
 
     public Task CreateEndpointAsync(HeraldEndpoint endpoint, EndpointSecretKey secret, CancellationToken cancellationToken) =>
@@ -79,7 +82,7 @@ internal sealed partial class SqliteStore
                 EndpointParameters(endpoint), t);
             await c.ExecuteAsync(
                 "INSERT INTO endpoint_secrets (endpoint_id, key, created_at) VALUES (@id, @Key, @createdAt)",
-                new { id = endpoint.Id, secret.Key, createdAt = Ms(secret.CreatedAt) }, t);
+                new { id = endpoint.Id, Key = SealSecret(endpoint.Id, secret.Key), createdAt = Ms(secret.CreatedAt) }, t);
         }, cancellationToken);
 
     public Task UpdateEndpointAsync(HeraldEndpoint endpoint, CancellationToken cancellationToken) =>
@@ -117,7 +120,7 @@ internal sealed partial class SqliteStore
                 ORDER BY created_at DESC, rowid DESC
                 """,
                 new { endpointId, now = Ms(now) });
-            return rows.Select(r => new EndpointSecretKey(r.Key, Time(r.CreatedAt), r.ExpiresAt is { } e ? Time(e) : null)).ToList();
+            return rows.Select(r => new EndpointSecretKey(OpenSecret(endpointId, r.Key), Time(r.CreatedAt), r.ExpiresAt is { } e ? Time(e) : null)).ToList();
         }, cancellationToken);
 
     public Task RotateEndpointSecretAsync(string endpointId, EndpointSecretKey newKey, DateTimeOffset previousValidUntil, CancellationToken cancellationToken) =>
@@ -128,12 +131,21 @@ internal sealed partial class SqliteStore
             await c.ExecuteAsync(
                 "UPDATE endpoint_secrets SET expires_at = MIN(COALESCE(expires_at, @until), @until) WHERE endpoint_id = @endpointId",
                 new { endpointId, until = Ms(previousValidUntil) }, t);
-            // Re-supplying a key that is still on file makes it current again rather than failing.
+            // Re-supplying a key that is still on file makes it current again rather than failing. Sealed values differ at
+            // every sealing (random nonce), so the match is made on the opened keys, here in the one writer's transaction.
+            var stored = await c.QueryAsync<StoredSecretRow>("SELECT rowid, key FROM endpoint_secrets WHERE endpoint_id = @endpointId", new { endpointId }, t);
+            var same = stored.FirstOrDefault(r => SameKey(OpenSecret(endpointId, r.Key), newKey.Key));
             await c.ExecuteAsync(
-                """
-                INSERT INTO endpoint_secrets (endpoint_id, key, created_at) VALUES (@endpointId, @Key, @now)
-                ON CONFLICT (endpoint_id, key) DO UPDATE SET created_at = excluded.created_at, expires_at = NULL
-                """,
-                new { endpointId, newKey.Key, now }, t);
+                same is null
+                    ? "INSERT INTO endpoint_secrets (endpoint_id, key, created_at) VALUES (@endpointId, @Key, @now)"
+                    : "UPDATE endpoint_secrets SET key = @Key, created_at = @now, expires_at = NULL WHERE rowid = @rowid",
+                new { endpointId, Key = SealSecret(endpointId, newKey.Key), now, rowid = same?.Rowid }, t);
         }, cancellationToken);
+
+    private string SealSecret(string endpointId, string key) => _sealer.Seal(key, SealedField.EndpointSecret(endpointId));
+
+    private string OpenSecret(string endpointId, string stored) => _sealer.Open(stored, SealedField.EndpointSecret(endpointId));
+
+    private static bool SameKey(string a, string b) =>
+        System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(System.Text.Encoding.UTF8.GetBytes(a), System.Text.Encoding.UTF8.GetBytes(b));
 }

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Dapper;
 using Herald.Server.Api;
+using Herald.Server.Secrets;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
@@ -24,15 +25,25 @@ internal sealed partial class SqliteStore : IHeraldStore, IDisposable
     static SqliteStore() => DefaultTypeMap.MatchNamesWithUnderscores = true;
 
     private readonly Ids _ids;
+    private readonly SecretSealer _sealer;
 
-    public SqliteStore(IOptions<StorageOptions> options, Ids ids)
+    public SqliteStore(IOptions<StorageOptions> options, Ids ids, SecretSealer sealer, ILogger<SqliteStore> logger)
     {
         _ids = ids;
-        var directory = Path.GetFullPath(options.Value.DataDirectory);
-        Directory.CreateDirectory(directory);
+        _sealer = sealer;
+        // The folder 0700 and the database 0600 before SQLite first opens it: SQLite gives the -wal and -shm files it
+        // makes the mode of the database file, so none of them is ever readable by other users.
+        var directory = DataDirectory.EnsurePrivate(options.Value.DataDirectory, logger);
+        var database = Path.Combine(directory, "herald.db");
+        DataDirectory.CreatePrivateFile(database);
+        foreach (var file in (string[])[database, database + "-wal", database + "-shm", database + "-journal"])
+        {
+            DataDirectory.RestrictFile(file, logger);
+        }
+
         _connectionString = new SqliteConnectionStringBuilder
         {
-            DataSource = Path.Combine(directory, "herald.db"),
+            DataSource = database,
             Mode = SqliteOpenMode.ReadWriteCreate,
             Pooling = true,
             ForeignKeys = true,

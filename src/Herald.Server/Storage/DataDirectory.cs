@@ -1,0 +1,90 @@
+namespace Herald.Server.Storage;
+
+/// <summary>
+/// Keeps the data directory private to Herald's user on Unix: the folder 0700 and its files (database, WAL, shared
+/// memory, main key) 0600, whatever the umask; existing folders and files are tightened at every start. Windows keeps
+/// the folder's inherited ACL.
+/// </summary>
+internal static partial class DataDirectory
+{
+    public const UnixFileMode FolderMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+    public const UnixFileMode FileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    /// <summary>Creates <paramref name="directory"/> (0700) when missing, or tightens it to 0700; returns its full path.</summary>
+    public static string EnsurePrivate(string directory, ILogger logger)
+    {
+        var path = Path.GetFullPath(directory);
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(path);
+            return path;
+        }
+
+        Directory.CreateDirectory(path, FolderMode);
+        Restrict(path, FolderMode, logger);
+        return path;
+    }
+
+    /// <summary>Tightens an existing file to 0600 (nothing when it does not exist).</summary>
+    public static void RestrictFile(string path, ILogger logger)
+    {
+        if (!OperatingSystem.IsWindows() && File.Exists(path))
+        {
+            Restrict(path, FileMode, logger);
+        }
+    }
+
+    /// <summary>Creates an empty file with mode 0600 when missing, so that what is later written into it was never readable by others.</summary>
+    public static void CreatePrivateFile(string path)
+    {
+        if (!File.Exists(path))
+        {
+            TryCreatePrivateFile(path, []);
+        }
+    }
+
+    /// <summary>Creates a file (0600 on Unix) holding <paramref name="content"/>, flushed to disk; false when it exists already.</summary>
+    public static bool TryCreatePrivateFile(string path, ReadOnlySpan<byte> content)
+    {
+        var options = new FileStreamOptions { Mode = System.IO.FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = FileMode;
+        }
+
+        try
+        {
+            using var file = new FileStream(path, options);
+            file.Write(content);
+            file.Flush(flushToDisk: true);
+            return true;
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            // Made meanwhile by another start: it is used (and tightened) like any existing file.
+            return false;
+        }
+    }
+
+    private static void Restrict(string path, UnixFileMode mode, ILogger logger)
+    {
+        if (OperatingSystem.IsWindows() || File.GetUnixFileMode(path) == mode)
+        {
+            return;
+        }
+
+        try
+        {
+            File.SetUnixFileMode(path, mode);
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // Owned by another user (e.g. a volume mounted as root): Herald can still work there, so it says so and goes on.
+            LogCannotRestrict(logger, path, Convert.ToString((int)mode, 8));
+        }
+    }
+
+    [LoggerMessage(EventId = 7101, Level = LogLevel.Warning,
+        Message = "Cannot set mode {Mode} on {Path} (not its owner): other users of this machine may read it. Make Herald's user its owner.")]
+    private static partial void LogCannotRestrict(ILogger logger, string path, string mode);
+}
