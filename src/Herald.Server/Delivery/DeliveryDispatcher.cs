@@ -22,6 +22,7 @@ internal sealed partial class DeliveryDispatcher(
     EndpointLimits limits,
     OperationalWebhooks operational,
     BookkeepingRetry bookkeeping,
+    AttemptLogBatcher attemptLog,
     Ids ids,
     IOptions<DeliveryOptions> options,
     TimeProvider time,
@@ -318,6 +319,8 @@ internal sealed partial class DeliveryDispatcher(
         {
             return; // No webhooks about webhooks about webhooks.
         }
+
+        attemptLog.Add(work, attempt, attempts);
 
         if (!outcome.Succeeded && attempts == _options.FailingNotificationAfter && status == MessageStatus.Pending)
         {
