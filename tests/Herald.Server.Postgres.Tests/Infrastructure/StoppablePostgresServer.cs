@@ -28,7 +28,12 @@ internal sealed class StoppablePostgresServer : IDisposable
     /// <summary>Pooled, with a short connect timeout, as Herald would be configured against it.</summary>
     public string ConnectionString => new NpgsqlConnectionStringBuilder
     {
-        Host = "127.0.0.1", Port = _port, Username = "herald", Database = "postgres", Pooling = true, Timeout = 5,
+        Host = "127.0.0.1",
+        Port = _port,
+        Username = "herald",
+        Database = "postgres",
+        Pooling = true,
+        Timeout = 5,
     }.ConnectionString;
 
     private string Data => Path.Combine(_directory, "data");

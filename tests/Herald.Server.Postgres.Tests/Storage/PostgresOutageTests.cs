@@ -16,6 +16,7 @@ public sealed class PostgresOutageTests
         using var postgres = StoppablePostgresServer.Create();
         using var herald = new HeraldApplication().With("Herald:Storage:ConnectionString", postgres.ConnectionString);
         var client = herald.CreateAdminClient();
+        var probe = herald.CreateClient(); // As a load balancer asks: no token (with one, authentication itself would meet the outage).
         await client.CreateAppAsync("Shop", "shop");
         await (await client.PostAsJsonAsync("/api/v1/app/shop/msg", new { eventType = "a.b", eventId = "before", payload = new { } }))
             .ReadObjectAsync(HttpStatusCode.Accepted);
@@ -26,12 +27,12 @@ public sealed class PostgresOutageTests
         var error = await refused.ReadObjectAsync(HttpStatusCode.ServiceUnavailable);
         Assert.Equal("storage_unavailable", (string?)error["code"]);
         Assert.Equal("5", refused.Headers.GetValues("Retry-After").Single());
-        var health = await WaitForHealthAsync(client, HttpStatusCode.ServiceUnavailable);
+        var health = await WaitForHealthAsync(probe, HttpStatusCode.ServiceUnavailable);
         Assert.Equal("storage_unavailable", (string?)health["status"]);
 
         postgres.Start();
 
-        health = await WaitForHealthAsync(client, HttpStatusCode.OK);
+        health = await WaitForHealthAsync(probe, HttpStatusCode.OK);
         Assert.Equal("ok", (string?)health["status"]);
         // The refused message was not stored: sending it again is accepted, not a 409 on its eventId. Pooled connections
         // that died with the server may each fail one more request with a 503, as a client retrying would see.
