@@ -1,5 +1,6 @@
 using System.Globalization;
 using Herald.Server.Api;
+using Herald.Server.Auth;
 using Herald.Server.Storage;
 
 namespace Herald.Server.Polling;
@@ -35,9 +36,9 @@ internal static class PollerApi
     }
 
     private static async Task<Ok<PollingEndpointOut>> PollAsync(
-        string app_id, string sink_id, [AsParameters] PollQuery query, HttpContext context, IHeraldStore store, MessageLogSignal signal, TimeProvider time)
+        CurrentApplication app, string sink_id, [AsParameters] PollQuery query, HttpContext context, IHeraldStore store, MessageLogSignal signal, TimeProvider time)
     {
-        var sink = await context.FindPollingEndpointAsync(store, app_id, sink_id);
+        var sink = await app.FindPollingEndpointAsync(store, sink_id, context.RequestAborted);
         var v = new Validator();
         var read = ReadRequest.Parse(query, query.Wait, v);
         var after = Iterator.Parse(v, query.Iterator);
@@ -49,9 +50,9 @@ internal static class PollerApi
     }
 
     private static async Task<Ok<PollingEndpointOut>> ConsumeAsync(
-        string app_id, string sink_id, string consumer_id, [AsParameters] ConsumerPollQuery query, HttpContext context, IHeraldStore store, MessageLogSignal signal, TimeProvider time)
+        CurrentApplication app, string sink_id, string consumer_id, [AsParameters] ConsumerPollQuery query, HttpContext context, IHeraldStore store, MessageLogSignal signal, TimeProvider time)
     {
-        var sink = await context.FindPollingEndpointAsync(store, app_id, sink_id);
+        var sink = await app.FindPollingEndpointAsync(store, sink_id, context.RequestAborted);
         var v = new Validator();
         v.Identifier("path.consumer_id", consumer_id, required: true);
         var read = ReadRequest.Parse(query, query.Wait, v);
@@ -67,9 +68,9 @@ internal static class PollerApi
         return TypedResults.Ok(ToOut(page));
     }
 
-    private static async Task<NoContent> CommitAsync(string app_id, string sink_id, string consumer_id, HttpContext context, IHeraldStore store, TimeProvider time)
+    private static async Task<NoContent> CommitAsync(CurrentApplication app, string sink_id, string consumer_id, HttpContext context, IHeraldStore store, TimeProvider time)
     {
-        var sink = await context.FindPollingEndpointAsync(store, app_id, sink_id);
+        var sink = await app.FindPollingEndpointAsync(store, sink_id, context.RequestAborted);
         using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.PollingEndpointConsumerCommitIn, context.RequestAborted);
         var v = new Validator();
         v.Identifier("path.consumer_id", consumer_id, required: true);
@@ -80,9 +81,9 @@ internal static class PollerApi
     }
 
     private static async Task<Ok<PollingEndpointConsumerSeekOut>> SeekAsync(
-        string app_id, string sink_id, string consumer_id, HttpContext context, IHeraldStore store, TimeProvider time)
+        CurrentApplication app, string sink_id, string consumer_id, HttpContext context, IHeraldStore store, TimeProvider time)
     {
-        var sink = await context.FindPollingEndpointAsync(store, app_id, sink_id);
+        var sink = await app.FindPollingEndpointAsync(store, sink_id, context.RequestAborted);
         using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.PollingEndpointConsumerSeekIn, context.RequestAborted);
         var v = new Validator();
         v.Identifier("path.consumer_id", consumer_id, required: true);

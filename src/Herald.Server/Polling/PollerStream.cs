@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Herald.Server.Api;
+using Herald.Server.Auth;
 using Herald.Server.Storage;
 
 namespace Herald.Server.Polling;
@@ -15,9 +16,9 @@ internal static class PollerStream
     public static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(15);
 
     public static async Task StreamAsync(
-        string app_id, string sink_id, [AsParameters] StreamQuery query, HttpContext context, IHeraldStore store, MessageLogSignal signal, TimeProvider time)
+        CurrentApplication app, string sink_id, [AsParameters] StreamQuery query, HttpContext context, IHeraldStore store, MessageLogSignal signal, TimeProvider time)
     {
-        var sink = await context.FindPollingEndpointAsync(store, app_id, sink_id);
+        var sink = await app.FindPollingEndpointAsync(store, sink_id, context.RequestAborted);
         var v = new Validator();
         var read = ReadRequest.Parse(query, wait: null, v) with { Wait = Heartbeat };
         string? resumeFrom = context.Request.Headers["Last-Event-ID"];
