@@ -29,7 +29,7 @@ internal static class PollerApi
         group.MapPost("/consumer/{consumer_id}/seek", SeekAsync).Accepts<PollingEndpointConsumerSeekIn>("application/json")
             .WithSummary("Move the consumer's cursor to a time: the next read starts with the first message after it.")
             .WithDescription("Answers the iterator of the new position.");
-        group.MapGet("/stream", PollerStream.StreamAsync)
+        group.MapGet("/stream", PollerStream.StreamAsync).Produces<string>(StatusCodes.Status200OK, "text/event-stream")
             .WithSummary("Server-Sent Events: every matching message as it commits (event id = iterator); resumes from Last-Event-ID.")
             .WithDescription("A text/event-stream that sends every matching message as it commits, one event each, with its iterator as event id. A reconnect with Last-Event-ID (or `iterator`) continues after it.");
         return group;
@@ -40,7 +40,7 @@ internal static class PollerApi
     {
         var sink = await app.FindPollingEndpointAsync(store, sink_id, context.RequestAborted);
         var v = new Validator();
-        var read = ReadRequest.Parse(query, query.Wait, v);
+        var read = ReadRequest.Parse(query, query.Limit, query.Wait, v);
         var after = Iterator.Parse(v, query.Iterator);
         var from = query.After;
         v.ThrowIfInvalid();
@@ -55,7 +55,7 @@ internal static class PollerApi
         var sink = await app.FindPollingEndpointAsync(store, sink_id, context.RequestAborted);
         var v = new Validator();
         v.Identifier("path.consumer_id", consumer_id, required: true);
-        var read = ReadRequest.Parse(query, query.Wait, v);
+        var read = ReadRequest.Parse(query, query.Limit, query.Wait, v);
         var commit = Iterator.Parse(v, query.Iterator);
         v.ThrowIfInvalid();
         if (commit is { } committed)
@@ -134,9 +134,9 @@ internal static class PollerApi
 /// <summary>What a poller read asks for: page size, extra filters and how long it may wait.</summary>
 internal sealed record ReadRequest(int Limit, string? EventType, string? Channel, TimeSpan Wait)
 {
-    public static ReadRequest Parse(PollerReadQuery query, string? wait, Validator v)
+    public static ReadRequest Parse(PollerReadQuery query, int? pageSize, string? wait, Validator v)
     {
-        var limit = query.Limit ?? Paging.DefaultLimit;
+        var limit = pageSize ?? Paging.DefaultLimit;
         if (limit is < 1 or > Paging.MaxLimit)
         {
             v.Add("query.limit", "out_of_range", Paging.LimitRule);

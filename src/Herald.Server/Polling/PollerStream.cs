@@ -20,7 +20,13 @@ internal static class PollerStream
     {
         var sink = await app.FindPollingEndpointAsync(store, sink_id, context.RequestAborted);
         var v = new Validator();
-        var read = ReadRequest.Parse(query, wait: null, v) with { Wait = Heartbeat };
+        // Every message is sent as it commits, so a page size would change nothing a client sees: refused, not ignored.
+        if (context.Request.Query.ContainsKey("limit"))
+        {
+            v.Add("query.limit", "not_supported", "the stream sends every message as it commits; limit is for GET …/poller/{sink_id} reads.");
+        }
+
+        var read = ReadRequest.Parse(query, pageSize: null, wait: null, v) with { Wait = Heartbeat };
         string? resumeFrom = context.Request.Headers["Last-Event-ID"];
         var fromHeader = !string.IsNullOrEmpty(resumeFrom);
         var position = Iterator.Parse(v, fromHeader ? resumeFrom : query.Iterator, fromHeader ? "header.Last-Event-ID" : "query.iterator")
