@@ -19,6 +19,7 @@ internal sealed partial class DeliveryDispatcher(
     RetrySchedule schedule,
     EndpointLimits limits,
     OperationalWebhooks operational,
+    AttemptLogBatcher attemptLog,
     Ids ids,
     IOptions<DeliveryOptions> options,
     TimeProvider time,
@@ -256,6 +257,8 @@ internal sealed partial class DeliveryDispatcher(
         {
             return; // No webhooks about webhooks about webhooks.
         }
+
+        attemptLog.Add(work, attempt, attempts);
 
         if (!outcome.Succeeded && attempts == _options.FailingNotificationAfter && status == MessageStatus.Pending)
         {

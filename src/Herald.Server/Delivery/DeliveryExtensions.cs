@@ -23,6 +23,7 @@ internal static class DeliveryExtensions
         builder.Services.AddSingleton<OperationalWebhooks>();
         builder.Services.AddSingleton<Messages.MessagePublisher>();
         builder.Services.AddSingleton<Polling.MessageLogSignal>();
+        builder.Services.AddAttemptLog();
         builder.Services.AddHostedService<DeliveryDispatcher>();
         return builder;
     }

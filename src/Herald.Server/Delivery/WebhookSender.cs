@@ -11,7 +11,10 @@ namespace Herald.Server.Delivery;
 internal sealed record WebhookRequest(
     string Url, string MessageId, byte[] Body, IReadOnlyList<string> Secrets, IReadOnlyDictionary<string, string> Headers, TimeSpan Timeout);
 
-/// <summary>What happened: <see cref="StatusCode"/> 0 means no HTTP answer (refused, unreachable, timed out; <see cref="Error"/> says which).</summary>
+/// <summary>
+/// What happened: <see cref="StatusCode"/> 0 means no HTTP answer (refused, unreachable, timed out; <see cref="Error"/> says
+/// which); a failure with a 2xx status and an <see cref="Error"/> is an answer whose body broke off.
+/// </summary>
 internal sealed record AttemptOutcome(bool Succeeded, int StatusCode, string? Response, TimeSpan Duration, string? Error, TimeSpan? RetryAfter)
 {
     public bool Gone => StatusCode == (int)HttpStatusCode.Gone;
@@ -22,23 +25,26 @@ internal sealed record AttemptOutcome(bool Succeeded, int StatusCode, string? Re
 /// and refuses disallowed addresses (<see cref="AddressGuard"/>) on the address actually dialled, so DNS
 /// rebinding cannot slip past the check. Redirects are never followed; at most 64 KiB of a response is read.
 /// </summary>
-internal sealed class WebhookSender : IDisposable
+internal sealed partial class WebhookSender : IDisposable
 {
     public const int MaxResponseBytes = 64 * 1024;
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
     private static readonly string UserAgent = $"Herald/{typeof(WebhookSender).Assembly.GetName().Version?.ToString(3) ?? "0.0.0"}";
 
     private readonly HttpClient _client;
     private readonly AddressGuard _guard;
     private readonly TimeProvider _time;
+    private readonly ILogger<WebhookSender> _logger;
     private static readonly (string Id, string Timestamp, string Signature) StandardNames = ("webhook-id", "webhook-timestamp", "webhook-signature");
     private static readonly (string Id, string Timestamp, string Signature) SvixNames = ("svix-id", "svix-timestamp", "svix-signature");
     private readonly (string Id, string Timestamp, string Signature)[] _headerSets;
     private readonly bool _requireHttps;
 
-    public WebhookSender(AddressGuard guard, TimeProvider time, IOptions<DeliveryOptions> options)
+    public WebhookSender(AddressGuard guard, TimeProvider time, IOptions<DeliveryOptions> options, ILogger<WebhookSender> logger)
     {
         _guard = guard;
         _time = time;
+        _logger = logger;
         _requireHttps = options.Value.RequireHttps;
         // Both by default: receivers written against Svix read svix-* directly, Standard Webhooks libraries read webhook-*.
         _headerSets = options.Value.SignatureHeaders switch
@@ -54,13 +60,30 @@ internal sealed class WebhookSender : IDisposable
             UseProxy = false,
             AutomaticDecompression = DecompressionMethods.None,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            ConnectTimeout = TimeSpan.FromSeconds(10),
+            ConnectTimeout = ConnectTimeout,
             ConnectCallback = ConnectAsync,
         })
         { Timeout = Timeout.InfiniteTimeSpan };
     }
 
+    /// <summary>
+    /// Makes one try and says how it ended. Never throws, except <see cref="OperationCanceledException"/> when
+    /// <paramref name="cancellationToken"/> is canceled: whatever else goes wrong is a failed try, so the caller records
+    /// it and counts it toward the retry schedule and the endpoint's health.
+    /// </summary>
     public async Task<AttemptOutcome> SendAsync(WebhookRequest webhook, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await TrySendAsync(webhook, cancellationToken);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new AttemptOutcome(false, 0, null, TimeSpan.Zero, Unexpected(webhook, e, 0), null);
+        }
+    }
+
+    private async Task<AttemptOutcome> TrySendAsync(WebhookRequest webhook, CancellationToken cancellationToken)
     {
         var timestamp = _time.GetUtcNow();
         if (_requireHttps && !webhook.Url.StartsWith("https:", StringComparison.OrdinalIgnoreCase))
@@ -89,38 +112,46 @@ internal sealed class WebhookSender : IDisposable
         var started = _time.GetTimestamp();
         using var timeout = new CancellationTokenSource(webhook.Timeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
+        HttpResponseMessage response;
         try
         {
-            using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token);
-            var body = await ReadCappedAsync(response, linked.Token);
+            response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            var timedOut = timeout.IsCancellationRequested ? webhook.Timeout : (TimeSpan?)null;
+            return Failure(started, 0, null, SendError.BeforeHeaders(e, request.RequestUri!, timedOut, ConnectTimeout) ?? Unexpected(webhook, e, 0));
+        }
+
+        using (response)
+        {
             var status = (int)response.StatusCode;
+            var body = new ResponseBody();
+            try
+            {
+                await body.ReadAsync(response, linked.Token);
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+            {
+                // A body cut short fails the try even after a 2xx (SendError.MidBody says why); what arrived is kept.
+                var timedOut = timeout.IsCancellationRequested ? webhook.Timeout : (TimeSpan?)null;
+                return Failure(started, status, body.Text, SendError.MidBody(e, status, timedOut) ?? Unexpected(webhook, e, status));
+            }
+
             var succeeded = status is >= 200 and < 300;
             var error = status is >= 300 and < 400 ? "Redirects are not followed; answer the webhook URL itself with 2xx." : null;
-            return new AttemptOutcome(succeeded, status, body, _time.GetElapsedTime(started), error, RetryAfter(response, _time.GetUtcNow()));
-        }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            return Failure(started, $"No response within {webhook.Timeout.TotalSeconds:0.#} s.");
-        }
-        catch (HttpRequestException e)
-        {
-            return Failure(started, Describe(e));
+            return new AttemptOutcome(succeeded, status, body.Text, _time.GetElapsedTime(started), error, RetryAfter(response, _time.GetUtcNow()));
         }
     }
 
-    private AttemptOutcome Failure(long started, string error) => new(false, 0, null, _time.GetElapsedTime(started), error, null);
+    private AttemptOutcome Failure(long started, int status, string? response, string error) =>
+        new(false, status, response, _time.GetElapsedTime(started), error, null);
 
-    private static string Describe(HttpRequestException e)
+    /// <summary>A try ended by an exception that is no network failure (a bug): logged once, recorded as a failed try.</summary>
+    private string Unexpected(WebhookRequest webhook, Exception e, int status)
     {
-        for (Exception? inner = e; inner is not null; inner = inner.InnerException)
-        {
-            if (inner is AddressRefusedException refused)
-            {
-                return "Refused to connect: " + refused.Message;
-            }
-        }
-
-        return e.InnerException is SocketException s ? $"Could not connect: {s.Message}." : $"Request failed: {e.Message}";
+        LogUnexpected(_logger, webhook.MessageId, e);
+        return SendError.Unexpected(e, status);
     }
 
     private static TimeSpan? RetryAfter(HttpResponseMessage response, DateTimeOffset now)
@@ -131,20 +162,6 @@ internal sealed class WebhookSender : IDisposable
         }
 
         return header.Delta ?? (header.Date is { } date ? date - now : null);
-    }
-
-    private static async Task<string?> ReadCappedAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-        var buffer = new byte[MaxResponseBytes];
-        var total = 0;
-        int read;
-        while (total < buffer.Length && (read = await stream.ReadAsync(buffer.AsMemory(total), cancellationToken)) > 0)
-        {
-            total += read;
-        }
-
-        return total == 0 ? null : Encoding.UTF8.GetString(buffer, 0, total);
     }
 
     private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
@@ -183,6 +200,28 @@ internal sealed class WebhookSender : IDisposable
     }
 
     public void Dispose() => _client.Dispose();
+
+    [LoggerMessage(EventId = 2201, Level = LogLevel.Warning, Message = "A try of message {MessageId} failed unexpectedly; it is recorded as a failed attempt")]
+    private static partial void LogUnexpected(ILogger logger, string messageId, Exception exception);
+}
+
+/// <summary>The first <see cref="WebhookSender.MaxResponseBytes"/> of a response body; what was read stays readable when reading fails.</summary>
+internal sealed class ResponseBody
+{
+    private readonly byte[] _buffer = new byte[WebhookSender.MaxResponseBytes];
+    private int _length;
+
+    public string? Text => _length == 0 ? null : Encoding.UTF8.GetString(_buffer, 0, _length);
+
+    public async Task ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        int read;
+        while (_length < _buffer.Length && (read = await stream.ReadAsync(_buffer.AsMemory(_length), cancellationToken)) > 0)
+        {
+            _length += read;
+        }
+    }
 }
 
 /// <summary>The connect step refused every address of the endpoint's host.</summary>
