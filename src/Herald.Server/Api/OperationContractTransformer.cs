@@ -24,7 +24,7 @@ internal sealed class OperationContractTransformer : IOpenApiOperationTransforme
         var hasBody = method is "POST" or "PUT" or "PATCH";
 
         operation.OperationId ??= OperationId(operation, metadata.OfType<MethodInfo>().FirstOrDefault(), method, path);
-        DescribePathParameters(operation);
+        DescribePathParameters(operation, path);
         operation.Responses ??= [];
         if (!anonymous)
         {
@@ -84,9 +84,27 @@ internal sealed class OperationContractTransformer : IOpenApiOperationTransforme
         ["task_id"] = "The background task's id (`qtask_…`).",
     };
 
-    private static void DescribePathParameters(OpenApiOperation operation)
+    /// <summary>
+    /// Declares every <c>{name}</c> of the route, described. A route parameter the handler takes through a bound scope
+    /// (<c>CurrentApplication</c>, <c>EndpointScope</c>) rather than as a string is not seen by ApiExplorer, so it is added here.
+    /// </summary>
+    private static void DescribePathParameters(OpenApiOperation operation, string path)
     {
-        foreach (var parameter in (operation.Parameters ?? []).OfType<OpenApiParameter>())
+        operation.Parameters ??= [];
+        var declared = operation.Parameters.Where(p => p.In == ParameterLocation.Path).Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        var missing = RouteParameters(path).Where(name => !declared.Contains(name)).ToList();
+        for (var i = 0; i < missing.Count; i++)
+        {
+            operation.Parameters.Insert(i, new OpenApiParameter
+            {
+                Name = missing[i],
+                In = ParameterLocation.Path,
+                Required = true,
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+            });
+        }
+
+        foreach (var parameter in operation.Parameters.OfType<OpenApiParameter>())
         {
             if (parameter.In == ParameterLocation.Path && string.IsNullOrEmpty(parameter.Description)
                 && PathParameters.TryGetValue(parameter.Name ?? "", out var description))
@@ -94,7 +112,15 @@ internal sealed class OperationContractTransformer : IOpenApiOperationTransforme
                 parameter.Description = description;
             }
         }
+
+        if (operation.Parameters.Count == 0)
+        {
+            operation.Parameters = null;
+        }
     }
+
+    private static IEnumerable<string> RouteParameters(string path) =>
+        path.Split('/').Where(s => s.Length > 2 && s[0] == '{' && s[^1] == '}').Select(s => s[1..^1].Split(':', '=')[0].TrimEnd('?'));
 
     private static void Error(OpenApiOperation operation, OpenApiOperationTransformerContext context, string status, string description, string schema = ErrorSchemasTransformer.HttpError)
     {

@@ -17,7 +17,7 @@ internal static class ApplicationsApi
         group.MapPost("/", CreateAsync).Accepts<ApplicationIn>("application/json")
             .WithSummary("Create an application; with get_if_exists=true, return the one with the same uid instead of failing.")
             .WithDescription("Answers 201 with the new application. A uid already taken is a 409, unless get_if_exists=true, which answers 200 with the existing one unchanged.");
-        group.MapGet("/{app_id}", GetAsync).WithSummary("Get an application by id or uid.")
+        group.MapGet("/{app_id}", Get).WithSummary("Get an application by id or uid.")
             .WithDescription("`app_id` is the `app_…` id or the uid given at creation.");
         group.MapPut("/{app_id}", UpsertAsync).Accepts<ApplicationIn>("application/json")
             .WithSummary("Replace an application, or create it with this uid.")
@@ -87,20 +87,14 @@ internal static class ApplicationsApi
         return TypedResults.Created($"/api/v1/app/{application.Id}", ApplicationOut.From(application));
     }
 
-    private static async Task<Ok<ApplicationOut>> GetAsync(string app_id, HttpContext context, IHeraldStore store) =>
-        TypedResults.Ok(ApplicationOut.From(await context.GetApplicationAsync(store, app_id)));
+    private static Ok<ApplicationOut> Get(CurrentApplication app) => TypedResults.Ok(ApplicationOut.From(app.Value));
 
     private static async Task<Results<Created<ApplicationOut>, Ok<ApplicationOut>>> UpsertAsync(
-        string app_id, HttpContext context, IHeraldStore store, Ids ids, TimeProvider time)
+        string app_id, CurrentApplication app, HttpContext context, IHeraldStore store, Ids ids, TimeProvider time)
     {
-        var existing = await store.GetApplicationAsync(app_id, context.RequestAborted);
-        // An application token gets the same 404 for an app that does not exist as for another app that does:
-        // answering 403 for the one it cannot create would tell it which uids other applications have.
-        if (existing is null ? !context.User.IsAdmin() : !context.User.CanReach(existing.Id))
-        {
-            throw ApiException.NotFound("Application");
-        }
-
+        // None only for an admin: an application token got ApiAccess's 404 for an app that does not exist, as for another
+        // app that does (answering 403 for the one it cannot create would tell it which uids other applications have).
+        var existing = app.ValueOrNull;
         context.User.RequireAdmin();
         using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.ApplicationIn, context.RequestAborted);
         var input = body.Value;
@@ -135,9 +129,9 @@ internal static class ApplicationsApi
         return TypedResults.Ok(ApplicationOut.From(updated));
     }
 
-    private static async Task<Ok<ApplicationOut>> PatchAsync(string app_id, HttpContext context, IHeraldStore store, TimeProvider time)
+    private static async Task<Ok<ApplicationOut>> PatchAsync(CurrentApplication app, HttpContext context, IHeraldStore store, TimeProvider time)
     {
-        var existing = await context.GetApplicationAsync(store, app_id);
+        var existing = app.Value;
         context.User.RequireAdmin();
         using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.ApplicationIn, context.RequestAborted);
         var input = body.Value;
@@ -161,9 +155,9 @@ internal static class ApplicationsApi
         return TypedResults.Ok(ApplicationOut.From(updated));
     }
 
-    private static async Task<NoContent> DeleteAsync(string app_id, HttpContext context, IHeraldStore store)
+    private static async Task<NoContent> DeleteAsync(CurrentApplication app, HttpContext context, IHeraldStore store)
     {
-        var existing = await context.GetApplicationAsync(store, app_id);
+        var existing = app.Value;
         context.User.RequireAdmin();
         await store.DeleteApplicationAsync(existing.Id, context.RequestAborted);
         return TypedResults.NoContent();

@@ -1,7 +1,5 @@
 using System.Security.Claims;
 using Herald.Server.Api;
-using Herald.Server.Applications;
-using Herald.Server.Storage;
 
 namespace Herald.Server.Auth;
 
@@ -41,28 +39,4 @@ internal static class Caller
 
     public static bool CanReach(this ClaimsPrincipal user, string applicationId) =>
         user.ScopedApplicationId() is not { } scoped || scoped == applicationId;
-
-    /// <summary>The application whose endpoints the route manages: the fixed scope of its group, else the route's <c>{app_id}</c> (404 when unreachable).</summary>
-    public static async Task<string> GetEndpointScopeAsync(this HttpContext context, IHeraldStore store) =>
-        (await EndpointScope.BindAsync(context)).ApplicationId;
-
-    /// <summary>
-    /// The application named by id or uid, if this caller may reach it; else 404. The route's own <c>{app_id}</c> was
-    /// already resolved by <see cref="ApiAccess"/> (see <see cref="AppScope"/>), and is not read again.
-    /// </summary>
-    public static async Task<Application> GetApplicationAsync(this HttpContext context, IHeraldStore store, string appIdOrUid)
-    {
-        if (context.GetRouteValue("app_id") as string == appIdOrUid)
-        {
-            return await AppScope.ResolveAsync(context) ?? throw ApiException.NotFound("Application");
-        }
-
-        var application = await store.GetApplicationAsync(appIdOrUid, context.RequestAborted);
-        if (application is null || !context.User.CanReach(application.Id))
-        {
-            throw ApiException.NotFound("Application");
-        }
-
-        return application;
-    }
 }

@@ -28,18 +28,18 @@ internal static class AttemptsApi
     }
 
     private static async Task<Ok<ListResponse<MessageAttemptOut>>> ListByEndpointAsync(
-        string app_id, string endpoint_id, [AsParameters] AttemptsByEndpointQuery query, HttpContext context, IHeraldStore store)
+        CurrentApplication app, string endpoint_id, [AsParameters] AttemptsByEndpointQuery query, HttpContext context, IHeraldStore store)
     {
         var filter = ToFilter(query);
-        var endpoint = await context.FindEndpointAsync(store, app_id, endpoint_id);
+        var endpoint = await app.FindEndpointAsync(store, endpoint_id, context.RequestAborted);
         return await ListAsync(context, store, endpoint.ApplicationId, filter with { EndpointId = endpoint.Id }, query, query.WithMsg == true);
     }
 
     private static async Task<Ok<ListResponse<MessageAttemptOut>>> ListByMessageAsync(
-        string app_id, string msg_id, [AsParameters] AttemptsByMessageQuery query, HttpContext context, IHeraldStore store)
+        CurrentApplication app, string msg_id, [AsParameters] AttemptsByMessageQuery query, HttpContext context, IHeraldStore store)
     {
         var filter = ToFilter(query);
-        var application = await context.GetApplicationAsync(store, app_id);
+        var application = app.Value;
         var message = await store.GetMessageAsync(application.Id, msg_id, context.RequestAborted) ?? throw ApiException.NotFound("Message");
         string? endpointFilter = null;
         if (query.EndpointId is { Length: > 0 } endpointId)
@@ -83,17 +83,17 @@ internal static class AttemptsApi
         return new AttemptFilter(null, null, query.Status, query.StatusCodeClass, messageFilter.EventTypes, messageFilter.Channel, messageFilter.Tag, messageFilter.Before, messageFilter.After);
     }
 
-    private static async Task<Ok<MessageAttemptOut>> GetAsync(string app_id, string msg_id, string attempt_id, HttpContext context, IHeraldStore store)
+    private static async Task<Ok<MessageAttemptOut>> GetAsync(CurrentApplication app, string msg_id, string attempt_id, HttpContext context, IHeraldStore store)
     {
-        var application = await context.GetApplicationAsync(store, app_id);
+        var application = app.Value;
         var message = await store.GetMessageAsync(application.Id, msg_id, context.RequestAborted) ?? throw ApiException.NotFound("Message");
         var attempt = await store.GetAttemptAsync(application.Id, attempt_id, context.RequestAborted);
         return attempt is null || attempt.MessageId != message.Id ? throw ApiException.NotFound("Attempt") : TypedResults.Ok(MessageAttemptOut.From(attempt));
     }
 
-    private static async Task<NoContent> ExpungeAsync(string app_id, string msg_id, string attempt_id, HttpContext context, IHeraldStore store)
+    private static async Task<NoContent> ExpungeAsync(CurrentApplication app, string msg_id, string attempt_id, HttpContext context, IHeraldStore store)
     {
-        var application = await context.GetApplicationAsync(store, app_id);
+        var application = app.Value;
         var message = await store.GetMessageAsync(application.Id, msg_id, context.RequestAborted) ?? throw ApiException.NotFound("Message");
         var attempt = await store.GetAttemptAsync(application.Id, attempt_id, context.RequestAborted);
         if (attempt is null || attempt.MessageId != message.Id)
@@ -106,9 +106,9 @@ internal static class AttemptsApi
     }
 
     private static async Task<Ok<ListResponse<MessageEndpointOut>>> ListDestinationsAsync(
-        string app_id, string msg_id, [AsParameters] ListQuery query, HttpContext context, IHeraldStore store)
+        CurrentApplication app, string msg_id, [AsParameters] ListQuery query, HttpContext context, IHeraldStore store)
     {
-        var application = await context.GetApplicationAsync(store, app_id);
+        var application = app.Value;
         var message = await store.GetMessageAsync(application.Id, msg_id, context.RequestAborted) ?? throw ApiException.NotFound("Message");
         var page = Paging.Parse(query, key => Ids.IsValid(Ids.Endpoint, key), descendingByDefault: false);
         var states = await store.ListMessageDeliveryStatesAsync(message.Id, context.RequestAborted);
@@ -135,13 +135,13 @@ internal static class AttemptsApi
     }
 
     private static async Task<Ok<ListResponse<EndpointMessageOut>>> ListEndpointMessagesAsync(
-        string app_id, string endpoint_id, [AsParameters] EndpointMessagesQuery query, HttpContext context, IHeraldStore store)
+        CurrentApplication app, string endpoint_id, [AsParameters] EndpointMessagesQuery query, HttpContext context, IHeraldStore store)
     {
         var v = new Validator();
         var filter = query.ToFilter(v);
         v.ThrowIfInvalid();
         var page = Paging.Parse(query, key => Ids.IsValid(Ids.Message, key), descendingByDefault: true);
-        var endpoint = await context.FindEndpointAsync(store, app_id, endpoint_id);
+        var endpoint = await app.FindEndpointAsync(store, endpoint_id, context.RequestAborted);
         var result = await store.ListEndpointMessagesAsync(endpoint.Id, query.Status, filter, page, context.RequestAborted);
         return TypedResults.Ok(Paging.ToResponse(result, i => i.Message.Id, i =>
         {

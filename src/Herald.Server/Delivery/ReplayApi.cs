@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Herald.Server.Api;
+using Herald.Server.Auth;
 using Herald.Server.BackgroundTasks;
 using Herald.Server.Endpoints;
 using Herald.Server.Messages;
@@ -41,9 +42,9 @@ internal static class ReplayApi
     }
 
     private static async Task<Accepted<EmptyResponse>> ResendAsync(
-        string app_id, string msg_id, string endpoint_id, HttpContext context, IHeraldStore store, DeliveryQueue queue, DeliveryNode node, TimeProvider time)
+        CurrentApplication app, string msg_id, string endpoint_id, HttpContext context, IHeraldStore store, DeliveryQueue queue, DeliveryNode node, TimeProvider time)
     {
-        var endpoint = await context.FindEndpointAsync(store, app_id, endpoint_id);
+        var endpoint = await app.FindEndpointAsync(store, endpoint_id, context.RequestAborted);
         var message = await store.GetMessageAsync(endpoint.ApplicationId, msg_id, context.RequestAborted) ?? throw ApiException.NotFound("Message");
         if (message.Payload is null)
         {
@@ -60,26 +61,26 @@ internal static class ReplayApi
         return TypedResults.Accepted((string?)null, new EmptyResponse());
     }
 
-    private static async Task<Accepted<RecoverOut>> RecoverAsync(string app_id, string endpoint_id, HttpContext context, IHeraldStore store, BackgroundTaskQueue tasks)
+    private static async Task<Accepted<RecoverOut>> RecoverAsync(CurrentApplication app, string endpoint_id, HttpContext context, IHeraldStore store, BackgroundTaskQueue tasks)
     {
-        var endpoint = await context.FindEndpointAsync(store, app_id, endpoint_id);
+        var endpoint = await app.FindEndpointAsync(store, endpoint_id, context.RequestAborted);
         using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.RecoverIn, context.RequestAborted);
         var input = Window(body.Value.Since, body.Value.Until, new Validator());
         var task = await StartAsync(tasks, BackgroundTaskKinds.EndpointRecover, endpoint, input);
         return TypedResults.Accepted((string?)null, new RecoverOut(task.Id, task.Status, task.Kind, task.UpdatedAt));
     }
 
-    private static async Task<Accepted<ReplayOut>> ReplayMissingAsync(string app_id, string endpoint_id, HttpContext context, IHeraldStore store, BackgroundTaskQueue tasks)
+    private static async Task<Accepted<ReplayOut>> ReplayMissingAsync(CurrentApplication app, string endpoint_id, HttpContext context, IHeraldStore store, BackgroundTaskQueue tasks)
     {
-        var endpoint = await context.FindEndpointAsync(store, app_id, endpoint_id);
+        var endpoint = await app.FindEndpointAsync(store, endpoint_id, context.RequestAborted);
         using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.ReplayIn, context.RequestAborted);
         var input = Window(body.Value.Since, body.Value.Until, new Validator());
         return TypedResults.Accepted((string?)null, ReplayOut.From(await StartAsync(tasks, BackgroundTaskKinds.EndpointReplay, endpoint, input)));
     }
 
-    private static async Task<Accepted<ReplayOut>> BulkReplayAsync(string app_id, string endpoint_id, HttpContext context, IHeraldStore store, BackgroundTaskQueue tasks)
+    private static async Task<Accepted<ReplayOut>> BulkReplayAsync(CurrentApplication app, string endpoint_id, HttpContext context, IHeraldStore store, BackgroundTaskQueue tasks)
     {
-        var endpoint = await context.FindEndpointAsync(store, app_id, endpoint_id);
+        var endpoint = await app.FindEndpointAsync(store, endpoint_id, context.RequestAborted);
         using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.BulkReplayIn, context.RequestAborted);
         var filters = body.Value;
         var v = new Validator()
@@ -130,9 +131,9 @@ internal static class ReplayApi
     }
 
     private static async Task<Accepted<MessageOut>> SendExampleAsync(
-        string app_id, string endpoint_id, HttpContext context, IHeraldStore store, MessagePublisher publisher, Ids ids, TimeProvider time)
+        CurrentApplication app, string endpoint_id, HttpContext context, IHeraldStore store, MessagePublisher publisher, Ids ids, TimeProvider time)
     {
-        var endpoint = await context.FindEndpointAsync(store, app_id, endpoint_id);
+        var endpoint = await app.FindEndpointAsync(store, endpoint_id, context.RequestAborted);
         using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.EventExampleIn, context.RequestAborted);
         var v = new Validator();
         v.Identifier("body.eventType", body.Value.EventType, required: true).Range("body.exampleIndex", body.Value.ExampleIndex, 0, 1000);
@@ -171,9 +172,9 @@ internal static class ReplayApi
             : null;
     }
 
-    private static async Task<Ok<EndpointStats>> StatsAsync(string app_id, string endpoint_id, HttpContext context, IHeraldStore store)
+    private static async Task<Ok<EndpointStats>> StatsAsync(CurrentApplication app, string endpoint_id, HttpContext context, IHeraldStore store)
     {
-        var endpoint = await context.FindEndpointAsync(store, app_id, endpoint_id);
+        var endpoint = await app.FindEndpointAsync(store, endpoint_id, context.RequestAborted);
         var v = new Validator();
         var since = MessagesApi.ParseTime(v, context.Request, "since");
         var until = MessagesApi.ParseTime(v, context.Request, "until");

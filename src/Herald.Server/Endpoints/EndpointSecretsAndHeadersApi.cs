@@ -1,4 +1,5 @@
 using Herald.Server.Api;
+using Herald.Server.Auth;
 using Herald.Server.Storage;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -30,16 +31,16 @@ internal static class EndpointSecretsAndHeadersApi
             .WithDescription("Headers in `headers` are set, names in `deleteHeaders` removed; others stay (at most 20 in all). Answers 204.");
     }
 
-    private static async Task<Ok<EndpointSecretOut>> GetSecretAsync(string endpoint_id, HttpContext context, IHeraldStore store, TimeProvider time)
+    private static async Task<Ok<EndpointSecretOut>> GetSecretAsync(string endpoint_id, EndpointScope scope, HttpContext context, IHeraldStore store, TimeProvider time)
     {
-        var endpoint = await context.FindEndpointAsync(store, endpoint_id);
+        var endpoint = await scope.FindEndpointAsync(store, endpoint_id, context.RequestAborted);
         var keys = await store.GetEndpointSecretsAsync(endpoint.Id, time.Now(), context.RequestAborted);
         return TypedResults.Ok(new EndpointSecretOut(keys[0].Key));
     }
 
-    private static async Task<NoContent> RotateSecretAsync(string endpoint_id, HttpContext context, IHeraldStore store, TimeProvider time)
+    private static async Task<NoContent> RotateSecretAsync(string endpoint_id, EndpointScope scope, HttpContext context, IHeraldStore store, TimeProvider time)
     {
-        var endpoint = await context.FindEndpointAsync(store, endpoint_id);
+        var endpoint = await scope.FindEndpointAsync(store, endpoint_id, context.RequestAborted);
         var input = new EndpointSecretRotateIn();
         // No Content-Length does not mean a body follows: a bodiless POST (curl -X POST) has neither it nor chunking.
         if (context.Request.ContentLength > 0
@@ -67,12 +68,12 @@ internal static class EndpointSecretsAndHeadersApi
         return TypedResults.NoContent();
     }
 
-    private static async Task<Ok<EndpointHeadersOut>> GetHeadersAsync(string endpoint_id, HttpContext context, IHeraldStore store) =>
-        TypedResults.Ok(EndpointHeaders.ToOut((await context.FindEndpointAsync(store, endpoint_id)).Headers));
+    private static async Task<Ok<EndpointHeadersOut>> GetHeadersAsync(string endpoint_id, EndpointScope scope, HttpContext context, IHeraldStore store) =>
+        TypedResults.Ok(EndpointHeaders.ToOut((await scope.FindEndpointAsync(store, endpoint_id, context.RequestAborted)).Headers));
 
-    private static async Task<NoContent> PutHeadersAsync(string endpoint_id, HttpContext context, IHeraldStore store, TimeProvider time)
+    private static async Task<NoContent> PutHeadersAsync(string endpoint_id, EndpointScope scope, HttpContext context, IHeraldStore store, TimeProvider time)
     {
-        var endpoint = await context.FindEndpointAsync(store, endpoint_id);
+        var endpoint = await scope.FindEndpointAsync(store, endpoint_id, context.RequestAborted);
         using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.EndpointHeadersIn, context.RequestAborted);
         var v = new Validator();
         if (v.Required("body.headers", body.Value.Headers))
@@ -85,9 +86,9 @@ internal static class EndpointSecretsAndHeadersApi
         return TypedResults.NoContent();
     }
 
-    private static async Task<NoContent> PatchHeadersAsync(string endpoint_id, HttpContext context, IHeraldStore store, TimeProvider time)
+    private static async Task<NoContent> PatchHeadersAsync(string endpoint_id, EndpointScope scope, HttpContext context, IHeraldStore store, TimeProvider time)
     {
-        var endpoint = await context.FindEndpointAsync(store, endpoint_id);
+        var endpoint = await scope.FindEndpointAsync(store, endpoint_id, context.RequestAborted);
         using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.EndpointHeadersIn, context.RequestAborted);
         var merged = new Dictionary<string, string>(endpoint.Headers, StringComparer.OrdinalIgnoreCase);
         foreach (var name in body.Value.DeleteHeaders ?? [])

@@ -108,21 +108,13 @@ internal static class EndpointsApi
     private static IReadOnlyList<string>? Normalize(IReadOnlyList<string>? list) =>
         list is null or { Count: 0 } ? null : list.Distinct(StringComparer.Ordinal).ToList();
 
-    /// <summary>The endpoint of the route's application (or of the operational-webhook scope) by id or uid; else 404.</summary>
-    public static async Task<HeraldEndpoint> FindEndpointAsync(this HttpContext context, IHeraldStore store, string endpoint_id)
-    {
-        var applicationId = await context.GetEndpointScopeAsync(store);
-        return await store.GetEndpointAsync(applicationId, endpoint_id, context.RequestAborted) ?? throw ApiException.NotFound("Endpoint");
-    }
+    /// <summary>The endpoint of the scope's application (the route's, or the operational-webhook one) by id or uid; else 404.</summary>
+    public static async Task<HeraldEndpoint> FindEndpointAsync(this EndpointScope scope, IHeraldStore store, string endpoint_id, CancellationToken cancellationToken) =>
+        await store.GetEndpointAsync(scope.ApplicationId, endpoint_id, cancellationToken) ?? throw ApiException.NotFound("Endpoint");
 
-    private static async Task<HeraldEndpoint> FindEndpointAsync(EndpointScope scope, HttpContext context, IHeraldStore store, string endpoint_id) =>
-        await store.GetEndpointAsync(scope.ApplicationId, endpoint_id, context.RequestAborted) ?? throw ApiException.NotFound("Endpoint");
-
-    public static async Task<HeraldEndpoint> FindEndpointAsync(this HttpContext context, IHeraldStore store, string app_id, string endpoint_id)
-    {
-        var application = await context.GetApplicationAsync(store, app_id);
-        return await store.GetEndpointAsync(application.Id, endpoint_id, context.RequestAborted) ?? throw ApiException.NotFound("Endpoint");
-    }
+    /// <summary>The endpoint of the route's application by id or uid; else 404.</summary>
+    public static async Task<HeraldEndpoint> FindEndpointAsync(this CurrentApplication application, IHeraldStore store, string endpoint_id, CancellationToken cancellationToken) =>
+        await store.GetEndpointAsync(application.Value.Id, endpoint_id, cancellationToken) ?? throw ApiException.NotFound("Endpoint");
 
     private static async Task<Ok<ListResponse<EndpointOut>>> ListAsync(EndpointScope scope, [AsParameters] ListQuery query, HttpContext context, IHeraldStore store)
     {
@@ -147,7 +139,7 @@ internal static class EndpointsApi
     }
 
     private static async Task<Ok<EndpointOut>> GetAsync(string endpoint_id, EndpointScope scope, HttpContext context, IHeraldStore store) =>
-        TypedResults.Ok(EndpointOut.From(await FindEndpointAsync(scope, context, store, endpoint_id)));
+        TypedResults.Ok(EndpointOut.From(await scope.FindEndpointAsync(store, endpoint_id, context.RequestAborted)));
 
     private static async Task<Results<Created<EndpointOut>, Ok<EndpointOut>>> UpsertAsync(
         string endpoint_id, EndpointScope scope, HttpContext context, IHeraldStore store, Ids ids, TimeProvider time, IOptions<DeliveryOptions> options, OperationalWebhooks operational)
@@ -200,7 +192,7 @@ internal static class EndpointsApi
     private static async Task<Ok<EndpointOut>> PatchAsync(
         string endpoint_id, EndpointScope scope, HttpContext context, IHeraldStore store, TimeProvider time, IOptions<DeliveryOptions> options, OperationalWebhooks operational)
     {
-        var existing = await FindEndpointAsync(scope, context, store, endpoint_id);
+        var existing = await scope.FindEndpointAsync(store, endpoint_id, context.RequestAborted);
         using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.EndpointIn, context.RequestAborted);
         var v = new Validator();
         var fields = EndpointInput.From(body, v);
@@ -266,7 +258,7 @@ internal static class EndpointsApi
 
     private static async Task<NoContent> DeleteAsync(string endpoint_id, EndpointScope scope, HttpContext context, IHeraldStore store, OperationalWebhooks operational)
     {
-        var existing = await FindEndpointAsync(scope, context, store, endpoint_id);
+        var existing = await scope.FindEndpointAsync(store, endpoint_id, context.RequestAborted);
         await store.DeleteEndpointAsync(existing.ApplicationId, existing.Id, context.RequestAborted);
         await NotifyAsync(operational, "endpoint.deleted", existing);
         return TypedResults.NoContent();

@@ -30,9 +30,9 @@ internal static class ExpungeApi
         return group;
     }
 
-    private static async Task<Ok<BulkExpungeContentsOut>> BulkExpungeAsync(string app_id, HttpContext context, IHeraldStore store)
+    private static async Task<Ok<BulkExpungeContentsOut>> BulkExpungeAsync(CurrentApplication app, HttpContext context, IHeraldStore store)
     {
-        var application = await context.GetApplicationAsync(store, app_id);
+        var application = app.Value;
         using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.BulkExpungeContentsIn, context.RequestAborted);
         var ids = body.Value.Ids ?? [];
         var v = new Validator();
@@ -64,9 +64,9 @@ internal static class ExpungeApi
         return TypedResults.Ok(new BulkExpungeContentsOut(results));
     }
 
-    private static async Task<Accepted<ExpungeAllContentsOut>> ExpungeAllAsync(string app_id, HttpContext context, IHeraldStore store, BackgroundTaskQueue tasks)
+    private static async Task<Accepted<ExpungeAllContentsOut>> ExpungeAllAsync(CurrentApplication app, HttpContext context, IHeraldStore store, BackgroundTaskQueue tasks)
     {
-        var application = await context.GetApplicationAsync(store, app_id);
+        var application = app.Value;
         var task = await tasks.StartAsync(BackgroundTaskKinds.PurgeContent, application.Id, new JsonObject(), CancellationToken.None);
         return TypedResults.Accepted((string?)null, new ExpungeAllContentsOut(task.Id, task.Status, task.Kind, task.UpdatedAt));
     }

@@ -30,7 +30,7 @@ internal static class MessagesApi
     }
 
     private static async Task<Accepted<MessageOut>> CreateAsync(
-        string app_id, HttpContext context, IHeraldStore store, Ids ids, TimeProvider time, MessagePublisher publisher,
+        string app_id, CurrentApplication app, HttpContext context, IHeraldStore store, Ids ids, TimeProvider time, MessagePublisher publisher,
         IOptions<RetentionOptions> retention,
         [Description("false leaves the payload out of the answer (default true).")] bool? with_content)
     {
@@ -60,7 +60,7 @@ internal static class MessagesApi
             throw ApiException.Invalid("body.eventType", "event_type_archived", $"'{input.EventType}' is archived; unarchive it to publish with it.");
         }
 
-        var (application, create) = await ResolveApplicationAsync(app_id, input, context, store, ids, time);
+        var (application, create) = ResolveApplication(app_id, app, input, context, ids, time);
         var message = new NewMessage
         {
             Id = ids.New(Ids.Message),
@@ -95,16 +95,19 @@ internal static class MessagesApi
         return TypedResults.Accepted($"/api/v1/app/{stored.ApplicationId}/msg/{stored.Id}", MessageOut.From(stored, with_content ?? true));
     }
 
-    private static async Task<(Application Application, Application? Create)> ResolveApplicationAsync(
-        string app_id, MessageIn input, HttpContext context, IHeraldStore store, Ids ids, TimeProvider time)
+    /// <summary>
+    /// The route's application; or, for an admin naming by uid one that does not exist, the one the body's
+    /// <c>application</c> defines, to be created with the message (ApiAccess already answered 404 to anyone else).
+    /// </summary>
+    private static (Application Application, Application? Create) ResolveApplication(
+        string app_id, CurrentApplication app, MessageIn input, HttpContext context, Ids ids, TimeProvider time)
     {
-        var existing = await store.GetApplicationAsync(app_id, context.RequestAborted);
-        if (existing is not null && context.User.CanReach(existing.Id))
+        if (app.ValueOrNull is { } existing)
         {
             return (existing, null);
         }
 
-        if (existing is null && input.Application is not null && context.User.IsAdmin()
+        if (input.Application is not null && context.User.IsAdmin()
             && !Ids.IsValid(Ids.Application, app_id) && Validator.IdentifierPattern().IsMatch(app_id))
         {
             if (input.Application.Uid is not null && input.Application.Uid != app_id)
@@ -119,25 +122,25 @@ internal static class MessagesApi
         throw ApiException.NotFound("Application");
     }
 
-    private static async Task<Ok<MessageOut>> GetAsync(string app_id, string msg_id, HttpContext context, IHeraldStore store,
+    private static async Task<Ok<MessageOut>> GetAsync(CurrentApplication app, string msg_id, HttpContext context, IHeraldStore store,
         [Description("false leaves the payload out of the answer (default true).")] bool? with_content)
     {
-        var application = await context.GetApplicationAsync(store, app_id);
+        var application = app.Value;
         var message = await store.GetMessageAsync(application.Id, msg_id, context.RequestAborted) ?? throw ApiException.NotFound("Message");
         return TypedResults.Ok(MessageOut.From(message, with_content ?? true));
     }
 
-    private static async Task<NoContent> ExpungeContentAsync(string app_id, string msg_id, HttpContext context, IHeraldStore store)
+    private static async Task<NoContent> ExpungeContentAsync(CurrentApplication app, string msg_id, HttpContext context, IHeraldStore store)
     {
-        var application = await context.GetApplicationAsync(store, app_id);
+        var application = app.Value;
         var message = await store.GetMessageAsync(application.Id, msg_id, context.RequestAborted) ?? throw ApiException.NotFound("Message");
         await store.ExpungeMessageContentAsync(application.Id, message.Id, context.RequestAborted);
         return TypedResults.NoContent();
     }
 
-    private static async Task<Ok<ListResponse<MessageOut>>> ListAsync(string app_id, [AsParameters] MessageListQuery query, HttpContext context, IHeraldStore store)
+    private static async Task<Ok<ListResponse<MessageOut>>> ListAsync(CurrentApplication app, [AsParameters] MessageListQuery query, HttpContext context, IHeraldStore store)
     {
-        var application = await context.GetApplicationAsync(store, app_id);
+        var application = app.Value;
         var v = new Validator();
         var filter = query.ToFilter(v);
         v.ThrowIfInvalid();

@@ -69,23 +69,21 @@ internal static class DestinationsApi
     private static IReadOnlyList<string>? Normalize(IReadOnlyList<string>? list) =>
         list is null or { Count: 0 } ? null : list.Distinct(StringComparer.Ordinal).ToList();
 
-    public static async Task<PollingEndpoint> FindPollingEndpointAsync(this HttpContext context, IHeraldStore store, string app_id, string id)
-    {
-        var application = await context.GetApplicationAsync(store, app_id);
-        return await store.GetPollingEndpointAsync(application.Id, id, context.RequestAborted) ?? throw ApiException.NotFound("Polling endpoint");
-    }
+    /// <summary>The polling endpoint of the route's application by id or uid; else 404.</summary>
+    public static async Task<PollingEndpoint> FindPollingEndpointAsync(this CurrentApplication application, IHeraldStore store, string id, CancellationToken cancellationToken) =>
+        await store.GetPollingEndpointAsync(application.Value.Id, id, cancellationToken) ?? throw ApiException.NotFound("Polling endpoint");
 
-    private static async Task<Ok<ListResponse<DestinationOut>>> ListAsync(string app_id, [AsParameters] ListQuery query, HttpContext context, IHeraldStore store)
+    private static async Task<Ok<ListResponse<DestinationOut>>> ListAsync(CurrentApplication app, [AsParameters] ListQuery query, HttpContext context, IHeraldStore store)
     {
-        var application = await context.GetApplicationAsync(store, app_id);
+        var application = app.Value;
         var page = Paging.Parse(query, key => Ids.IsValid(IdPrefix, key), descendingByDefault: false);
         var result = await store.ListPollingEndpointsAsync(application.Id, page, context.RequestAborted);
         return TypedResults.Ok(Paging.ToResponse(result, e => e.Id, DestinationOut.From));
     }
 
-    private static async Task<Created<DestinationOut>> CreateAsync(string app_id, HttpContext context, IHeraldStore store, Ids ids, TimeProvider time)
+    private static async Task<Created<DestinationOut>> CreateAsync(CurrentApplication app, HttpContext context, IHeraldStore store, Ids ids, TimeProvider time)
     {
-        var application = await context.GetApplicationAsync(store, app_id);
+        var application = app.Value;
         using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.DestinationIn, context.RequestAborted);
         await ValidateAsync(new Validator(), body.Value, store, partial: false, context.RequestAborted);
         var endpoint = New(application.Id, body.Value, ids, time);
@@ -93,13 +91,13 @@ internal static class DestinationsApi
         return TypedResults.Created($"/api/v1/app/{application.Id}/destination/{endpoint.Id}", DestinationOut.From(endpoint));
     }
 
-    private static async Task<Ok<DestinationOut>> GetAsync(string app_id, string destination_id, HttpContext context, IHeraldStore store) =>
-        TypedResults.Ok(DestinationOut.From(await context.FindPollingEndpointAsync(store, app_id, destination_id)));
+    private static async Task<Ok<DestinationOut>> GetAsync(CurrentApplication app, string destination_id, HttpContext context, IHeraldStore store) =>
+        TypedResults.Ok(DestinationOut.From(await app.FindPollingEndpointAsync(store, destination_id, context.RequestAborted)));
 
     private static async Task<Results<Created<DestinationOut>, Ok<DestinationOut>>> UpsertAsync(
-        string app_id, string destination_id, HttpContext context, IHeraldStore store, Ids ids, TimeProvider time)
+        CurrentApplication app, string destination_id, HttpContext context, IHeraldStore store, Ids ids, TimeProvider time)
     {
-        var application = await context.GetApplicationAsync(store, app_id);
+        var application = app.Value;
         var existing = await store.GetPollingEndpointAsync(application.Id, destination_id, context.RequestAborted);
         using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.DestinationIn, context.RequestAborted);
         var v = new Validator();
@@ -133,9 +131,9 @@ internal static class DestinationsApi
         return TypedResults.Ok(DestinationOut.From(updated));
     }
 
-    private static async Task<Ok<DestinationOut>> PatchAsync(string app_id, string destination_id, HttpContext context, IHeraldStore store, TimeProvider time)
+    private static async Task<Ok<DestinationOut>> PatchAsync(CurrentApplication app, string destination_id, HttpContext context, IHeraldStore store, TimeProvider time)
     {
-        var existing = await context.FindPollingEndpointAsync(store, app_id, destination_id);
+        var existing = await app.FindPollingEndpointAsync(store, destination_id, context.RequestAborted);
         using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.DestinationIn, context.RequestAborted);
         await ValidateAsync(new Validator(), body.Value, store, partial: true, context.RequestAborted);
         var updated = existing with
@@ -151,9 +149,9 @@ internal static class DestinationsApi
         return TypedResults.Ok(DestinationOut.From(updated));
     }
 
-    private static async Task<NoContent> DeleteAsync(string app_id, string destination_id, HttpContext context, IHeraldStore store)
+    private static async Task<NoContent> DeleteAsync(CurrentApplication app, string destination_id, HttpContext context, IHeraldStore store)
     {
-        var existing = await context.FindPollingEndpointAsync(store, app_id, destination_id);
+        var existing = await app.FindPollingEndpointAsync(store, destination_id, context.RequestAborted);
         await store.DeletePollingEndpointAsync(existing.ApplicationId, existing.Id, context.RequestAborted);
         return TypedResults.NoContent();
     }

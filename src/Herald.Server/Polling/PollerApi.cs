@@ -1,5 +1,6 @@
 using System.Globalization;
 using Herald.Server.Api;
+using Herald.Server.Auth;
 using Herald.Server.Storage;
 
 namespace Herald.Server.Polling;
@@ -28,18 +29,18 @@ internal static class PollerApi
         group.MapPost("/consumer/{consumer_id}/seek", SeekAsync).Accepts<PollingEndpointConsumerSeekIn>("application/json")
             .WithSummary("Move the consumer's cursor to a time: the next read starts with the first message after it.")
             .WithDescription("Answers the iterator of the new position.");
-        group.MapGet("/stream", PollerStream.StreamAsync)
+        group.MapGet("/stream", PollerStream.StreamAsync).Produces<string>(StatusCodes.Status200OK, "text/event-stream")
             .WithSummary("Server-Sent Events: every matching message as it commits (event id = iterator); resumes from Last-Event-ID.")
             .WithDescription("A text/event-stream that sends every matching message as it commits, one event each, with its iterator as event id. A reconnect with Last-Event-ID (or `iterator`) continues after it.");
         return group;
     }
 
     private static async Task<Ok<PollingEndpointOut>> PollAsync(
-        string app_id, string sink_id, [AsParameters] PollQuery query, HttpContext context, IHeraldStore store, MessageLogSignal signal, TimeProvider time)
+        CurrentApplication app, string sink_id, [AsParameters] PollQuery query, HttpContext context, IHeraldStore store, MessageLogSignal signal, TimeProvider time)
     {
-        var sink = await context.FindPollingEndpointAsync(store, app_id, sink_id);
+        var sink = await app.FindPollingEndpointAsync(store, sink_id, context.RequestAborted);
         var v = new Validator();
-        var read = ReadRequest.Parse(query, query.Wait, v);
+        var read = ReadRequest.Parse(query, query.Limit, query.Wait, v);
         var after = Iterator.Parse(v, query.Iterator);
         var from = query.After;
         v.ThrowIfInvalid();
@@ -49,12 +50,12 @@ internal static class PollerApi
     }
 
     private static async Task<Ok<PollingEndpointOut>> ConsumeAsync(
-        string app_id, string sink_id, string consumer_id, [AsParameters] ConsumerPollQuery query, HttpContext context, IHeraldStore store, MessageLogSignal signal, TimeProvider time)
+        CurrentApplication app, string sink_id, string consumer_id, [AsParameters] ConsumerPollQuery query, HttpContext context, IHeraldStore store, MessageLogSignal signal, TimeProvider time)
     {
-        var sink = await context.FindPollingEndpointAsync(store, app_id, sink_id);
+        var sink = await app.FindPollingEndpointAsync(store, sink_id, context.RequestAborted);
         var v = new Validator();
         v.Identifier("path.consumer_id", consumer_id, required: true);
-        var read = ReadRequest.Parse(query, query.Wait, v);
+        var read = ReadRequest.Parse(query, query.Limit, query.Wait, v);
         var commit = Iterator.Parse(v, query.Iterator);
         v.ThrowIfInvalid();
         if (commit is { } committed)
@@ -67,9 +68,9 @@ internal static class PollerApi
         return TypedResults.Ok(ToOut(page));
     }
 
-    private static async Task<NoContent> CommitAsync(string app_id, string sink_id, string consumer_id, HttpContext context, IHeraldStore store, TimeProvider time)
+    private static async Task<NoContent> CommitAsync(CurrentApplication app, string sink_id, string consumer_id, HttpContext context, IHeraldStore store, TimeProvider time)
     {
-        var sink = await context.FindPollingEndpointAsync(store, app_id, sink_id);
+        var sink = await app.FindPollingEndpointAsync(store, sink_id, context.RequestAborted);
         using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.PollingEndpointConsumerCommitIn, context.RequestAborted);
         var v = new Validator();
         v.Identifier("path.consumer_id", consumer_id, required: true);
@@ -80,9 +81,9 @@ internal static class PollerApi
     }
 
     private static async Task<Ok<PollingEndpointConsumerSeekOut>> SeekAsync(
-        string app_id, string sink_id, string consumer_id, HttpContext context, IHeraldStore store, TimeProvider time)
+        CurrentApplication app, string sink_id, string consumer_id, HttpContext context, IHeraldStore store, TimeProvider time)
     {
-        var sink = await context.FindPollingEndpointAsync(store, app_id, sink_id);
+        var sink = await app.FindPollingEndpointAsync(store, sink_id, context.RequestAborted);
         using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.PollingEndpointConsumerSeekIn, context.RequestAborted);
         var v = new Validator();
         v.Identifier("path.consumer_id", consumer_id, required: true);
@@ -133,9 +134,9 @@ internal static class PollerApi
 /// <summary>What a poller read asks for: page size, extra filters and how long it may wait.</summary>
 internal sealed record ReadRequest(int Limit, string? EventType, string? Channel, TimeSpan Wait)
 {
-    public static ReadRequest Parse(PollerReadQuery query, string? wait, Validator v)
+    public static ReadRequest Parse(PollerReadQuery query, int? pageSize, string? wait, Validator v)
     {
-        var limit = query.Limit ?? Paging.DefaultLimit;
+        var limit = pageSize ?? Paging.DefaultLimit;
         if (limit is < 1 or > Paging.MaxLimit)
         {
             v.Add("query.limit", "out_of_range", Paging.LimitRule);

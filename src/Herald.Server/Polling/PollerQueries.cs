@@ -3,12 +3,9 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Herald.Server.Polling;
 
-/// <summary>What every poller read takes: page size, position, and the endpoint's filters narrowed.</summary>
+/// <summary>What every poller read takes: position, and the endpoint's filters narrowed.</summary>
 internal abstract record PollerReadQuery
 {
-    [FromQuery(Name = "limit"), Description("How many messages to return: 1 to 250, default 50.")]
-    public int? Limit { get; init; }
-
     [FromQuery(Name = "iterator"), Description("Continue after this position (the `iterator` of a prior answer).")]
     public string? Iterator { get; init; }
 
@@ -22,6 +19,9 @@ internal abstract record PollerReadQuery
 /// <summary>The query of <c>GET /app/{app_id}/poller/{sink_id}</c>.</summary>
 internal sealed record PollQuery : PollerReadQuery
 {
+    [FromQuery(Name = "limit"), Description("How many messages to return: 1 to 250, default 50.")]
+    public int? Limit { get; init; }
+
     [FromQuery(Name = "after"), Description("Without an iterator, start with the first message after this instant (ISO 8601).")]
     public DateTimeOffset? After { get; init; }
 
@@ -29,7 +29,10 @@ internal sealed record PollQuery : PollerReadQuery
     public string? Wait { get; init; }
 }
 
-/// <summary>The query of <c>GET /app/{app_id}/poller/{sink_id}/stream</c> (no wait: the stream stays open; Last-Event-ID wins over iterator).</summary>
+/// <summary>
+/// The query of <c>GET /app/{app_id}/poller/{sink_id}/stream</c>: no wait (the stream stays open) and no limit (it sends every
+/// message); Last-Event-ID wins over iterator.
+/// </summary>
 internal sealed record StreamQuery : PollerReadQuery
 {
     [FromQuery(Name = "after"), Description("Without an iterator or Last-Event-ID, start with the first message after this instant (ISO 8601).")]
@@ -39,6 +42,9 @@ internal sealed record StreamQuery : PollerReadQuery
 /// <summary>The query of <c>GET /app/{app_id}/poller/{sink_id}/consumer/{consumer_id}</c>; its iterator is committed first.</summary>
 internal sealed record ConsumerPollQuery : PollerReadQuery
 {
+    [FromQuery(Name = "limit"), Description("How many messages to return: 1 to 250, default 50.")]
+    public int? Limit { get; init; }
+
     [FromQuery(Name = "wait"), Description("Herald's addition: hold the request until a message arrives, up to this long (30s, 500ms; at most 60 s).")]
     public string? Wait { get; init; }
 }

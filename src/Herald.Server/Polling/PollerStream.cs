@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Herald.Server.Api;
+using Herald.Server.Auth;
 using Herald.Server.Storage;
 
 namespace Herald.Server.Polling;
@@ -15,11 +16,17 @@ internal static class PollerStream
     public static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(15);
 
     public static async Task StreamAsync(
-        string app_id, string sink_id, [AsParameters] StreamQuery query, HttpContext context, IHeraldStore store, MessageLogSignal signal, TimeProvider time)
+        CurrentApplication app, string sink_id, [AsParameters] StreamQuery query, HttpContext context, IHeraldStore store, MessageLogSignal signal, TimeProvider time)
     {
-        var sink = await context.FindPollingEndpointAsync(store, app_id, sink_id);
+        var sink = await app.FindPollingEndpointAsync(store, sink_id, context.RequestAborted);
         var v = new Validator();
-        var read = ReadRequest.Parse(query, wait: null, v) with { Wait = Heartbeat };
+        // Every message is sent as it commits, so a page size would change nothing a client sees: refused, not ignored.
+        if (context.Request.Query.ContainsKey("limit"))
+        {
+            v.Add("query.limit", "not_supported", "the stream sends every message as it commits; limit is for GET …/poller/{sink_id} reads.");
+        }
+
+        var read = ReadRequest.Parse(query, pageSize: null, wait: null, v) with { Wait = Heartbeat };
         string? resumeFrom = context.Request.Headers["Last-Event-ID"];
         var fromHeader = !string.IsNullOrEmpty(resumeFrom);
         var position = Iterator.Parse(v, fromHeader ? resumeFrom : query.Iterator, fromHeader ? "header.Last-Event-ID" : "query.iterator")

@@ -87,7 +87,18 @@ internal sealed partial class MainKeyRing
         var directory = DataDirectory.EnsurePrivate(storage.DataDirectory, logger);
         var path = Path.Combine(directory, GeneratedFileName);
         var key = MainKey.New();
-        if (DataDirectory.TryCreatePrivateFile(path, System.Text.Encoding.ASCII.GetBytes(key.ToBase64() + "\n")))
+        bool created;
+        try
+        {
+            created = DataDirectory.TryCreatePrivateFile(path, System.Text.Encoding.ASCII.GetBytes(key.ToBase64() + "\n"));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A full disk or a directory that cannot be written: the same diagnosis as for the database beside it.
+            throw Storage.Sqlite.SqliteStartupCheck.MigrationFailed(Path.Combine(directory, "herald.db"), e);
+        }
+
+        if (created)
         {
             LogGenerated(logger, path, key.Id);
             return key;

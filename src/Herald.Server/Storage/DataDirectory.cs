@@ -11,16 +11,25 @@ internal static partial class DataDirectory
     public const UnixFileMode FileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
     /// <summary>Creates <paramref name="directory"/> (0700) when missing, or tightens it to 0700; returns its full path.</summary>
+    /// <exception cref="StorageStartupException">The directory cannot be created.</exception>
     public static string EnsurePrivate(string directory, ILogger logger)
     {
         var path = Path.GetFullPath(directory);
-        if (OperatingSystem.IsWindows())
+        try
         {
-            Directory.CreateDirectory(path);
-            return path;
+            if (OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(path);
+                return path;
+            }
+
+            Directory.CreateDirectory(path, FolderMode);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw Sqlite.SqliteStartupCheck.DirectoryFailed(path, e);
         }
 
-        Directory.CreateDirectory(path, FolderMode);
         Restrict(path, FolderMode, logger);
         return path;
     }
@@ -34,12 +43,22 @@ internal static partial class DataDirectory
         }
     }
 
-    /// <summary>Creates an empty file with mode 0600 when missing, so that what is later written into it was never readable by others.</summary>
+    /// <summary>
+    /// Creates an empty file with mode 0600 when missing, so that what is later written into it was never readable by
+    /// others. When that fails, SQLite's own open fails next and the start-up check says why.
+    /// </summary>
     public static void CreatePrivateFile(string path)
     {
-        if (!File.Exists(path))
+        try
         {
-            TryCreatePrivateFile(path, []);
+            if (!File.Exists(path))
+            {
+                TryCreatePrivateFile(path, []);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Reported by the migration's start-up check, with the likeliest cause.
         }
     }
 
@@ -52,17 +71,31 @@ internal static partial class DataDirectory
             options.UnixCreateMode = FileMode;
         }
 
+        FileStream file;
         try
         {
-            using var file = new FileStream(path, options);
-            file.Write(content);
-            file.Flush(flushToDisk: true);
-            return true;
+            file = new FileStream(path, options);
         }
         catch (IOException) when (File.Exists(path))
         {
             // Made meanwhile by another start: it is used (and tightened) like any existing file.
             return false;
+        }
+
+        try
+        {
+            using (file)
+            {
+                file.Write(content);
+                file.Flush(flushToDisk: true);
+            }
+
+            return true;
+        }
+        catch (IOException)
+        {
+            File.Delete(path); // A half-written file (e.g. a full disk) would pass for a made one at the next start.
+            throw;
         }
     }
 
@@ -77,14 +110,15 @@ internal static partial class DataDirectory
         {
             File.SetUnixFileMode(path, mode);
         }
-        catch (UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            // Owned by another user (e.g. a volume mounted as root): Herald can still work there, so it says so and goes on.
+            // Owned by another user (e.g. a volume mounted as root), or a read-only file system: Herald may still work
+            // there (else the start-up check says why not), so it says so and goes on.
             LogCannotRestrict(logger, path, Convert.ToString((int)mode, 8));
         }
     }
 
     [LoggerMessage(EventId = 7101, Level = LogLevel.Warning,
-        Message = "Cannot set mode {Mode} on {Path} (not its owner): other users of this machine may read it. Make Herald's user its owner.")]
+        Message = "Cannot set mode {Mode} on {Path} (not its owner, or read-only): other users of this machine may read it. Make Herald's user its owner.")]
     private static partial void LogCannotRestrict(ILogger logger, string path, string mode);
 }

@@ -18,6 +18,13 @@ public sealed partial class HeraldApplication
         _ownsDatabase = false,
     };
 
+    /// <summary>A Herald on a database of the test's own (e.g. on a server it stops and starts); the database is not dropped.</summary>
+    public static HeraldApplication OnDatabase(string connectionString) => new()
+    {
+        _postgresDatabase = connectionString,
+        _ownsDatabase = false,
+    };
+
     partial void ShareStorage(HeraldApplication next)
     {
         next._postgresDatabase = _postgresDatabase ?? throw new InvalidOperationException("Start this Herald first (e.g. read Services).");

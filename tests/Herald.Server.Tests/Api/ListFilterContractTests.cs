@@ -28,6 +28,7 @@ public sealed class ListFilterContractTests(ListFilterFixture fixture) : IClassF
         ["order"] = (_, _) => Pair("ascending", "descending"),
         ["with_content"] = (_, _) => Pair("true", "false"),
         ["event_types"] = (_, _) => Pair("invoice.paid", "user.created"),
+        ["event_type"] = (_, _) => Pair("invoice.paid", "user.created"),
         ["channel"] = (_, _) => Pair("ch1", "ch2"),
         ["tag"] = (_, _) => Pair("t1", "t2"),
         // The first message (and its attempts) is at T0, the others a minute and two later.
@@ -49,6 +50,18 @@ public sealed class ListFilterContractTests(ListFilterFixture fixture) : IClassF
     {
         [("/api/v1/background-task", "status")] = (_, _) => Pair("finished", "failed"),
         [("/api/v1/background-task", "task")] = (_, _) => Pair("endpoint.recover", "endpoint.replay"),
+        // A consumer read with an iterator commits it: after the first message, then back to the start ("0"), so the
+        // consumer's cursor is where it was for the other rows.
+        [("/api/v1/app/{app_id}/poller/{sink_id}/consumer/{consumer_id}", "iterator")] = async (f, url) => (await f.FirstPageIteratorAsync(url), "0"),
+        // The stream's first event (see ListFilterFixture.ListAsync) is the first message after the iterator.
+        [("/api/v1/app/{app_id}/poller/{sink_id}/stream", "iterator")] = async (f, url) => ("", await f.FirstPageIteratorAsync(url[..^"/stream".Length])),
+    };
+
+    // Parameters whose effect is on when the answer comes, not on which items it lists: proven by an answer that holds
+    // different data (see ListFilterFixture.WaitAnswersAsync).
+    private static readonly Dictionary<string, Func<ListFilterFixture, string, Task<(string A, string B)>>> DataScenarios = new(StringComparer.Ordinal)
+    {
+        ["wait"] = (f, route) => f.WaitAnswersAsync(route),
     };
 
     // (route, parameter) pairs whose two values cannot differ on any data Herald can hold, each with the reason and
@@ -65,6 +78,7 @@ public sealed class ListFilterContractTests(ListFilterFixture fixture) : IClassF
         var document = await fixture.Admin.GetObjectAsync("/openapi/v1.json");
         var failures = new List<string>();
         var checkedCount = 0;
+        var listed = new List<string>();
         foreach (var (route, operations) in document["paths"]!.AsObject())
         {
             if (operations!["get"] is not JsonObject get || !IsList(get))
@@ -72,6 +86,7 @@ public sealed class ListFilterContractTests(ListFilterFixture fixture) : IClassF
                 continue;
             }
 
+            listed.Add(route);
             if (!fixture.TryResolve(route, out var url))
             {
                 failures.Add($"{route}: no path value for it in ListFilterFixture.PathValues (and no data to list)");
@@ -81,6 +96,17 @@ public sealed class ListFilterContractTests(ListFilterFixture fixture) : IClassF
             foreach (var parameter in (get["parameters"]?.AsArray() ?? []).Where(p => (string?)p!["in"] == "query").Select(p => (string)p!["name"]!))
             {
                 checkedCount++;
+                if (DataScenarios.TryGetValue(parameter, out var dataScenario))
+                {
+                    var (dataA, dataB) = await dataScenario(fixture, route);
+                    if (dataA == dataB)
+                    {
+                        failures.Add($"{route} ?{parameter}: with and without it gave the same data: {dataA}");
+                    }
+
+                    continue;
+                }
+
                 if (!RouteScenarios.TryGetValue((route, parameter), out var scenario) && !Scenarios.TryGetValue(parameter, out scenario))
                 {
                     failures.Add($"{route} ?{parameter}: no scenario in ListFilterContractTests.Scenarios");
@@ -114,14 +140,21 @@ public sealed class ListFilterContractTests(ListFilterFixture fixture) : IClassF
             }
         }
 
+        Assert.Contains(listed, r => r.EndsWith("/stream", StringComparison.Ordinal));
+        Assert.Contains(listed, r => r.EndsWith("/consumer/{consumer_id}", StringComparison.Ordinal));
         Assert.True(checkedCount > 50, $"only {checkedCount} list parameters found in the document");
         Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
     }
 
-    // A list route answers Svix's list shape, which the document names ListResponseOf….
-    private static bool IsList(JsonObject get) =>
-        get["responses"]?["200"]?["content"]?["application/json"]?["schema"]?["$ref"]?.GetValue<string>()
-            .Contains("/ListResponse", StringComparison.Ordinal) == true;
+    // A list route answers Svix's list shape, which the document names ListResponseOf…; a poller read answers
+    // PollingEndpointOut (data, iterator, done); the poller's stream answers text/event-stream, one message an event.
+    private static bool IsList(JsonObject get)
+    {
+        var content = get["responses"]?["200"]?["content"];
+        var schema = content?["application/json"]?["schema"]?["$ref"]?.GetValue<string>() ?? "";
+        return schema.Contains("/ListResponse", StringComparison.Ordinal) || schema.EndsWith("/PollingEndpointOut", StringComparison.Ordinal)
+            || content?["text/event-stream"] is not null;
+    }
 
     [Fact]
     public async Task EndpointMessages_CanceledDelivery_ReadsAsSuccessUnlessExpandedStatuses()
@@ -143,10 +176,11 @@ public sealed class ListFilterContractTests(ListFilterFixture fixture) : IClassF
         static async Task<string[]> UidsAsync(HttpClient admin, string query) =>
             [.. (await admin.GetDataAsync("/api/v1/app?limit=250" + query)).Select(a => (string?)a!["uid"] ?? "").Order(StringComparer.Ordinal)];
 
-        Assert.Equal(["acme", "empty", "off", "play"], await UidsAsync(fixture.Admin, ""));
+        // tail has a polling endpoint only: no (webhook) endpoints.
+        Assert.Equal(["acme", "empty", "off", "play", "tail"], await UidsAsync(fixture.Admin, ""));
         Assert.Equal(["acme", "off", "play"], await UidsAsync(fixture.Admin, "&exclude_apps_with_no_endpoints=true"));
-        Assert.Equal(["acme", "empty", "play"], await UidsAsync(fixture.Admin, "&exclude_apps_with_disabled_endpoints=true"));
-        Assert.Equal(["acme", "empty", "off"], await UidsAsync(fixture.Admin, "&exclude_apps_with_svix_play_endpoints=true"));
+        Assert.Equal(["acme", "empty", "play", "tail"], await UidsAsync(fixture.Admin, "&exclude_apps_with_disabled_endpoints=true"));
+        Assert.Equal(["acme", "empty", "off", "tail"], await UidsAsync(fixture.Admin, "&exclude_apps_with_svix_play_endpoints=true"));
     }
 
     [Fact]
@@ -157,6 +191,15 @@ public sealed class ListFilterContractTests(ListFilterFixture fixture) : IClassF
         var attempt = Assert.Single(attempts)!;
         Assert.Equal("{}", (string?)attempt["response"]);
         Assert.Equal("{}", attempt["msg"]!["payload"]!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task PollerStream_WithLimit_IsRefusedNamingIt()
+    {
+        var response = await fixture.Admin.GetAsync("/api/v1/app/acme/poller/pull-1/stream?limit=1", HttpCompletionOption.ResponseHeadersRead);
+
+        var body = await response.AssertErrorAsync(HttpStatusCode.UnprocessableEntity, "validation_error");
+        Assert.Contains("\"limit\"", body.ToJsonString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -180,7 +223,8 @@ public sealed class ListFilterContractTests(ListFilterFixture fixture) : IClassF
 /// Varied data for the list-filter contract, on a clock that moves only when told: four applications (with
 /// enabled, no, only disabled, only Svix Play endpoints), event types (one with schemas, one archived), two
 /// endpoints receiving three messages a minute apart on different event types, channels and tags (the second
-/// fails, stays pending, then is canceled by expunging its payload), two polling and two operational endpoints.
+/// fails, stays pending, then is canceled by expunging its payload), two polling and two operational endpoints; and
+/// an application <c>tail</c> with a polling endpoint, where a poller read waits for a message published meanwhile.
 /// </summary>
 public sealed class ListFilterFixture : IAsyncLifetime
 {
@@ -250,6 +294,33 @@ public sealed class ListFilterFixture : IAsyncLifetime
         PathValues["app_id"] = "acme";
         PathValues["endpoint_id"] = EndpointA;
         PathValues["msg_id"] = Messages[0];
+        PathValues["sink_id"] = "pull-1";
+        PathValues["consumer_id"] = "contract";
+
+        await Admin.CreateAppAsync("Tail", "tail");
+        await (await Admin.PostAsJsonAsync("/api/v1/app/tail/destination", new { type = "pollingEndpoint", uid = "tail-sink" })).ReadObjectAsync(HttpStatusCode.Created);
+    }
+
+    /// <summary>
+    /// The data of a poller read of <c>tail</c> at the end of its log, without and with <c>wait=30s</c>, while a message is
+    /// published: the first answers at once with nothing; the second is still waiting (the clock does not move) when the
+    /// message commits, and answers with it.
+    /// </summary>
+    public async Task<(string Without, string With)> WaitAnswersAsync(string route)
+    {
+        var url = route.Replace("{app_id}", "tail", StringComparison.Ordinal).Replace("{sink_id}", "tail-sink", StringComparison.Ordinal)
+            .Replace("{consumer_id}", "contract", StringComparison.Ordinal);
+        var end = (string)(await Admin.GetObjectAsync(url))["iterator"]!;
+        var without = await Admin.GetObjectAsync($"{url}?iterator={end}");
+
+        var waiting = Admin.GetAsync($"{url}?iterator={end}&wait=30s");
+        // Under the fake clock a wait can only end with a commit: an answer before it means the wait was ignored.
+        Assert.NotSame(waiting, await Task.WhenAny(waiting, Task.Delay(TimeSpan.FromMilliseconds(200))));
+        var published = (string)(await Admin.PublishAsync("tail"))["id"]!;
+        var with = await (await waiting).ReadObjectAsync(HttpStatusCode.OK);
+
+        Assert.Contains(published, with["data"]!.ToJsonString(), StringComparison.Ordinal);
+        return (without["data"]!.ToJsonString(), with["data"]!.ToJsonString());
     }
 
     private async Task PublishAsync(string eventType, bool ok, string? channel, string? tag)
@@ -290,13 +361,41 @@ public sealed class ListFilterFixture : IAsyncLifetime
     public async Task<string> FirstPageIteratorAsync(string url) =>
         (string?)(await Admin.GetObjectAsync(url + "?limit=1"))["iterator"] ?? throw new InvalidOperationException($"{url} has fewer than two items.");
 
-    /// <summary>The answer to <paramref name="url"/> with one query parameter (absent when <paramref name="value"/> is empty): status, body, and its data.</summary>
+    /// <summary>The answer to <paramref name="url"/> with one query parameter (absent when <paramref name="value"/> is empty): status, body, and its data
+    /// (for the poller's stream, its first event: each scenario's values have one).</summary>
     public async Task<(int Status, string Body, string Data)> ListAsync(string url, string parameter, string value)
     {
-        var response = await Admin.GetAsync(value.Length == 0 ? url : $"{url}?{parameter}={Uri.EscapeDataString(value)}");
+        var target = value.Length == 0 ? url : $"{url}?{parameter}={Uri.EscapeDataString(value)}";
+        if (url.EndsWith("/stream", StringComparison.Ordinal))
+        {
+            return await FirstEventAsync(target);
+        }
+
+        var response = await Admin.GetAsync(target);
         var body = await response.Content.ReadAsStringAsync();
         var data = response.IsSuccessStatusCode ? JsonNode.Parse(body)!["data"]!.ToJsonString() : "";
         return ((int)response.StatusCode, body, data);
+    }
+
+    private async Task<(int Status, string Body, string Data)> FirstEventAsync(string url)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var response = await Admin.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+        if (!response.IsSuccessStatusCode)
+        {
+            return ((int)response.StatusCode, await response.Content.ReadAsStringAsync(timeout.Token), "");
+        }
+
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(timeout.Token));
+        while (await reader.ReadLineAsync(timeout.Token) is { } line)
+        {
+            if (line.StartsWith("data: ", StringComparison.Ordinal))
+            {
+                return (200, line, line["data: ".Length..]);
+            }
+        }
+
+        throw new EndOfStreamException($"{url} ended before its first event.");
     }
 
     public async Task DisposeAsync()

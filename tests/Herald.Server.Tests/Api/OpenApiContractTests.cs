@@ -121,6 +121,21 @@ public sealed class OpenApiContractTests : IClassFixture<OneApplicationFixture>
     }
 
     [Fact]
+    public async Task Document_DeclaresEveryPathParameter_EvenOnesHandlersTakeThroughABoundScope()
+    {
+        var missing = new List<string>();
+        foreach (var (path, method, operation) in await OperationsAsync())
+        {
+            var declared = (operation.Parameters ?? []).Where(p => p.In == ParameterLocation.Path).Select(p => p.Name).ToList();
+            var inPath = path.Split('/').Where(s => s.StartsWith('{')).Select(s => s.Trim('{', '}')).ToList();
+            missing.AddRange(inPath.Except(declared).Select(name => $"{{{name}}} of {method} {path}"));
+            Assert.All(declared, name => Assert.Contains(name, inPath));
+        }
+
+        Assert.Empty(missing);
+    }
+
+    [Fact]
     public async Task Document_DescribesEveryOperationParameterAndSchemaProperty()
     {
         var document = await _document.Value;

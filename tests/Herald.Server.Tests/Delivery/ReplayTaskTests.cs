@@ -4,101 +4,80 @@ using Herald.Server.Tests.Infrastructure;
 namespace Herald.Server.Tests.Delivery;
 
 /// <summary>replay-missing and bulk-replay: background tasks that send an endpoint messages again, to a real receiver.</summary>
-public sealed class ReplayTaskTests : IAsyncLifetime
+public sealed class ReplayTaskTests() : ReplayTestBed(DeliveryTestKit.LoopbackHerald())
 {
-    private static readonly string LongAgo = DateTimeOffset.UtcNow.AddHours(-1).ToString("O");
-    private readonly HeraldApplication _herald = DeliveryTestKit.LoopbackHerald();
-    private WebhookReceiver _receiver = null!;
-    private HttpClient _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _receiver = await WebhookReceiver.StartAsync();
-        _client = _herald.CreateAdminClient();
-        await _client.CreateAppAsync("Acme", "acme");
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _receiver.DisposeAsync();
-        _herald.Dispose();
-    }
-
     [Fact]
     public async Task ReplayMissing_SendsWhatTheEndpointNeverGot_ThatItsFiltersAccept()
     {
-        await _client.CreateEventTypeAsync("invoice.paid");
-        var before = (string)(await _client.PublishAsync("acme", "invoice.paid"))["id"]!;
-        var otherType = (string)(await _client.PublishAsync("acme", "user.created"))["id"]!;
-        var endpointId = (string)(await _client.CreateEndpointAsync("acme", _receiver.Url(),
-            new JsonObject { ["eventTypes"] = new JsonArray("invoice.paid") }))["id"]!;
-        var after = (string)(await _client.PublishAsync("acme", "invoice.paid"))["id"]!;
-        await _receiver.WaitForAsync(1, r => r.Id == after);
+        await Client.CreateEventTypeAsync("invoice.paid");
+        var before = await PublishAsync("invoice.paid");
+        var otherType = await PublishAsync("user.created");
+        var endpointId = await CreateEndpointAsync(extra: new JsonObject { ["eventTypes"] = new JsonArray("invoice.paid") });
+        var after = await PublishAsync("invoice.paid");
+        await Receiver.WaitForAsync(1, r => r.Id == after);
 
-        var id = await (await _client.PostJsonAsync($"/api/v1/app/acme/endpoint/{endpointId}/replay-missing", $$"""{"since":"{{LongAgo}}"}"""))
+        var id = await (await PostToEndpointAsync(endpointId, "replay-missing", $$"""{"since":"{{LongAgo}}"}"""))
             .StartedTaskIdAsync("endpoint.replay");
 
-        var task = await _client.WaitForTaskAsync(id);
+        var task = await Client.WaitForTaskAsync(id);
         Assert.Equal("finished", (string?)task["status"]);
         Assert.Equal(1, (int)task["data"]!["messagesSent"]!);
-        await _receiver.WaitForAsync(1, r => r.Id == before);
-        Assert.Single(_receiver.Received, r => r.Id == after);
-        Assert.DoesNotContain(_receiver.Received, r => r.Id == otherType);
+        await Receiver.WaitForAsync(1, r => r.Id == before);
+        Assert.Single(Receiver.Received, r => r.Id == after);
+        Assert.DoesNotContain(Receiver.Received, r => r.Id == otherType);
     }
 
     [Fact]
     public async Task ReplayMissing_OutsideTheWindow_SendsNothing()
     {
-        await _client.PublishAsync("acme");
-        var endpointId = (string)(await _client.CreateEndpointAsync("acme", _receiver.Url()))["id"]!;
+        await Client.PublishAsync("acme");
+        var endpointId = await CreateEndpointAsync();
         var since = DateTimeOffset.UtcNow.AddHours(1).ToString("O");
 
-        var id = await (await _client.PostJsonAsync($"/api/v1/app/acme/endpoint/{endpointId}/replay-missing", $$"""{"since":"{{since}}"}"""))
+        var id = await (await PostToEndpointAsync(endpointId, "replay-missing", $$"""{"since":"{{since}}"}"""))
             .StartedTaskIdAsync("endpoint.replay");
 
-        Assert.Equal(0, (int)(await _client.WaitForTaskAsync(id))["data"]!["messagesSent"]!);
-        Assert.Empty(_receiver.Received);
+        Assert.Equal(0, (int)(await Client.WaitForTaskAsync(id))["data"]!["messagesSent"]!);
+        Assert.Empty(Receiver.Received);
     }
 
     [Fact]
     public async Task ReplayMissing_ToADisabledEndpoint_Returns409()
     {
-        var endpointId = (string)(await _client.CreateEndpointAsync("acme", _receiver.Url(), new JsonObject { ["disabled"] = true }))["id"]!;
+        var endpointId = await CreateEndpointAsync(extra: new JsonObject { ["disabled"] = true });
 
-        var response = await _client.PostJsonAsync($"/api/v1/app/acme/endpoint/{endpointId}/replay-missing", $$"""{"since":"{{LongAgo}}"}""");
+        var response = await PostToEndpointAsync(endpointId, "replay-missing", $$"""{"since":"{{LongAgo}}"}""");
 
         await response.AssertErrorAsync(HttpStatusCode.Conflict, "endpoint_disabled");
-        Assert.Empty(await _client.GetDataAsync("/api/v1/background-task"));
+        Assert.Empty(await Client.GetDataAsync("/api/v1/background-task"));
     }
 
     [Fact]
     public async Task BulkReplay_SendsTheEndpointsMessagesAgain_NarrowedByEventType()
     {
-        var endpointId = (string)(await _client.CreateEndpointAsync("acme", _receiver.Url()))["id"]!;
-        var paid = (string)(await _client.PublishAsync("acme", "invoice.paid"))["id"]!;
-        var created = (string)(await _client.PublishAsync("acme", "user.created"))["id"]!;
-        await _receiver.WaitForAsync(2);
+        var endpointId = await CreateEndpointAsync();
+        var paid = await PublishAsync("invoice.paid");
+        var created = await PublishAsync("user.created");
+        await Receiver.WaitForAsync(2);
 
-        var id = await (await _client.PostJsonAsync($"/api/v1/app/acme/endpoint/{endpointId}/bulk-replay",
-            $$"""{"since":"{{LongAgo}}","eventTypes":["invoice.paid"]}""")).StartedTaskIdAsync("endpoint.bulk-replay");
+        var id = await (await PostToEndpointAsync(endpointId, "bulk-replay", $$"""{"since":"{{LongAgo}}","eventTypes":["invoice.paid"]}""")).StartedTaskIdAsync("endpoint.bulk-replay");
 
-        Assert.Equal(1, (int)(await _client.WaitForTaskAsync(id))["data"]!["messagesSent"]!);
-        await _receiver.WaitForAsync(2, r => r.Id == paid);
-        Assert.Single(_receiver.Received, r => r.Id == created);
+        Assert.Equal(1, (int)(await Client.WaitForTaskAsync(id))["data"]!["messagesSent"]!);
+        await Receiver.WaitForAsync(2, r => r.Id == paid);
+        Assert.Single(Receiver.Received, r => r.Id == created);
     }
 
     [Fact]
     public async Task BulkReplay_ByStatus_SendsOnlyMessagesInThatState()
     {
-        var endpointId = (string)(await _client.CreateEndpointAsync("acme", _receiver.Url()))["id"]!;
-        var delivered = (string)(await _client.PublishAsync("acme"))["id"]!;
-        await _client.WaitForAttemptsAsync("acme", delivered, 1);
+        var endpointId = await CreateEndpointAsync();
+        var delivered = await PublishAsync();
+        await Client.WaitForAttemptsAsync("acme", delivered, 1);
 
-        var id = await (await _client.PostJsonAsync($"/api/v1/app/acme/endpoint/{endpointId}/bulk-replay",
-            $$"""{"since":"{{LongAgo}}","status":2}""")).StartedTaskIdAsync("endpoint.bulk-replay");
+        var id = await (await PostToEndpointAsync(endpointId, "bulk-replay", $$"""{"since":"{{LongAgo}}","status":2}""")).StartedTaskIdAsync("endpoint.bulk-replay");
 
-        Assert.Equal(0, (int)(await _client.WaitForTaskAsync(id))["data"]!["messagesSent"]!);
-        Assert.Single(_receiver.Received);
+        Assert.Equal(0, (int)(await Client.WaitForTaskAsync(id))["data"]!["messagesSent"]!);
+        Assert.Single(Receiver.Received);
     }
 
     [Theory]
@@ -109,12 +88,12 @@ public sealed class ReplayTaskTests : IAsyncLifetime
     [InlineData("""{"since":"2020-01-01T00:00:00Z","eventTypes":["not a name"]}""", "eventTypes")]
     public async Task BulkReplay_WithInvalidInput_Returns422NamingTheField(string body, string field)
     {
-        var endpointId = (string)(await _client.CreateEndpointAsync("acme", _receiver.Url()))["id"]!;
+        var endpointId = await CreateEndpointAsync();
 
-        var response = await _client.PostJsonAsync($"/api/v1/app/acme/endpoint/{endpointId}/bulk-replay", body);
+        var response = await PostToEndpointAsync(endpointId, "bulk-replay", body);
 
         var error = await response.AssertErrorAsync(HttpStatusCode.UnprocessableEntity, "validation_error");
         Assert.Contains(field, error.ToJsonString(), StringComparison.Ordinal);
-        Assert.Empty(await _client.GetDataAsync("/api/v1/background-task"));
+        Assert.Empty(await Client.GetDataAsync("/api/v1/background-task"));
     }
 }

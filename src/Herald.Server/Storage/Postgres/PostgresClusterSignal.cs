@@ -73,8 +73,10 @@ internal sealed partial class PostgresClusterSignal(
             {
                 return;
             }
-            catch (Exception e) when (e is NpgsqlException or IOException or TimeoutException or InvalidOperationException)
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
+                // Whatever broke the connection (a server restart raises more kinds than NpgsqlException), the listener
+                // carries on: an exception leaving ExecuteAsync would stop the whole node (BackgroundService).
                 LogListenFailed(logger, e);
                 await Task.Delay(ReconnectDelay, time, stoppingToken);
             }

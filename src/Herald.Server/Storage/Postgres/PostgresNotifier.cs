@@ -45,9 +45,11 @@ internal sealed class PostgresNotifier : IAsyncDisposable
                     "SELECT pg_notify(@channel, notice) FROM unnest(@notices) AS notice",
                     new { channel = PostgresClusterSignal.MessagesChannel, notices = batch.ToArray() });
             }
-            catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException)
+            catch (Exception e) when (e is not OutOfMemoryException)
             {
-                // The database is unreachable right now: these wake-ups are lost, the messages are not (see above).
+                // The database is unreachable right now: these wake-ups are lost, the messages are not (see above). Any
+                // failure, not only NpgsqlException: were this loop to end, no other node would hear of this one's
+                // messages again until it restarts.
             }
         }
     }

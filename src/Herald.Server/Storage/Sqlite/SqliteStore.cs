@@ -145,6 +145,18 @@ internal sealed partial class SqliteStore : IHeraldStore, IDisposable
 
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
+        try
+        {
+            await ApplyMigrationsAsync(cancellationToken);
+        }
+        catch (Exception e) when (StorageFailure.Classify(e) is not null || e is IOException or UnauthorizedAccessException)
+        {
+            throw SqliteStartupCheck.MigrationFailed(DatabasePath, e);
+        }
+    }
+
+    private async Task ApplyMigrationsAsync(CancellationToken cancellationToken)
+    {
         await using var connection = await OpenAsync(cancellationToken);
         await connection.ExecuteAsync("PRAGMA journal_mode = WAL;");
         await connection.ExecuteAsync(
