@@ -111,7 +111,8 @@ internal sealed partial class MainKeyRing
     private static OptionsValidationException Invalid(string message) =>
         new(SecretsOptions.Section, typeof(SecretsOptions), [message]);
 
-    [LoggerMessage(EventId = 7102, Level = LogLevel.Warning,
+    // Information, not a warning: generating the key is the quick start working as meant; the advice is in the text.
+    [LoggerMessage(EventId = 7102, Level = LogLevel.Information,
         Message = "Generated the main key {KeyId} that seals endpoint secrets and headers, at {Path}. Back it up apart from the database: without it the secrets are lost. For production, set Herald__Secrets__MainKey or Herald__Secrets__MainKeyFile.")]
     private static partial void LogGenerated(ILogger logger, string path, string keyId);
 }

@@ -110,15 +110,18 @@ internal static partial class DataDirectory
         {
             File.SetUnixFileMode(path, mode);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (UnauthorizedAccessException)
         {
-            // Owned by another user (e.g. a volume mounted as root), or a read-only file system: Herald may still work
-            // there (else the start-up check says why not), so it says so and goes on.
+            // Owned by another user (e.g. a volume mounted as root): Herald can still work there, so it says so and goes on.
             LogCannotRestrict(logger, path, Convert.ToString((int)mode, 8));
+        }
+        catch (IOException)
+        {
+            // A read-only file system: nothing there can be written either, which the start-up check reports in one line.
         }
     }
 
     [LoggerMessage(EventId = 7101, Level = LogLevel.Warning,
-        Message = "Cannot set mode {Mode} on {Path} (not its owner, or read-only): other users of this machine may read it. Make Herald's user its owner.")]
+        Message = "Cannot set mode {Mode} on {Path} (not its owner): other users of this machine may read it. Make Herald's user its owner.")]
     private static partial void LogCannotRestrict(ILogger logger, string path, string mode);
 }
