@@ -19,6 +19,7 @@ try
     builder.AddHeraldBackgroundTasks(); // recover, replay, purge and statistics tasks, and their runner
     builder.AddHeraldMetrics();      // the Herald meter, exported at /metrics (Prometheus)
     builder.AddHeraldRetention();    // payload expiry and history clean-up, in small batches
+    builder.AddHeraldHealth();       // the shared storage write probe behind /api/v1/health and /health/ready
     builder.AddHeraldSecurityHeaders(); // HSTS over HTTPS, nosniff, no framing of /docs
 
     var app = builder.Build();
@@ -35,6 +36,12 @@ try
 catch (Exception e) when (StartupFailure.DescribeConfigurationError(e) is { } problem)
 {
     await Console.Error.WriteLineAsync($"Herald cannot start: invalid configuration. {problem}");
+    return 1;
+}
+catch (Exception e) when (StartupFailure.DescribeStorageError(e) is { } problem)
+{
+    // e.g. "Herald cannot start: the data directory /var/lib/herald is not writable (Read-only file system)"
+    await Console.Error.WriteLineAsync($"Herald cannot start: {problem}");
     return 1;
 }
 

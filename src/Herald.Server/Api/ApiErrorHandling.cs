@@ -7,7 +7,10 @@ namespace Herald.Server.Api;
 /// <summary>Turns every refusal and every unexpected failure into a JSON <see cref="ErrorBody"/> (a 422 into a <see cref="ValidationErrorBody"/>).</summary>
 internal static partial class ApiErrorHandling
 {
-    /// <summary>Endpoint filter of the API group: <see cref="ApiException"/> and storage conflicts become 4xx answers.</summary>
+    /// <summary>
+    /// Endpoint filter of the API group: <see cref="ApiException"/> and storage conflicts become 4xx answers, storage
+    /// outages 503 <c>storage_unavailable</c> or 507 <c>storage_full</c> with Retry-After (<see cref="StorageFailure"/>).
+    /// </summary>
     public static async ValueTask<object?> Filter(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         try
@@ -22,6 +25,28 @@ internal static partial class ApiErrorHandling
         {
             return ToResult(ApiException.Conflict(ConflictDetail(e.Field)));
         }
+        catch (Exception e) when (StorageFailure.Classify(e) is { } failure && !context.HttpContext.Response.HasStarted)
+        {
+            var http = context.HttpContext;
+            // The cause without the stack: during an outage every request fails the same way.
+            LogStorageFailure(http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ApiErrorHandling)), failure, http.Request.Method, http.Request.Path, e.Message);
+            return ToResult(StorageOutage(http, failure));
+        }
+    }
+
+    /// <summary>
+    /// The answer to a storage outage: 503 <c>storage_unavailable</c> (the database cannot be reached or used) or 507
+    /// <c>storage_full</c> (its disk is full), with Retry-After (5 s and 30 s: <see cref="StorageFailure.RetryAfter"/>).
+    /// The request changed nothing: a write either commits whole or fails with this answer.
+    /// </summary>
+    public static ApiException StorageOutage(HttpContext context, StorageFailureKind failure)
+    {
+        context.Response.Headers.RetryAfter = ((int)StorageFailure.RetryAfter(failure).TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return failure == StorageFailureKind.Full
+            ? new ApiException(StatusCodes.Status507InsufficientStorage, "storage_full",
+                "Herald's storage is full, so nothing was stored; retry once an operator has freed disk space.")
+            : new ApiException(StatusCodes.Status503ServiceUnavailable, "storage_unavailable",
+                "Herald's storage is unavailable right now, so nothing was stored; retry later.");
     }
 
     public static IResult ToResult(ApiException e) => e.Errors is { } errors
@@ -36,18 +61,30 @@ internal static partial class ApiErrorHandling
         _ => $"Another object already has this {field}.",
     };
 
+    private static Task WriteAsync(HttpContext context, ApiException e) => WriteAsync(context, e.Status, e.Code, e.Detail);
+
     public static Task WriteAsync(HttpContext context, int status, string code, string detail)
     {
         context.Response.StatusCode = status;
         return context.Response.WriteAsJsonAsync(new ErrorBody(code, detail), HeraldJsonContext.Api.ErrorBody);
     }
 
-    /// <summary>Handles what escapes the endpoint filter: oversized or unreadable bodies, and true bugs (500, never with internals).</summary>
+    /// <summary>
+    /// Handles what escapes the endpoint filter: oversized or unreadable bodies, storage outages met by middleware
+    /// (authentication, idempotency keys) and true bugs (500, never with internals).
+    /// </summary>
     public static IApplicationBuilder UseHeraldErrorHandling(this IApplicationBuilder app)
     {
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
-            StatusCodeSelector = e => e is BadHttpRequestException b ? b.StatusCode : StatusCodes.Status500InternalServerError,
+            StatusCodeSelector = e => e switch
+            {
+                BadHttpRequestException b => b.StatusCode,
+                _ when StorageFailure.Classify(e) is { } failure => failure == StorageFailureKind.Full
+                    ? StatusCodes.Status507InsufficientStorage
+                    : StatusCodes.Status503ServiceUnavailable,
+                _ => StatusCodes.Status500InternalServerError,
+            },
             ExceptionHandler = context =>
             {
                 var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
@@ -56,6 +93,7 @@ internal static partial class ApiErrorHandling
                     BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
                         WriteAsync(context, 413, "payload_too_large", "The request body is larger than this server accepts."),
                     BadHttpRequestException b => WriteAsync(context, b.StatusCode, "bad_request", "The request could not be read."),
+                    _ when StorageFailure.Classify(error) is { } failure => WriteAsync(context, StorageOutage(context, failure)),
                     _ => WriteAsync(context, 500, "internal_error", "Herald failed to handle this request; the error is logged."),
                 };
             },
@@ -79,4 +117,7 @@ internal static partial class ApiErrorHandling
         });
         return app;
     }
+
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "Storage {Failure} while handling {Method} {Path}; answered with Retry-After: {Cause}")]
+    private static partial void LogStorageFailure(ILogger logger, StorageFailureKind failure, string method, PathString path, string cause);
 }

@@ -30,6 +30,8 @@ internal static class ApiExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<Ids>();
         builder.Services.AddHostedService<IdempotencyKeyCleanup>();
+        builder.Services.AddSingleton<IdempotencyCompletion>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<IdempotencyCompletion>());
         return builder;
     }
 

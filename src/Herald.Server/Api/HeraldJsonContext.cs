@@ -71,6 +71,9 @@ namespace Herald.Server.Api;
 [JsonSerializable(typeof(EventTypeImportOpenApiIn))]
 [JsonSerializable(typeof(EventTypeImportOpenApiOut))]
 [JsonSerializable(typeof(Herald.Server.BackgroundTasks.EndpointCountOut))]
+[JsonSerializable(typeof(Herald.Server.Stats.ActiveAppCount))]
+[JsonSerializable(typeof(Herald.Server.Stats.AppAttemptStatsOut))]
+[JsonSerializable(typeof(Herald.Server.Stats.AttemptStatisticsResponse))]
 internal sealed partial class HeraldJsonContext : JsonSerializerContext
 {
     /// <summary>The context the API uses: as generated, but without escaping ' &lt; &gt; &amp; in strings (responses are JSON, never HTML).</summary>

@@ -8,8 +8,10 @@ namespace Herald.Server.Delivery;
 
 /// <summary>
 /// Sends due deliveries: those handed over in memory the moment their message commits, and those a periodic
-/// storage scan finds due (retries, work left by a restart or by an overflowing queue). Each attempt is
-/// recorded together with the delivery's next state in one transaction; the database stays the source of truth.
+/// storage scan finds due (retries, work left by a restart or by an overflowing queue); a retry this node scheduled
+/// wakes the scan at its due time (<see cref="RetryWakeups"/>). Each attempt is recorded together with the delivery's
+/// next state in one transaction, retried while storage fails (<see cref="BookkeepingRetry"/>); the database stays
+/// the source of truth. A graceful stop drains before the web server stops listening (DeliveryDispatcher.Drain.cs).
 /// </summary>
 internal sealed partial class DeliveryDispatcher(
     IHeraldStore store,
@@ -19,62 +21,61 @@ internal sealed partial class DeliveryDispatcher(
     RetrySchedule schedule,
     EndpointLimits limits,
     OperationalWebhooks operational,
+    BookkeepingRetry bookkeeping,
+    AttemptLogBatcher attemptLog,
     Ids ids,
     IOptions<DeliveryOptions> options,
     TimeProvider time,
+    IHostApplicationLifetime lifetime,
     ILogger<DeliveryDispatcher> logger,
-    Cluster.IClusterSignal cluster) : BackgroundService
+    Cluster.IClusterSignal cluster) : BackgroundService, IHostedLifecycleService
 {
     private static readonly TimeSpan LimitWait = TimeSpan.FromSeconds(30);
 
     /// <summary>Publishers start their deliveries themselves only while fewer attempts than this are held.</summary>
     private const int StartInlineBelow = 8;
-    private static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(10);
     private readonly DeliveryOptions _options = options.Value;
-    // Two limits, taken in this order: how many claimed deliveries this process holds (waiting for their endpoint
-    // or sending), and how many HTTP sends run at once. A delivery waiting for a busy endpoint holds no send slot,
-    // so one slow receiver cannot starve the others.
+    // Two limits, taken in this order: how many claimed deliveries this process holds (waiting for their endpoint,
+    // sending, or waiting for storage to record their outcome), and how many HTTP sends run at once. A delivery waiting
+    // for a busy endpoint holds no send slot, so one slow receiver cannot starve the others; outcomes held during a
+    // storage outage keep their slot, so a long outage stops the claiming of new work instead of piling it up.
     private readonly SemaphoreSlim _held = new(HeldLimit(options.Value), HeldLimit(options.Value));
     private readonly SemaphoreSlim _sends = new(options.Value.MaxConcurrentSends, options.Value.MaxConcurrentSends);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Task, byte> _running = new();
+    private readonly ScanTrigger _trigger = new(options.Value.ScanInterval, time, cluster);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        using var stopping = stoppingToken.Register(() => _intake.Cancel()); // In case no StoppingAsync came first.
+        var intake = _intake.Token;
         await store.RecoverAfterRestartAsync(stoppingToken);
         var context = ExecutionContext.Capture(); // The dispatcher's, not a request's, for attempts started by publishers.
-        queue.Attach(delivery => TryStartNow(delivery, context, stoppingToken));
+        queue.Attach(delivery => TryStartNow(delivery, context, intake));
         try
         {
-            await Task.WhenAll(ConsumeQueueAsync(stoppingToken), ScanAsync(stoppingToken));
+            await Task.WhenAll(ConsumeQueueAsync(intake), ScanAsync(intake));
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (intake.IsCancellationRequested)
         {
-            // Stopping.
+            // Draining (see DrainAsync): no new work is taken.
         }
-
-        // Graceful stop: let attempts in flight finish, then hand back whatever this node still holds.
-        // Awaits the attempts themselves (not a polling loop), so a stop is as quick as the last attempt.
-        await Task.WhenAny(Task.WhenAll(_running.Keys), Task.Delay(ShutdownGrace, time));
-
-        await store.ReleaseLeasesAsync(node.Owner, CancellationToken.None);
     }
 
-    private async Task ConsumeQueueAsync(CancellationToken stoppingToken)
+    private async Task ConsumeQueueAsync(CancellationToken intake)
     {
-        await foreach (var delivery in queue.Reader.ReadAllAsync(stoppingToken))
+        await foreach (var delivery in queue.Reader.ReadAllAsync(intake))
         {
-            await _held.WaitAsync(stoppingToken);
-            Start(delivery, stoppingToken);
+            await _held.WaitAsync(intake);
+            Start(delivery, intake);
         }
     }
 
     private static int HeldLimit(DeliveryOptions options) => Math.Max(1024, options.MaxConcurrentSends * 4);
 
-    private async Task ScanAsync(CancellationToken stoppingToken)
+    private async Task ScanAsync(CancellationToken intake)
     {
-        // Every ScanInterval, and at once when another node signals work (ScanTrigger).
-        using var trigger = new ScanTrigger(_options.ScanInterval, time, cluster);
-        while (await trigger.WaitAsync(stoppingToken))
+        // Every ScanInterval, at once when another node signals work, and when a retry of this node comes due.
+        while (await _trigger.WaitAsync(intake))
         {
             try
             {
@@ -88,45 +89,47 @@ internal sealed partial class DeliveryDispatcher(
                     }
 
                     due = await store.ClaimDueDeliveriesAsync(
-                        node.NewLease(), time.GetUtcNow(), Math.Min(free, 500), _options.MaxConcurrentPerEndpoint * 2, stoppingToken);
+                        node.NewLease(), time.GetUtcNow(), Math.Min(free, 500), _options.MaxConcurrentPerEndpoint * 2, intake);
+                    bookkeeping.Answered(); // Storage answers: outcomes held during an outage are written now.
                     foreach (var delivery in due)
                     {
-                        await _held.WaitAsync(stoppingToken);
-                        Start(delivery, stoppingToken);
+                        await _held.WaitAsync(intake);
+                        Start(delivery, intake);
                     }
                 }
                 while (due.Count > 0);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                LogScanFailed(logger, e);
+                // Logged once per outage, not once a second.
+                _ = bookkeeping.Failed(e);
             }
         }
     }
 
-    private bool TryStartNow(DeliveryTask delivery, ExecutionContext? context, CancellationToken stoppingToken)
+    private bool TryStartNow(DeliveryTask delivery, ExecutionContext? context, CancellationToken intake)
     {
         // Only on a quiet dispatcher: there the hand-offs it saves are wake-ups of sleeping threads. Under load the
         // threads are awake anyway, and the publisher would only answer later (and closed-loop clients publish less).
-        if (stoppingToken.IsCancellationRequested || HeldLimit(_options) - _held.CurrentCount >= StartInlineBelow || !_held.Wait(0))
+        if (intake.IsCancellationRequested || HeldLimit(_options) - _held.CurrentCount >= StartInlineBelow || !_held.Wait(0))
         {
             return false;
         }
 
         if (context is null)
         {
-            Start(delivery, stoppingToken, inline: true);
+            Start(delivery, intake, inline: true);
         }
         else
         {
-            ExecutionContext.Run(context, _ => Start(delivery, stoppingToken, inline: true), null);
+            ExecutionContext.Run(context, _ => Start(delivery, intake, inline: true), null);
         }
 
         return true;
     }
 
     /// <summary>Starts an attempt on a pool thread, or <paramref name="inline"/> on this one until its first wait.</summary>
-    private void Start(DeliveryTask delivery, CancellationToken stoppingToken, bool inline = false)
+    private void Start(DeliveryTask delivery, CancellationToken intake, bool inline = false)
     {
         var attempt = inline ? RunAsync() : Task.Run(RunAsync, CancellationToken.None);
         _running.TryAdd(attempt, 0);
@@ -136,7 +139,7 @@ internal sealed partial class DeliveryDispatcher(
         {
             try
             {
-                await AttemptAsync(delivery, stoppingToken);
+                await AttemptAsync(delivery, intake);
             }
             finally
             {
@@ -145,11 +148,25 @@ internal sealed partial class DeliveryDispatcher(
         }
     }
 
-    private async Task AttemptAsync(DeliveryTask delivery, CancellationToken stoppingToken)
+    // intake is canceled when draining: an attempt not yet sending leaves its delivery to the drain's hand-back.
+    private async Task AttemptAsync(DeliveryTask delivery, CancellationToken intake)
     {
+        // Past the lease this node holds the delivery under, another node may have claimed it: bookkeeping gives up then.
+        var leaseEnds = time.GetUtcNow() + _options.LeaseDuration;
         try
         {
-            var work = await store.GetDeliveryWorkAsync(delivery.Id, time.GetUtcNow(), stoppingToken);
+            DeliveryWork? work;
+            try
+            {
+                work = await store.GetDeliveryWorkAsync(delivery.Id, time.GetUtcNow(), intake);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                _ = bookkeeping.Failed(e); // Nothing was sent: hand the delivery back, due at once, when storage answers.
+                await HandBackAsync(delivery.Id, time.GetUtcNow(), leaseEnds);
+                return;
+            }
+
             if (work is null)
             {
                 return; // The message or endpoint was deleted; the delivery went with it.
@@ -162,27 +179,28 @@ internal sealed partial class DeliveryDispatcher(
 
             if (work.Endpoint.Disabled)
             {
-                await store.ReleaseDeliveryAsync(delivery.Id, null, stoppingToken); // Parked until re-enabled.
+                await HandBackAsync(delivery.Id, due: null, leaseEnds); // Parked until re-enabled.
                 return;
             }
 
-            using var permit = await limits.AcquireAsync(work.Endpoint, LimitWait, stoppingToken);
+            using var permit = await limits.AcquireAsync(work.Endpoint, LimitWait, intake);
             if (permit is null)
             {
-                await store.ReleaseDeliveryAsync(delivery.Id, time.GetUtcNow() + TimeSpan.FromSeconds(1), stoppingToken);
+                await HandBackAsync(delivery.Id, time.GetUtcNow() + TimeSpan.FromSeconds(1), leaseEnds);
                 return;
             }
 
             AttemptOutcome outcome;
-            await _sends.WaitAsync(stoppingToken);
+            await _sends.WaitAsync(intake);
             var startedAt = time.GetUtcNow();
             try
             {
-                // Not stoppingToken: a send under way finishes (bounded by its own timeout) during the graceful-stop
-                // grace and is recorded, rather than being cut off and sent again after the restart.
+                // Not the intake token: a send under way finishes (bounded by its own timeout) during the drain and is
+                // recorded, rather than being cut off and sent again after the restart; only a send still running when
+                // the drain's grace ends is abandoned.
                 outcome = await sender.SendAsync(new WebhookRequest(
                     work.Endpoint.Url, work.Message.Id, payload, work.Secrets, work.Endpoint.Headers,
-                    work.Endpoint.Timeout ?? _options.DefaultTimeout), CancellationToken.None);
+                    work.Endpoint.Timeout ?? _options.DefaultTimeout), _abandon.Token);
             }
             finally
             {
@@ -190,20 +208,44 @@ internal sealed partial class DeliveryDispatcher(
             }
 
             HeraldMetrics.AttemptMade(outcome.Succeeded, outcome.Duration, work.Message.CreatedAt, work.Delivery.Attempts + 1, startedAt);
-            await RecordAsync(work, outcome);
+            await RecordAsync(work, outcome, leaseEnds);
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (intake.IsCancellationRequested)
         {
-            // Stopping: the lease is released on the way out and the delivery is tried again after the restart.
+            // Draining: the drain hands back every delivery this node still holds, and it is tried after the restart
+            // (or at once by another node).
         }
         catch (Exception e)
         {
             LogAttemptFailed(logger, delivery.Id, e);
-            await store.ReleaseDeliveryAsync(delivery.Id, time.GetUtcNow() + TimeSpan.FromSeconds(5), CancellationToken.None);
+            await HandBackAsync(delivery.Id, time.GetUtcNow() + TimeSpan.FromSeconds(5), leaseEnds);
         }
     }
 
-    private async Task RecordAsync(DeliveryWork work, AttemptOutcome outcome)
+    /// <summary>
+    /// Gives a delivery back without an attempt, due at <paramref name="due"/> (null parks it); retried while storage
+    /// fails. The scan of this node wakes at the due time.
+    /// </summary>
+    private async Task HandBackAsync(string deliveryId, DateTimeOffset? due, DateTimeOffset leaseEnds)
+    {
+        try
+        {
+            await bookkeeping.WriteAsync(
+                _ => store.ReleaseDeliveryAsync(deliveryId, due, CancellationToken.None),
+                leaseEnds, _abandon.Token);
+        }
+        catch (OperationCanceledException) when (_abandon.IsCancellationRequested)
+        {
+            return; // The drain's grace ended: the drain hands it back.
+        }
+
+        if (due is { } at)
+        {
+            _trigger.WakeAt(at);
+        }
+    }
+
+    private async Task RecordAsync(DeliveryWork work, AttemptOutcome outcome, DateTimeOffset leaseEnds)
     {
         var now = time.Now();
         var delivery = work.Delivery;
@@ -240,8 +282,29 @@ internal sealed partial class DeliveryDispatcher(
             Error = outcome.Error,
             CreatedAt = now,
         };
-        var failingSince = await store.RecordAttemptAsync(attempt, new DeliveryTransition(status, next), CancellationToken.None);
+        DateTimeOffset? failingSince = null;
+        var transition = new DeliveryTransition(status, next);
+        if (!await bookkeeping.WriteAsync(
+            async retried =>
+            {
+                // A retry after a lost answer: the earlier try may have committed (its attempt id is the same).
+                if (retried && await store.GetAttemptAsync(attempt.ApplicationId, attempt.Id, CancellationToken.None) is not null)
+                {
+                    return;
+                }
+
+                failingSince = await store.RecordAttemptAsync(attempt, transition, CancellationToken.None);
+            },
+            leaseEnds, _abandon.Token))
+        {
+            return; // Given up at the end of the lease: the delivery is sent again.
+        }
+
         LogAttempt(logger, delivery.Id, attempts, outcome.StatusCode, outcome.Succeeded);
+        if (next is { } retryAt)
+        {
+            _trigger.WakeAt(retryAt);
+        }
 
         if (outcome.Gone)
         {
@@ -256,6 +319,8 @@ internal sealed partial class DeliveryDispatcher(
         {
             return; // No webhooks about webhooks about webhooks.
         }
+
+        attemptLog.Add(work, attempt, attempts);
 
         if (!outcome.Succeeded && attempts == _options.FailingNotificationAfter && status == MessageStatus.Pending)
         {
@@ -275,7 +340,11 @@ internal sealed partial class DeliveryDispatcher(
 
     private async Task DisableAsync(DeliveryWork work, DateTimeOffset failingSince, string reason)
     {
-        if (!await store.DisableEndpointAsync(work.Endpoint.Id, time.Now(), CancellationToken.None))
+        var disabled = false;
+        await bookkeeping.WriteAsync(
+            async _ => disabled = await store.DisableEndpointAsync(work.Endpoint.Id, time.Now(), CancellationToken.None),
+            time.GetUtcNow() + _options.LeaseDuration, _abandon.Token);
+        if (!disabled)
         {
             return;
         }
@@ -309,21 +378,11 @@ internal sealed partial class DeliveryDispatcher(
         },
     };
 
-    public override void Dispose()
-    {
-        _held.Dispose();
-        _sends.Dispose();
-        base.Dispose();
-    }
-
     [LoggerMessage(EventId = 2001, Level = LogLevel.Debug, Message = "Delivery {DeliveryId} attempt {Attempt}: status {StatusCode}, success {Succeeded}")]
     private static partial void LogAttempt(ILogger logger, string deliveryId, int attempt, int statusCode, bool succeeded);
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Error, Message = "Delivery {DeliveryId} could not be attempted; it is retried shortly")]
     private static partial void LogAttemptFailed(ILogger logger, string deliveryId, Exception exception);
-
-    [LoggerMessage(EventId = 2003, Level = LogLevel.Error, Message = "Scanning storage for due deliveries failed")]
-    private static partial void LogScanFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "Endpoint {EndpointId} was disabled ({Reason})")]
     private static partial void LogEndpointDisabled(ILogger logger, string endpointId, string reason);

@@ -1,7 +1,11 @@
+using Microsoft.Extensions.Options;
+
 namespace Herald.Server.Delivery;
 
 internal static class DeliveryExtensions
 {
+    private static readonly TimeSpan DrainMargin = TimeSpan.FromSeconds(15);
+
     public static IHostApplicationBuilder AddHeraldDelivery(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.Section)
@@ -10,8 +14,14 @@ internal static class DeliveryExtensions
             .Validate(o => o.RetrySchedule is null || o.RetrySchedule.All(d => d >= TimeSpan.Zero), "Herald:Delivery:RetrySchedule delays must not be negative.")
             .Validate(o => o.DefaultTimeout >= TimeSpan.FromSeconds(1) && o.DefaultTimeout <= TimeSpan.FromSeconds(30), "Herald:Delivery:DefaultTimeout must be from 1 to 30 seconds.")
             .Validate(o => o.ScanInterval > TimeSpan.Zero && o.LeaseDuration > TimeSpan.FromSeconds(30), "Herald:Delivery:ScanInterval must be positive and LeaseDuration above 30 s.")
+            .Validate(o => o.DrainTimeout >= TimeSpan.Zero && o.DrainTimeout <= TimeSpan.FromSeconds(60), "Herald:Delivery:DrainTimeout must be from 0 to 60 seconds.")
             .Validate(o => Enum.IsDefined(o.SignatureHeaders), "Herald:Delivery:SignatureHeaders must be Both, StandardWebhooks or Svix.")
             .ValidateOnStart();
+        // The drain runs inside the host's stop, which gives up after ShutdownTimeout (30 s by default): keep room above it
+        // for the drain, the hand-back and the web server's own stop.
+        builder.Services.AddOptions<HostOptions>().PostConfigure<IOptions<DeliveryOptions>>((host, delivery) =>
+            host.ShutdownTimeout = TimeSpan.FromTicks(Math.Max(host.ShutdownTimeout.Ticks, (delivery.Value.DrainTimeout + DrainMargin).Ticks)));
+        builder.Services.AddSingleton<BookkeepingRetry>();
         builder.Services.AddSingleton<AddressGuard>();
         builder.Services.AddSingleton<WebhookSender>();
         builder.Services.AddSingleton<RetrySchedule>();
@@ -23,6 +33,7 @@ internal static class DeliveryExtensions
         builder.Services.AddSingleton<OperationalWebhooks>();
         builder.Services.AddSingleton<Messages.MessagePublisher>();
         builder.Services.AddSingleton<Polling.MessageLogSignal>();
+        builder.Services.AddAttemptLog();
         builder.Services.AddHostedService<DeliveryDispatcher>();
         return builder;
     }

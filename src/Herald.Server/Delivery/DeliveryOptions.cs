@@ -53,6 +53,13 @@ public sealed class DeliveryOptions
     /// <summary>How long a claimed delivery is reserved for this process before another may take it.</summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// Graceful stop (SIGTERM): how long sends under way may take to finish and be recorded (0–60 s). The server keeps
+    /// accepting messages meanwhile (stored, sent after the restart); sends still running then are cut off and handed
+    /// back. The host's shutdown timeout is raised to this plus 15 s when it is shorter.
+    /// </summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>After this many failed attempts of one delivery, the operator is told (<c>message.attempt.failing</c>).</summary>
     [Range(1, 100)]
     public int FailingNotificationAfter { get; set; } = 4;

@@ -22,6 +22,7 @@ internal sealed class DeliveryQueue(Storage.IHeraldStore store, TimeProvider tim
     private const int StartedInline = 2;
 
     private Func<DeliveryTask, bool>? _startNow;
+    private volatile bool _closed;
 
     /// <summary>
     /// The dispatcher's way to take a delivery at once, when it has room: the attempt starts on the publishing thread
@@ -30,12 +31,24 @@ internal sealed class DeliveryQueue(Storage.IHeraldStore store, TimeProvider tim
     /// </summary>
     public void Attach(Func<DeliveryTask, bool> startNow) => _startNow = startNow;
 
+    /// <summary>
+    /// The dispatcher drains (graceful stop): deliveries committed from now on are handed back to storage at once (the
+    /// next start, or another node, sends them), not started or queued in memory.
+    /// </summary>
+    public void Close() => _closed = true;
+
     /// <summary>Hands just-committed (and leased) deliveries to the dispatcher; on overflow, gives them to the storage scan.</summary>
     public async Task EnqueueAsync(IEnumerable<DeliveryTask> deliveries)
     {
         var inline = 0;
         foreach (var delivery in deliveries)
         {
+            if (_closed)
+            {
+                await HandBackWhileStoppingAsync(delivery);
+                continue;
+            }
+
             if (inline < StartedInline && _startNow is { } startNow && startNow(delivery))
             {
                 inline++;
@@ -50,6 +63,19 @@ internal sealed class DeliveryQueue(Storage.IHeraldStore store, TimeProvider tim
     }
 
     public ChannelReader<DeliveryTask> Reader => _channel.Reader;
+
+    private async Task HandBackWhileStoppingAsync(DeliveryTask delivery)
+    {
+        try
+        {
+            await store.ReleaseDeliveryAsync(delivery.Id, time.GetUtcNow(), CancellationToken.None);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The message is committed and the publisher gets its 202; the delivery's lease runs out (SQLite: it is
+            // released at the next start) and it is sent then.
+        }
+    }
 }
 
 /// <summary>This process as a holder of delivery leases.</summary>

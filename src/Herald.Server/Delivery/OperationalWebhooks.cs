@@ -21,7 +21,7 @@ internal sealed partial class OperationalWebhooks(
     {
         "endpoint.created", "endpoint.updated", "endpoint.deleted", "endpoint.disabled", "endpoint.enabled",
         "message.attempt.failing", "message.attempt.exhausted", "message.attempt.recovered",
-        "background_task.finished",
+        "background_task.finished", AttemptLogBatcher.EventType,
     };
 
     /// <summary>
@@ -54,6 +54,53 @@ internal sealed partial class OperationalWebhooks(
         catch (Exception e)
         {
             LogPublishFailed(logger, type, e);
+        }
+    }
+
+    /// <summary>The enabled operational endpoints whose event types name <paramref name="type"/> (those that take every type are not counted).</summary>
+    public async Task<IReadOnlyList<string>> SubscribersAsync(string type, CancellationToken cancellationToken)
+    {
+        var subscribers = new List<string>();
+        string? after = null;
+        Storage.Page<Endpoints.HeraldEndpoint> page;
+        do
+        {
+            page = await store.ListEndpointsAsync(ApplicationId, FirstEndpoints with { After = after }, cancellationToken);
+            subscribers.AddRange(page.Items.Where(e => !e.Disabled && e.EventTypes?.Contains(type, StringComparer.Ordinal) == true).Select(e => e.Id));
+            after = page.Items.Count > 0 ? page.Items[^1].Id : after;
+        }
+        while (page.HasMore);
+
+        return subscribers;
+    }
+
+    /// <summary>
+    /// Publishes <c>{"type", "timestamp", "data"}</c> to each of <paramref name="endpointIds"/> alone (one message each,
+    /// whatever their filters), e.g. to the subscribers of <c>message.attempt.log</c>. Failure to
+    /// publish is logged, never thrown.
+    /// </summary>
+    public async Task PublishToAsync(IReadOnlyList<string> endpointIds, string type, JsonNode data)
+    {
+        var now = time.Now();
+        var payload = Encoding.UTF8.GetBytes(new JsonObject { ["type"] = type, ["timestamp"] = now.ToIso(), ["data"] = data }.ToJsonString());
+        foreach (var endpointId in endpointIds)
+        {
+            try
+            {
+                await publisher.PublishAsync(new NewMessage
+                {
+                    Id = ids.New(Ids.Message),
+                    ApplicationId = ApplicationId,
+                    EventType = type,
+                    Payload = payload,
+                    CreatedAt = now,
+                    TargetEndpointId = endpointId,
+                });
+            }
+            catch (Exception e)
+            {
+                LogPublishFailed(logger, type, e);
+            }
         }
     }
 

@@ -6,7 +6,8 @@ namespace Herald.Server.Delivery;
 /// When the dispatcher scans storage for due deliveries: every scan interval, and at once when another node says
 /// there may be work (it released deliveries, or committed messages). Wake-ups that arrive during a scan lead to one
 /// more scan, not one each; and wake-up scans are at least 100 ms (or a tenth of the interval) apart, so a busy cluster
-/// does not turn the safety-net scan into a hot loop.
+/// does not turn the safety-net scan into a hot loop. A retry of this node coming due (<see cref="WakeForDue"/>) skips
+/// that cool-down: those wake-ups are already spaced by <see cref="RetryWakeups"/>, and a retry should not be late.
 /// </summary>
 internal sealed class ScanTrigger : IDisposable
 {
@@ -18,6 +19,8 @@ internal sealed class ScanTrigger : IDisposable
     private TaskCompletionSource _wake = NewWake();
     private Task<bool>? _tick;
     private long? _lastWakeScan;
+    private int _dueWake;
+    private readonly RetryWakeups _wakeups;
 
     public ScanTrigger(TimeSpan interval, TimeProvider time, IClusterSignal cluster)
     {
@@ -25,12 +28,23 @@ internal sealed class ScanTrigger : IDisposable
         _time = time;
         _cluster = cluster;
         _cooldown = TimeSpan.FromTicks(Math.Min(interval.Ticks / 10, MaxCooldown.Ticks));
+        _wakeups = new RetryWakeups(time, WakeForDue);
         cluster.DeliveriesReleased += Wake;
         cluster.MayHaveMissedSignals += Wake;
         cluster.MessageCommitted += OnMessageCommitted;
     }
 
     public void Wake() => Volatile.Read(ref _wake).TrySetResult();
+
+    /// <summary>Scan when <paramref name="due"/> comes (a retry this node scheduled), not only at the next tick.</summary>
+    public void WakeAt(DateTimeOffset due) => _wakeups.Add(due);
+
+    /// <summary>A retry is due now: scan at once, without the cool-down of other wake-ups.</summary>
+    private void WakeForDue()
+    {
+        Volatile.Write(ref _dueWake, 1);
+        Wake();
+    }
 
     private void OnMessageCommitted(string applicationId, long sequence) => Wake();
 
@@ -39,7 +53,7 @@ internal sealed class ScanTrigger : IDisposable
     {
         _tick ??= _timer.WaitForNextTickAsync(cancellationToken).AsTask();
         var wake = Volatile.Read(ref _wake);
-        if (await Task.WhenAny(_tick, wake.Task) == wake.Task)
+        if (await Task.WhenAny(_tick, wake.Task) == wake.Task && Interlocked.Exchange(ref _dueWake, 0) == 0)
         {
             var early = _lastWakeScan is { } last ? _cooldown - _time.GetElapsedTime(last) : TimeSpan.Zero;
             if (early > TimeSpan.Zero)
@@ -78,5 +92,6 @@ internal sealed class ScanTrigger : IDisposable
         _cluster.MayHaveMissedSignals -= Wake;
         _cluster.MessageCommitted -= OnMessageCommitted;
         _timer.Dispose();
+        _wakeups.Dispose();
     }
 }

@@ -33,6 +33,24 @@ internal static class HeraldMetrics
     private static readonly Histogram<double> CommitDuration = Meter.CreateHistogram<double>(
         "herald.storage.commit.duration", "ms", "Time the storage writer spent on one group commit, fsync included (SQLite).");
 
+    private static readonly Counter<long> PayloadsExpunged = Meter.CreateCounter<long>(
+        "herald.retention.payloads.expunged", "{payload}", "Message payloads the retention job forgot because they expired.");
+
+    private static readonly Counter<long> AttemptsDeleted = Meter.CreateCounter<long>(
+        "herald.retention.attempts.deleted", "{attempt}", "Attempts the retention job deleted (older than the history retention).");
+
+    private static readonly Counter<long> MessagesDeleted = Meter.CreateCounter<long>(
+        "herald.retention.messages.deleted", "{message}", "Messages (with their deliveries) the retention job deleted: payload gone, older than the history retention.");
+
+    private static readonly Counter<long> TasksDeleted = Meter.CreateCounter<long>(
+        "herald.retention.background_tasks.deleted", "{task}", "Finished or failed background tasks the retention job deleted (ended before the history retention).");
+
+    private static readonly Histogram<double> RetentionRunDuration = Meter.CreateHistogram<double>(
+        "herald.retention.run.duration", "s", "How long one pass of the retention job took, by outcome (success, failure).");
+
+    private static readonly Counter<long> AttemptLogDropped = Meter.CreateCounter<long>(
+        "herald.operational.attempt_log.dropped", "{attempt}", "Attempts left out of message.attempt.log because its buffer was full.");
+
     private static readonly KeyValuePair<string, object?> Success = new("outcome", "success");
     private static readonly KeyValuePair<string, object?> Failure = new("outcome", "failure");
 
@@ -53,4 +71,15 @@ internal static class HeraldMetrics
         CommitSize.Record(writes);
         CommitDuration.Record(Stopwatch.GetElapsedTime(startTimestamp).TotalMilliseconds);
     }
+
+    public static void RetentionRun(long payloads, long attempts, long messages, long tasks, TimeSpan duration, bool succeeded)
+    {
+        PayloadsExpunged.Add(payloads);
+        AttemptsDeleted.Add(attempts);
+        MessagesDeleted.Add(messages);
+        TasksDeleted.Add(tasks);
+        RetentionRunDuration.Record(duration.TotalSeconds, succeeded ? Success : Failure);
+    }
+
+    public static void AttemptLogEntryDropped() => AttemptLogDropped.Add(1);
 }

@@ -13,7 +13,8 @@ namespace Herald.Server.Idempotency;
 /// waits for the first's answer. Reusing a key for a different request is refused (409). Responses of 5xx
 /// are not kept, so a failed request can be retried with the same key.
 /// </summary>
-internal sealed partial class IdempotencyMiddleware(RequestDelegate next, IHeraldStore store, TimeProvider time, ILogger<IdempotencyMiddleware> logger)
+internal sealed partial class IdempotencyMiddleware(
+    RequestDelegate next, IHeraldStore store, IdempotencyCompletion completion, TimeProvider time, ILogger<IdempotencyMiddleware> logger)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(24);
     private static readonly TimeSpan WaitForFirst = TimeSpan.FromSeconds(30);
@@ -92,14 +93,26 @@ internal sealed partial class IdempotencyMiddleware(RequestDelegate next, IHeral
             await next(context);
             if (context.Response.StatusCode < 500)
             {
-                await store.CompleteIdempotentRequestAsync(pending with
+                var record = pending with
                 {
                     Completed = true,
                     StatusCode = context.Response.StatusCode,
                     ContentType = context.Response.ContentType,
                     Location = context.Response.Headers.Location.ToString() is { Length: > 0 } location ? location : null,
                     Body = buffer.ToArray(),
-                }, CancellationToken.None);
+                };
+                try
+                {
+                    await store.CompleteIdempotentRequestAsync(record, CancellationToken.None);
+                }
+                catch (Exception e) when (StorageFailure.Classify(e) is not null)
+                {
+                    // The request took effect (e.g. the message is stored): answer what happened, and save the record once
+                    // storage is back. Abandoning the claim instead would let a retry with this key apply it a second time.
+                    LogCompletionDeferred(logger, context.Request.Path);
+                    completion.Defer(record);
+                }
+
                 completed = true;
             }
         }
@@ -144,6 +157,9 @@ internal sealed partial class IdempotencyMiddleware(RequestDelegate next, IHeral
         hash.AppendData(body);
         return hash.GetHashAndReset();
     }
+
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Warning, Message = "The answer to an idempotent request to {Path} is saved later: storage failed after the request took effect")]
+    private static partial void LogCompletionDeferred(ILogger logger, PathString path);
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Replayed the stored response of an idempotent request to {Path}")]
     private static partial void LogReplay(ILogger logger, PathString path);

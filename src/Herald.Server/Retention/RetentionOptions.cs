@@ -14,8 +14,8 @@ public sealed class RetentionOptions
     public TimeSpan DefaultPayloadRetention { get; set; } = TimeSpan.FromDays(90);
 
     /// <summary>
-    /// How long attempts, and messages whose payload is gone (with their finished deliveries), are kept; at least
-    /// 1 day. Default 90 days. Past it the rows are deleted, so the database stops growing under a steady load.
+    /// How long attempts, messages whose payload is gone (with their finished deliveries), and background tasks
+    /// after they ended, are kept; at least 1 day. Default 90 days. Past it the rows are deleted, so the database stops growing under a steady load.
     /// </summary>
     public TimeSpan HistoryRetention { get; set; } = TimeSpan.FromDays(90);
 

@@ -11,7 +11,8 @@ namespace Herald.Server.Stats;
 
 /// <summary>
 /// <c>/stats/usage/…</c>: organisation-wide aggregates, computed as background tasks whose <c>data</c> carries the
-/// result (as in Svix: poll <c>GET /background-task/{id}</c>). Admin only.
+/// result (as in Svix: poll <c>GET /background-task/{id}</c>), and <c>/stats/…</c> counts answered at once. Admin only
+/// (<see cref="AdminOnly"/>, so an application token gets 403 before its body is read).
 /// </summary>
 internal static class StatisticsApi
 {
@@ -20,12 +21,7 @@ internal static class StatisticsApi
 
     public static RouteGroupBuilder MapStatistics(this RouteGroupBuilder api)
     {
-        var group = api.MapGroup("/stats/usage").WithTags("Statistics")
-            .AddEndpointFilter((context, next) =>
-            {
-                context.HttpContext.User.RequireAdmin();
-                return next(context);
-            });
+        var group = api.MapGroup("/stats/usage").WithTags("Statistics").RequireAdmin();
         group.MapPost("/app", AggregateAppStatsAsync).Accepts<AppUsageStatsIn>("application/json")
             .WithSummary("Count message destinations per application (a background task).")
             .WithDescription("Starts an application.stats task that counts, per application, the deliveries (message × endpoint) created in [since, until). "
@@ -33,18 +29,11 @@ internal static class StatisticsApi
         group.MapPut("/event-types", AggregateEventTypesAsync)
             .WithSummary("List the event types each application's endpoints subscribe to (a background task).")
             .WithDescription("Starts an event-type.aggregate task; its data.event_types lists, per application, the event types named by its endpoints and whether one endpoint takes every type.");
-        var stats = api.MapGroup("/stats").WithTags("Statistics")
-            .AddEndpointFilter((context, next) =>
-            {
-                context.HttpContext.User.RequireAdmin();
-                return next(context);
-            });
+        var stats = api.MapGroup("/stats").WithTags("Statistics").RequireAdmin();
         stats.MapGet("/endpoint/count", CountEndpointsAsync)
             .WithSummary("Count the enabled and disabled endpoints of every application.")
             .WithDescription("active: enabled endpoints; disabled: the others. exclude_svix_play=true leaves out endpoints whose host is play.svix.com. Admin only.");
-        stats.MapGet("/app/{app_id}/attempt", NotSupported)
-            .WithSummary("Not supported by Herald: time-series attempt statistics.")
-            .WithDescription("Answers 404 not_supported. Use GET /app/{app_id}/endpoint/{endpoint_id}/stats, the attempt log, or POST /stats/usage/app.");
+        api.MapAttemptStatistics(stats);
         return group;
     }
 
@@ -53,12 +42,6 @@ internal static class StatisticsApi
         var (active, disabled) = await store.CountEndpointsAsync(exclude_svix_play == true ? "play.svix.com" : null, context.RequestAborted);
         return TypedResults.Ok(new EndpointCountOut(active, disabled));
     }
-
-    /// <summary>A Svix route Herald does not implement: refused by name rather than left to the router's bare 404.</summary>
-    private static IResult NotSupported(HttpContext context) =>
-        throw new ApiException(StatusCodes.Status404NotFound, "not_supported",
-            $"Herald does not implement {context.Request.Method} {context.Request.Path} (Svix's time-series attempt statistics); "
-            + "see GET /api/v1/app/{app_id}/endpoint/{endpoint_id}/stats and POST /api/v1/stats/usage/app.");
 
     private static async Task<Accepted<AppUsageStatsOut>> AggregateAppStatsAsync(HttpContext context, IHeraldStore store, BackgroundTaskQueue tasks)
     {

@@ -1,5 +1,11 @@
 namespace Herald.Server.Storage;
 
+/// <summary>What one <see cref="IHeraldStore.DeleteHistoryAsync"/> batch deleted: attempts made before the cut-off, and messages (with their deliveries and attempts).</summary>
+public sealed record HistoryDeleted(int Attempts, int Messages)
+{
+    public int Total => Attempts + Messages;
+}
+
 /// <summary>Forgetting what is past its retention, a small batch per transaction (the retention job loops).</summary>
 public partial interface IHeraldStore
 {
@@ -13,7 +19,13 @@ public partial interface IHeraldStore
     /// <summary>
     /// Deletes up to <paramref name="limit"/> attempts made before <paramref name="before"/>, and up to
     /// <paramref name="limit"/> messages created before it whose payload is gone and that nothing waits to send,
-    /// with their deliveries and attempts. Returns how many rows it deleted (attempts and messages).
+    /// with their deliveries and attempts. Returns how many attempts and messages it deleted.
     /// </summary>
-    Task<int> DeleteHistoryAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken);
+    Task<HistoryDeleted> DeleteHistoryAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes up to <paramref name="limit"/> background tasks that ended (finished or failed) before
+    /// <paramref name="before"/>. Running tasks are never deleted. Returns how many it deleted.
+    /// </summary>
+    Task<int> DeleteFinishedBackgroundTasksAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken);
 }

@@ -41,7 +41,7 @@ public sealed class ScheduledDeliveryRestartTests(ITestOutputHelper output) : IA
     [Fact]
     public async Task ScheduledMessage_AcceptedBeforeACrash_IsDeliveredAtItsTimeAfterRestart()
     {
-        var deliverAt = DateTimeOffset.FromUnixTimeMilliseconds((DateTimeOffset.UtcNow + TimeSpan.FromSeconds(75)).ToUnixTimeMilliseconds());
+        DateTimeOffset deliverAt;
         string scheduledId;
         var first = await HeraldProcess.StartAsync(_data, Environment);
         try
@@ -49,6 +49,9 @@ public sealed class ScheduledDeliveryRestartTests(ITestOutputHelper output) : IA
             using var client = first.CreateClient(Token);
             await client.CreateAppAsync("Later", "later");
             await client.CreateEndpointAsync("later", _receiver.Url());
+            // Chosen only now: a loaded machine can take many seconds to start the process, and deliverAt must stay
+            // more than Svix's one minute ahead when the publish arrives.
+            deliverAt = DateTimeOffset.FromUnixTimeMilliseconds((DateTimeOffset.UtcNow + TimeSpan.FromSeconds(75)).ToUnixTimeMilliseconds());
             scheduledId = (string)(await client.PublishAsync("later", extra: new JsonObject
             {
                 ["deliverAt"] = deliverAt.ToString("O", CultureInfo.InvariantCulture),

@@ -105,15 +105,6 @@ public sealed class StatisticsApiTests : IAsyncLifetime
         Assert.Equal(1, (long)withoutPlay["disabled"]!);
     }
 
-    [Fact]
-    public async Task AttemptTimeSeries_IsRefusedByName()
-    {
-        var response = await _admin.GetAsync($"/api/v1/stats/app/{_acme}/attempt");
-
-        var error = await response.AssertErrorAsync(HttpStatusCode.NotFound, "not_supported");
-        Assert.Contains("/stats/app/", (string?)error["detail"], StringComparison.Ordinal);
-    }
-
     private static JsonObject Window() => new()
     {
         ["since"] = DateTimeOffset.UtcNow.AddHours(-1).ToString("O"),

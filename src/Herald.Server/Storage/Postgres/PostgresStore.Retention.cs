@@ -27,7 +27,7 @@ internal sealed partial class PostgresStore
             return await c.ExecuteAsync("UPDATE messages SET payload = NULL WHERE id = ANY(@expired)", new { expired }, t);
         }, cancellationToken);
 
-    public Task<int> DeleteHistoryAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken) =>
+    public Task<HistoryDeleted> DeleteHistoryAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken) =>
         WriteAsync(async (c, t) =>
         {
             // Ids sort by creation time, so "made before" is a range of the primary key (COLLATE "C": bytewise).
@@ -49,6 +49,14 @@ internal sealed partial class PostgresStore
                 await c.ExecuteAsync("DELETE FROM messages WHERE id = ANY(@messages)", new { messages }, t);
             }
 
-            return attempts + messages.Length;
+            return new HistoryDeleted(attempts, messages.Length);
         }, cancellationToken);
+
+    public Task<int> DeleteFinishedBackgroundTasksAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken) =>
+        WriteAsync((c, t) => c.ExecuteAsync(
+            """
+            DELETE FROM background_tasks WHERE id IN (
+                SELECT id FROM background_tasks WHERE status IN ('finished', 'failed') AND updated_at < @before ORDER BY id LIMIT @limit FOR UPDATE SKIP LOCKED)
+            """,
+            new { before = Ts(before), limit }, t), cancellationToken);
 }

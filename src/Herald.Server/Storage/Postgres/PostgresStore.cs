@@ -70,6 +70,22 @@ internal sealed partial class PostgresStore : IHeraldStore, IAsyncDisposable, ID
 
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
+        try
+        {
+            await ApplyMigrationsAsync(cancellationToken);
+        }
+        catch (Exception e) when (StorageFailure.Classify(e) is { } failure)
+        {
+            var settings = new NpgsqlConnectionStringBuilder(_dataSource.ConnectionString);
+            var server = $"{settings.Host}:{settings.Port}";
+            throw new StorageStartupException(failure == StorageFailureKind.Full
+                ? $"the disk of the PostgreSQL server {server} is full ({StorageStartupException.Cause(e)})"
+                : $"the PostgreSQL server {server} is unavailable ({StorageStartupException.Cause(e)})", e);
+        }
+    }
+
+    private async Task ApplyMigrationsAsync(CancellationToken cancellationToken)
+    {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         // Several nodes may start at once: the first to take the lock migrates, the others then find nothing to do.
         // A session lock (not a transaction one) so that each migration still commits on its own.

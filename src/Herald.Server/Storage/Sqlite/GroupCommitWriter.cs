@@ -161,9 +161,15 @@ internal sealed class GroupCommitWriter : IDisposable
         {
             // The transaction itself failed (commit, or a savepoint that could not be rolled back): nothing of the
             // group is stored, so every write of it fails. A fresh connection serves the next group.
+            // On SQLITE_FULL or an I/O error SQLite may roll the whole transaction back by itself; what then fails is
+            // the next ROLLBACK TO or RELEASE ("no such savepoint"), which says nothing. Every write is told of the
+            // outage instead, so that each caller answers 507/503 (and knows nothing of its write was kept).
+            var failure = StorageFailure.Classify(e) is not null
+                ? e
+                : batch.Select(w => w.Error).FirstOrDefault(error => StorageFailure.Classify(error) is not null) ?? e;
             foreach (var write in batch)
             {
-                write.Error = e;
+                write.Error = failure;
             }
 
             _connection?.Dispose();

@@ -23,7 +23,7 @@ internal sealed partial class SqliteStore
             return await c.ExecuteAsync("UPDATE messages SET payload = NULL WHERE id IN @expired", new { expired }, t);
         }, cancellationToken);
 
-    public Task<int> DeleteHistoryAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken) =>
+    public Task<HistoryDeleted> DeleteHistoryAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken) =>
         WriteAsync(async (c, t) =>
         {
             // Ids sort by creation time, so "made before" is a range of the primary key: no index on created_at to
@@ -46,6 +46,14 @@ internal sealed partial class SqliteStore
                 await c.ExecuteAsync("DELETE FROM messages WHERE id IN @messages", new { messages }, t);
             }
 
-            return attempts + messages.Count;
+            return new HistoryDeleted(attempts, messages.Count);
         }, cancellationToken);
+
+    public Task<int> DeleteFinishedBackgroundTasksAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken) =>
+        WriteAsync((c, t) => c.ExecuteAsync(
+            """
+            DELETE FROM background_tasks WHERE id IN (
+                SELECT id FROM background_tasks WHERE status IN ('finished', 'failed') AND updated_at < @before ORDER BY id LIMIT @limit)
+            """,
+            new { before = Ms(before), limit }, t), cancellationToken);
 }

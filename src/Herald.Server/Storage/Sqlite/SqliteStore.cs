@@ -29,7 +29,15 @@ internal sealed partial class SqliteStore : IHeraldStore, IDisposable
     {
         _ids = ids;
         var directory = Path.GetFullPath(options.Value.DataDirectory);
-        Directory.CreateDirectory(directory);
+        try
+        {
+            Directory.CreateDirectory(directory);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw SqliteStartupCheck.DirectoryFailed(directory, e);
+        }
+
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = Path.Combine(directory, "herald.db"),
@@ -133,6 +141,18 @@ internal sealed partial class SqliteStore : IHeraldStore, IDisposable
     }
 
     public async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ApplyMigrationsAsync(cancellationToken);
+        }
+        catch (Exception e) when (StorageFailure.Classify(e) is not null || e is IOException or UnauthorizedAccessException)
+        {
+            throw SqliteStartupCheck.MigrationFailed(DatabasePath, e);
+        }
+    }
+
+    private async Task ApplyMigrationsAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await connection.ExecuteAsync("PRAGMA journal_mode = WAL;");

@@ -1,0 +1,11 @@
+namespace Herald.Server.Storage;
+
+/// <summary>What the health and readiness probes ask of storage.</summary>
+public partial interface IHeraldStore
+{
+    /// <summary>
+    /// Writes and commits one tiny row (the time of the probe), as every write does: it fails as a publish would on a
+    /// full disk, a read-only file system or a database that is down, where a read might still succeed.
+    /// </summary>
+    Task ProbeWriteAsync(DateTimeOffset now, CancellationToken cancellationToken);
+}
