@@ -4,14 +4,13 @@ using Herald.Server.BackgroundTasks;
 using Herald.Server.Delivery;
 using Herald.Server.Diagnostics;
 using Herald.Server.Health;
+using Herald.Server.Hosting;
 using Herald.Server.Retention;
 using Herald.Server.Storage;
 
 try
 {
-    // Settings are read at start; watching appsettings*.json for changes would watch the whole content root,
-    // which holds the default data directory, and wake a thread at every write of the database.
-    var builder = WebApplication.CreateBuilder(["--hostBuilder:reloadConfigOnChange=false", .. args]);
+    var builder = HeraldHost.CreateBuilder(args); // appsettings.json from the app's directory, read once
     builder.UseHeraldDefaults();     // port 8071, request size limit
     builder.AddHeraldApi();          // JSON, OpenAPI, ids, clock
     builder.AddHeraldStorage();      // SQLite by default
@@ -21,9 +20,11 @@ try
     builder.AddHeraldMetrics();      // the Herald meter, exported at /metrics (Prometheus)
     builder.AddHeraldRetention();    // payload expiry and history clean-up, in small batches
     builder.AddHeraldHealth();       // the shared storage write probe behind /api/v1/health and /health/ready
+    builder.AddHeraldSecurityHeaders(); // HSTS over HTTPS, nosniff, no framing of /docs
 
     var app = builder.Build();
     await app.InitializeHeraldAsync();  // migrations and the admin token, before any request
+    app.UseHeraldSecurityHeaders();     // on every response, errors included
     app.UseHeraldApi();                 // errors as JSON, auth, idempotency
     app.MapHealth();
     app.MapHeraldMetrics();

@@ -39,7 +39,9 @@ internal static class ApiExtensions
     /// <summary>Listens on port 8071 (as svix-server) unless <c>--urls</c> or <c>ASPNETCORE_URLS</c> says otherwise.</summary>
     public static WebApplicationBuilder UseHeraldDefaults(this WebApplicationBuilder builder)
     {
-        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]))
+        // Kestrel:Endpoints (e.g. an HTTPS endpoint with its certificate, docs/DEPLOYMENT.md) replaces the default too.
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"])
+            && !builder.Configuration.GetSection("Kestrel:Endpoints").GetChildren().Any())
         {
             builder.WebHost.UseUrls(DefaultUrl);
         }

@@ -16,10 +16,13 @@ internal sealed partial class Validator
 
     private readonly List<ValidationItem> _errors = [];
 
-    [GeneratedRegex("^[a-zA-Z0-9\\-_.]+$")]
+    // \z, not $: in .NET (as in most regex engines) $ also matches before a final "\n", so "bad.ev\n" passed, was
+    // stored, and broke every JSON body that later quoted it by hand. The patterns below are the only place an
+    // identifier's characters are decided; everything that checks one calls them.
+    [GeneratedRegex("^[a-zA-Z0-9\\-_.]+\\z")]
     public static partial Regex IdentifierPattern();
 
-    [GeneratedRegex("^[a-zA-Z0-9\\-_.:]+$")]
+    [GeneratedRegex("^[a-zA-Z0-9\\-_.:]+\\z")]
     private static partial Regex ChannelPattern();
 
     public bool IsValid => _errors.Count == 0;
@@ -27,6 +30,13 @@ internal sealed partial class Validator
     public Validator Add(string location, string type, string message)
     {
         _errors.Add(ValidationItem.At(location, type, message));
+        return this;
+    }
+
+    /// <summary>As <see cref="Add(string, string, string)"/>, for a location whose last part may itself hold dots (a header name, a metadata key).</summary>
+    public Validator Add(string location, string key, string type, string message)
+    {
+        _errors.Add(new ValidationItem([.. location.Split('.'), key], message, type));
         return this;
     }
 
@@ -49,7 +59,12 @@ internal sealed partial class Validator
         return true;
     }
 
-    public Validator Text(string location, string? value, int maxLength, bool required = false)
+    /// <summary>
+    /// Free text of at most <paramref name="maxLength"/> characters, without control characters (NUL, escape
+    /// sequences and the like, which PostgreSQL refuses and terminals obey); <paramref name="singleLine"/> text (a
+    /// name) has no line breaks or tabs either, other text (a description) may.
+    /// </summary>
+    public Validator Text(string location, string? value, int maxLength, bool required = false, bool singleLine = false)
     {
         if (required && !Required(location, value))
         {
@@ -59,6 +74,12 @@ internal sealed partial class Validator
         if (value is not null && value.Length > maxLength)
         {
             Add(location, "string_too_long", $"must be at most {maxLength} characters.");
+        }
+        else if (value is not null && TextRules.HasControlCharacter(value, allowLineBreaks: !singleLine))
+        {
+            Add(location, "invalid_characters", singleLine
+                ? "must not contain control characters (line breaks, tabs, NUL and the like)."
+                : "must not contain control characters other than line breaks and tabs.");
         }
 
         return this;
@@ -103,6 +124,10 @@ internal sealed partial class Validator
         if (value!.Length > MaxUrlLength)
         {
             Add(location, "string_too_long", $"must be at most {MaxUrlLength} characters.");
+        }
+        else if (TextRules.HasControlOrWhitespace(value))
+        {
+            Add(location, "invalid_url", "must not contain whitespace or control characters; percent-encode them (%20).");
         }
         else if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) || uri.Host.Length == 0)
         {
@@ -186,7 +211,11 @@ internal sealed partial class Validator
         {
             if (key.Length is 0 or > MaxNameLength || value is null || value.Length > MaxDescriptionLength)
             {
-                Add($"{location}.{key}", "invalid_value", $"keys must be 1 to {MaxNameLength} characters and values strings of at most {MaxDescriptionLength}.");
+                Add(location, key, "invalid_value", $"keys must be 1 to {MaxNameLength} characters and values strings of at most {MaxDescriptionLength}.");
+            }
+            else if (TextRules.HasControlCharacter(key, allowLineBreaks: false) || TextRules.HasControlCharacter(value, allowLineBreaks: true))
+            {
+                Add(location, key, "invalid_characters", "keys must not contain control characters, nor values any but line breaks and tabs.");
             }
         }
 

@@ -33,7 +33,7 @@ internal static class ApplicationsApi
     {
         if (!partial || input.Name is not null)
         {
-            v.Text($"{at}.name", input.Name, Validator.MaxNameLength, required: true);
+            v.Text($"{at}.name", input.Name, Validator.MaxNameLength, required: true, singleLine: true);
         }
 
         v.Identifier($"{at}.uid", input.Uid, forbiddenPrefix: Ids.Application)

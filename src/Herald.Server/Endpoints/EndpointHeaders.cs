@@ -39,19 +39,20 @@ internal static class EndpointHeaders
             v.Add(at, "too_many_items", $"may hold at most {MaxHeaders} headers.");
         }
 
+        // The header's name is the last part of the location, whole (names may hold dots), and the message names it too.
         foreach (var (name, value) in headers)
         {
-            if (name.Length is 0 or > 256 || name.Any(c => c > 126 || c <= 32 || "\"(),/:;<=>?@[\\]{}".Contains(c)))
+            if (name.Length > 256 || !TextRules.IsHeaderName(name))
             {
-                v.Add($"{at}.{name}", "invalid_header_name", "is not a valid HTTP header name.");
+                v.Add(at, name, "invalid_header_name", $"'{name}' is not a valid HTTP header name: 1 to 256 visible ASCII characters, no separators such as ':' or spaces.");
             }
             else if (Reserved.Contains(name) || name.StartsWith("svix-", StringComparison.OrdinalIgnoreCase) || name.StartsWith("webhook-", StringComparison.OrdinalIgnoreCase))
             {
-                v.Add($"{at}.{name}", "reserved_header", "is set by Herald itself and cannot be overridden.");
+                v.Add(at, name, "reserved_header", $"'{name}' is set by Herald itself and cannot be overridden.");
             }
-            else if (value is null || value.Length > MaxValueLength || value.Any(c => c is '\r' or '\n' or '\0'))
+            else if (value is null || value.Length > MaxValueLength || !TextRules.IsHeaderValue(value))
             {
-                v.Add($"{at}.{name}", "invalid_header_value", $"must be a single-line string of at most {MaxValueLength} characters.");
+                v.Add(at, name, "invalid_header_value", $"the value of '{name}' must be at most {MaxValueLength} printable ASCII characters (0x20-0x7E): no line breaks, tabs, control or non-ASCII characters.");
             }
         }
     }

@@ -32,14 +32,14 @@ internal static class StatisticsApi
         var stats = api.MapGroup("/stats").WithTags("Statistics").RequireAdmin();
         stats.MapGet("/endpoint/count", CountEndpointsAsync)
             .WithSummary("Count the enabled and disabled endpoints of every application.")
-            .WithDescription("active: enabled endpoints; disabled: the others. exclude_svix_play=true leaves out endpoints whose host is play.svix.com. Admin only.");
+            .WithDescription("active: enabled endpoints; disabled: the others. exclude_svix_play (default true, as Svix documents) leaves out endpoints whose host is play.svix.com. Admin only.");
         api.MapAttemptStatistics(stats);
         return group;
     }
 
-    private static async Task<Ok<EndpointCountOut>> CountEndpointsAsync(IHeraldStore store, HttpContext context, [Description("true leaves out endpoints whose URL host is play.svix.com (default false).")] bool? exclude_svix_play)
+    private static async Task<Ok<EndpointCountOut>> CountEndpointsAsync(IHeraldStore store, HttpContext context, [Description("true (default) leaves out endpoints whose URL host is play.svix.com; false counts them.")] bool? exclude_svix_play)
     {
-        var (active, disabled) = await store.CountEndpointsAsync(exclude_svix_play == true ? "play.svix.com" : null, context.RequestAborted);
+        var (active, disabled) = await store.CountEndpointsAsync(exclude_svix_play == false ? null : "play.svix.com", context.RequestAborted);
         return TypedResults.Ok(new EndpointCountOut(active, disabled));
     }
 

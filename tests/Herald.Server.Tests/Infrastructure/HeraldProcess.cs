@@ -38,14 +38,23 @@ public sealed class HeraldProcess : IAsyncDisposable
     /// <summary>The operating-system process id (e.g. to send it a signal).</summary>
     public int ProcessId => _process.Id;
 
-    public static async Task<HeraldProcess> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string>? environment = null, bool waitUntilHealthy = true)
+    /// <param name="dataDirectory">Herald__Storage__DataDirectory.</param>
+    /// <param name="environment">More environment variables (settings).</param>
+    /// <param name="waitUntilHealthy">Return once /api/v1/health answers 200 (false: at once, e.g. to see it refuse to start).</param>
+    /// <param name="appDirectory">Where Herald.Server.dll is started from; the test's own output directory by default.</param>
+    /// <param name="workingDirectory">The process' working directory; the app directory by default.</param>
+    /// <param name="port">The loopback HTTP port (a free one by default), e.g. to repeat it in Kestrel:Endpoints.</param>
+    public static async Task<HeraldProcess> StartAsync(
+        string dataDirectory, IReadOnlyDictionary<string, string>? environment = null, bool waitUntilHealthy = true,
+        string? appDirectory = null, string? workingDirectory = null, int? port = null)
     {
-        var port = FreePort();
-        var serverDll = Path.Combine(AppContext.BaseDirectory, "Herald.Server.dll");
+        var httpPort = port ?? FreePort();
+        appDirectory ??= AppContext.BaseDirectory;
+        var serverDll = Path.Combine(appDirectory, "Herald.Server.dll");
         var info = new ProcessStartInfo("dotnet")
         {
-            ArgumentList = { serverDll, "--urls", $"http://127.0.0.1:{port}" },
-            WorkingDirectory = AppContext.BaseDirectory,
+            ArgumentList = { serverDll, "--urls", $"http://127.0.0.1:{httpPort}" },
+            WorkingDirectory = workingDirectory ?? appDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -59,7 +68,7 @@ public sealed class HeraldProcess : IAsyncDisposable
         }
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        var herald = new HeraldProcess(process, new Uri($"http://127.0.0.1:{port}"));
+        var herald = new HeraldProcess(process, new Uri($"http://127.0.0.1:{httpPort}"));
         process.OutputDataReceived += (_, e) => herald.Append(e.Data);
         process.ErrorDataReceived += (_, e) => herald.Append(e.Data);
         process.Start();
@@ -152,7 +161,8 @@ public sealed class HeraldProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    private static int FreePort()
+    /// <summary>A loopback port nothing listens on at the moment.</summary>
+    public static int FreePort()
     {
         using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();

@@ -90,19 +90,21 @@ public sealed class StatisticsApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task EndpointCount_CountsEnabledAndDisabledEndpoints_OptionallyWithoutSvixPlay()
+    public async Task EndpointCount_CountsEnabledAndDisabledEndpoints_WithoutSvixPlayByDefault()
     {
         await _admin.CreateEndpointAsync("acme", "https://a.example.com/1");
         await _admin.CreateEndpointAsync("acme", "https://play.svix.com/in/e_abc/");
         await _admin.CreateEndpointAsync("other", "https://o.example.com/1", new JsonObject { ["disabled"] = true });
 
-        var all = await _admin.GetObjectAsync("/api/v1/stats/endpoint/count");
-        var withoutPlay = await _admin.GetObjectAsync("/api/v1/stats/endpoint/count?exclude_svix_play=true");
+        var all = await _admin.GetObjectAsync("/api/v1/stats/endpoint/count?exclude_svix_play=false");
+        var withoutPlay = await _admin.GetObjectAsync("/api/v1/stats/endpoint/count");
+        var explicitlyWithout = await _admin.GetObjectAsync("/api/v1/stats/endpoint/count?exclude_svix_play=true");
 
         Assert.Equal(2, (long)all["active"]!);
         Assert.Equal(1, (long)all["disabled"]!);
         Assert.Equal(1, (long)withoutPlay["active"]!);
         Assert.Equal(1, (long)withoutPlay["disabled"]!);
+        Assert.Equal(withoutPlay.ToJsonString(), explicitlyWithout.ToJsonString());
     }
 
     private static JsonObject Window() => new()
