@@ -1,3 +1,5 @@
+using Herald.Server.Storage;
+
 namespace Herald.Server.Delivery;
 
 /// <summary>
@@ -60,7 +62,9 @@ internal sealed partial class BookkeepingRetry(TimeProvider time, ILogger<Bookke
                     Answered();
                     return true;
                 }
-                catch (Exception e) when (!abandon.IsCancellationRequested)
+                // Only outages wait: a write refused for a reason of its own (a bug, a row deleted meanwhile) would fail
+                // the same way until the lease ends, so it goes back to the caller at once.
+                catch (Exception e) when (!abandon.IsCancellationRequested && StorageFailure.Classify(e) is not null)
                 {
                     var outage = Failed(e);
                     if (!held)

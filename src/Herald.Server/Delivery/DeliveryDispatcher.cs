@@ -101,8 +101,14 @@ internal sealed partial class DeliveryDispatcher(
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                // Logged once per outage, not once a second.
-                _ = bookkeeping.Failed(e);
+                if (StorageFailure.Classify(e) is null)
+                {
+                    LogScanFailed(logger, e); // A bug, not an outage: every time.
+                }
+                else
+                {
+                    _ = bookkeeping.Failed(e); // Logged once per outage, not once a second.
+                }
             }
         }
     }
@@ -237,6 +243,12 @@ internal sealed partial class DeliveryDispatcher(
         catch (OperationCanceledException) when (_abandon.IsCancellationRequested)
         {
             return; // The drain's grace ended: the drain hands it back.
+        }
+        catch (Exception e) when (StorageFailure.Classify(e) is null)
+        {
+            // Not an outage (e.g. the delivery was deleted meanwhile): logged; the lease expires and the scan takes it.
+            LogDeliveryHandBackFailed(logger, deliveryId, e);
+            return;
         }
 
         if (due is { } at)
@@ -383,6 +395,12 @@ internal sealed partial class DeliveryDispatcher(
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Error, Message = "Delivery {DeliveryId} could not be attempted; it is retried shortly")]
     private static partial void LogAttemptFailed(ILogger logger, string deliveryId, Exception exception);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Error, Message = "Scanning storage for due deliveries failed, not because storage is unavailable")]
+    private static partial void LogScanFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 2017, Level = LogLevel.Error, Message = "Delivery {DeliveryId} could not be handed back; it is tried again when its lease ends")]
+    private static partial void LogDeliveryHandBackFailed(ILogger logger, string deliveryId, Exception exception);
 
     [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "Endpoint {EndpointId} was disabled ({Reason})")]
     private static partial void LogEndpointDisabled(ILogger logger, string endpointId, string reason);

@@ -49,7 +49,7 @@ public class FailingStore : DispatchProxy
         if (_failing.Contains(method.Name))
         {
             _failures.AddOrUpdate(method.Name, 1, (_, n) => n + 1);
-            var error = new IOException($"Storage is down (test): {method.Name} failed.");
+            var error = new IOException($"Storage is down (test): {method.Name} failed.", 5); // EIO: an outage, as StorageFailure sees it.
             return method.ReturnType == typeof(Task)
                 ? Task.FromException(error)
                 : FromException.MakeGenericMethod(method.ReturnType.GetGenericArguments()[0]).Invoke(null, [error]);

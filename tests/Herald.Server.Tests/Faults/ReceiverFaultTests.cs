@@ -1,3 +1,5 @@
+using Herald.Server.Tests.Delivery;
+using Herald.Server.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace Herald.Server.Tests.Faults;
@@ -66,6 +68,12 @@ public sealed class ReceiverFaultTests(ITestOutputHelper output) : IAsyncLifetim
     public async Task ResetHangAndTrickle_ShortSchedule_EveryTryIsOneAttempt_RetriesKeepTheSchedule_AndDeliveriesEndAsTheReceiverDecided()
     {
         await _node.StartAsync();
+        // One delivery first, outside the checked app: on a loaded machine a fresh process's first send can take longer
+        // than the 1 s endpoint timeout, which would turn a receiver's 200 into a timed-out try the checker cannot match.
+        await _node.Client.CreateAppAsync("warm-up", "warm-up");
+        await _node.Client.CreateEndpointAsync("warm-up", _receiver.Url("/warm-up"));
+        await _node.Client.PublishAsync("warm-up", extra: new JsonObject { ["payload"] = new JsonObject { ["n"] = 1 } });
+        await DeliveryTestKit.EventuallyAsync(() => Task.FromResult(_receiver.Received.Any(r => r.Path == "/warm-up" && r.Succeeded)), "the warm-up delivery arrived");
         var endpoints = await FaultSuite.CreateEndpointsAsync(_node.Client, "receivers", _receiver, Faults.Keys, (int)EndpointTimeout.TotalSeconds);
         var load = await LoadGenerator.RunAsync(() => _node.Client, "receivers", Messages, PerSecond, "rcv", n => new JsonObject { ["n"] = n });
         Assert.Equal(Messages, load.Accepted.Count);
