@@ -44,7 +44,9 @@ internal static class ResendCommand
             while (true)
             {
                 var newest = await NewestAttemptAsync(herald, appId, msgId, endpointId, ct);
-                if (newest is not null && newest.Id != before?.Id && newest.Status is MessageStatus.Success or MessageStatus.Fail)
+                // A scheduled retry can finish meanwhile (or the attempt before the resend be recorded late): only a new
+                // manual attempt is the resend's.
+                if (newest is { TriggerType: AttemptTrigger.Manual, Status: MessageStatus.Success or MessageStatus.Fail } && newest.Id != before?.Id)
                 {
                     await PrintAsync(context, r, newest);
                     return newest.Status == MessageStatus.Success ? HeraldCli.Ok : HeraldCli.Failed;
