@@ -209,7 +209,7 @@ internal sealed class FairShares<TWaiter>
         tenant.Held++;
         InUse++;
         Recount(tenant, lane, tenantWas, laneWas);
-        if (++_takes % 65_536 == 0 && _apps.Count > 1_024)
+        if (++_takes % 65_536 == 0)
         {
             Sweep();
         }
