@@ -1,3 +1,4 @@
+using Herald.Server.Auth.OAuth;
 using Microsoft.AspNetCore.Authentication;
 
 namespace Herald.Server.Auth;
@@ -10,6 +11,7 @@ internal static class AuthExtensions
         builder.Services.AddAuthentication(TokenAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);
         builder.Services.AddAuthorization();
+        builder.AddHeraldOAuth(); // JWT bearer tokens: Herald's client-credentials grant and an external OIDC issuer
         return builder;
     }
 }
