@@ -10,8 +10,8 @@ namespace Herald.Server.RateLimits;
 /// (<see cref="RateLimitOptions.FailedAuthenticationsPerMinute"/>); while the budget is used up, every request from the
 /// address is refused with 429 <c>rate_limited</c> before its token is looked at. Refusing before authentication is
 /// what makes guessing slow: if a right guess still passed, a throttled guesser would learn it at full speed. So a
-/// valid token sent from an address that is guessing waits too; callers on other addresses are not affected.
-/// Runs before authentication and sees every 401, whichever scheme or route produced it.
+/// valid token sent from an address that is guessing waits too; callers on other addresses are not affected, and
+/// neither are the health routes. Runs before authentication and sees every 401, whichever scheme or route produced it.
 /// </summary>
 internal sealed partial class FailedAuthenticationThrottle(RequestDelegate next, IOptions<RateLimitOptions> options, TimeProvider time, ILogger<FailedAuthenticationThrottle> logger)
     : IAsyncDisposable
@@ -23,7 +23,9 @@ internal sealed partial class FailedAuthenticationThrottle(RequestDelegate next,
 
     public async Task InvokeAsync(HttpContext context)
     {
-        if (_failures is null)
+        // Health checks take no token, so there is nothing to guess there; refusing them would let a guesser behind a
+        // load balancer make the balancer, whose probes share its address, take every node out of rotation.
+        if (_failures is null || context.Request.Path.StartsWithSegments("/api/v1/health", StringComparison.OrdinalIgnoreCase))
         {
             await next(context);
             return;

@@ -129,7 +129,8 @@ public sealed class RequestBudgetTests : IDisposable
     [Fact]
     public void DefaultSettings_AreValid()
     {
-        Assert.True(Validator.TryValidateObject(new RateLimitOptions(), new ValidationContext(new RateLimitOptions()), null, validateAllProperties: true));
-        Assert.True(Validator.TryValidateObject(new CountLimits(), new ValidationContext(new CountLimits()), null, validateAllProperties: true));
+        object[] defaults = [new RateLimitOptions(), new CountLimits()];
+
+        Assert.All(defaults, options => Assert.True(Validator.TryValidateObject(options, new ValidationContext(options), null, validateAllProperties: true)));
     }
 }
