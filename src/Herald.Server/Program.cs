@@ -6,6 +6,7 @@ using Herald.Server.Delivery;
 using Herald.Server.Diagnostics;
 using Herald.Server.Health;
 using Herald.Server.Hosting;
+using Herald.Server.RateLimits;
 using Herald.Server.Retention;
 using Herald.Server.Storage;
 
@@ -16,6 +17,7 @@ try
     builder.AddHeraldApi();          // JSON, OpenAPI, ids, clock
     builder.AddHeraldStorage();      // SQLite by default
     builder.AddHeraldAuth();         // bearer tokens: admin and app-scoped
+    builder.AddHeraldRateLimits();   // request budgets per token, failed authentication slowed per address
     builder.AddHeraldDelivery();     // dispatcher, HTTP sender, retry schedule, operational webhooks
     builder.AddHeraldBackgroundTasks(); // recover, replay, purge and statistics tasks, and their runner
     builder.AddHeraldMetrics();      // the Herald meter, exported at /metrics (Prometheus)

@@ -7,6 +7,7 @@ using Herald.Server.EventTypes;
 using Herald.Server.Idempotency;
 using Herald.Server.Messages;
 using Herald.Server.Polling;
+using Herald.Server.RateLimits;
 using Herald.Server.Secrets;
 using Herald.Server.Stats;
 using Herald.Server.Storage;
@@ -63,7 +64,9 @@ internal static class ApiExtensions
     {
         app.UseHeraldErrorHandling();
         app.UseQueryBindingCheck();
+        app.UseHeraldFailedAuthenticationThrottle(); // 429 for an address that failed to authenticate too often
         app.UseAuthentication();
+        app.UseHeraldRequestBudgets();              // 429 for a token over its request budget
         app.UseMiddleware<IdempotencyMiddleware>();
         app.UseAuthorization();
         return app;

@@ -61,12 +61,21 @@ internal sealed partial class PostgresStore
         }, cancellationToken);
 
     public Task CreatePollingEndpointAsync(PollingEndpoint endpoint, CancellationToken cancellationToken) =>
-        WriteAsync((c, t) => c.ExecuteAsync(
-            $"""
-            INSERT INTO polling_endpoints ({PollingColumns})
-            VALUES (@Id, @AppId, @Uid, @EventTypes::text[], @Channels::text[], @Metadata, @Disabled, @CreatedAt, @UpdatedAt)
-            """,
-            PollingParameters(endpoint), t), cancellationToken);
+        WriteAsync(async (c, t) =>
+        {
+            if (_limits.PollingEndpointsPerApplication > 0
+                && await CountLockedAsync(c, t, "polling_endpoints", endpoint.ApplicationId) >= _limits.PollingEndpointsPerApplication)
+            {
+                throw CountLimitExceededException.PollingEndpoints(_limits.PollingEndpointsPerApplication);
+            }
+
+            await c.ExecuteAsync(
+                $"""
+                INSERT INTO polling_endpoints ({PollingColumns})
+                VALUES (@Id, @AppId, @Uid, @EventTypes::text[], @Channels::text[], @Metadata, @Disabled, @CreatedAt, @UpdatedAt)
+                """,
+                PollingParameters(endpoint), t);
+        }, cancellationToken);
 
     public Task UpdatePollingEndpointAsync(PollingEndpoint endpoint, CancellationToken cancellationToken) =>
         WriteAsync((c, t) => c.ExecuteAsync(

@@ -52,9 +52,18 @@ internal sealed partial class SqliteStore
         }, cancellationToken);
 
     public Task CreatePollingEndpointAsync(PollingEndpoint endpoint, CancellationToken cancellationToken) =>
-        WriteAsync((c, t) => c.ExecuteAsync(
-            $"INSERT INTO polling_endpoints ({PollingColumns}) VALUES (@Id, @AppId, @Uid, @EventTypes, @Channels, @Metadata, @Disabled, @CreatedAt, @UpdatedAt)",
-            PollingParameters(endpoint), t), cancellationToken);
+        WriteAsync(async (c, t) =>
+        {
+            if (_limits.PollingEndpointsPerApplication > 0
+                && await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM polling_endpoints WHERE app_id = @AppId", new { AppId = endpoint.ApplicationId }, t) >= _limits.PollingEndpointsPerApplication)
+            {
+                throw CountLimitExceededException.PollingEndpoints(_limits.PollingEndpointsPerApplication);
+            }
+
+            await c.ExecuteAsync(
+                $"INSERT INTO polling_endpoints ({PollingColumns}) VALUES (@Id, @AppId, @Uid, @EventTypes, @Channels, @Metadata, @Disabled, @CreatedAt, @UpdatedAt)",
+                PollingParameters(endpoint), t);
+        }, cancellationToken);
 
     public Task UpdatePollingEndpointAsync(PollingEndpoint endpoint, CancellationToken cancellationToken) =>
         WriteAsync((c, t) => c.ExecuteAsync(
