@@ -5,6 +5,7 @@ using Herald.Server.Delivery;
 using Herald.Server.Diagnostics;
 using Herald.Server.Health;
 using Herald.Server.Hosting;
+using Herald.Server.Portal;
 using Herald.Server.Retention;
 using Herald.Server.Storage;
 
@@ -21,6 +22,7 @@ try
     builder.AddHeraldRetention();    // payload expiry and history clean-up, in small batches
     builder.AddHeraldHealth();       // the shared storage write probe behind /api/v1/health and /health/ready
     builder.AddHeraldSecurityHeaders(); // HSTS over HTTPS, nosniff, no framing of /docs
+    builder.AddHeraldPortal();       // the app portal and operator dashboard pages (Herald:Portal)
 
     var app = builder.Build();
     await app.InitializeHeraldAsync();  // migrations and the admin token, before any request
@@ -30,6 +32,7 @@ try
     app.MapHeraldMetrics();
     app.MapHeraldApi();                 // applications, event types, endpoints, messages, auth
     app.MapHeraldDocs();                // /openapi/v1.json and /docs
+    app.MapHeraldPortal();              // /app-portal/{app_id} and the dashboard at /, clients of /api/v1
     await app.RunAsync();
     return 0;
 }
