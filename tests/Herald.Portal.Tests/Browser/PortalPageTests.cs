@@ -63,6 +63,36 @@ public sealed class PortalPageTests(PortalHost host) : IClassFixture<PortalHost>
     }
 
     [SkippableFact]
+    public async Task Portal_FullToken_SendsTestEventAndShowsTheReceiversResponse()
+    {
+        var page = await host.NewPageAsync();
+        var app = await Seed.ApplicationAsync(host, "Soylent", endpoints: [host.Receiver.ToString()]);
+        await page.GotoAsync(await Seed.PortalUrlAsync(host, app));
+        await page.GetByRole(AriaRole.Link, new() { Name = host.Receiver.ToString() }).ClickAsync(new() { Timeout = 15_000 });
+
+        await page.GetByLabel("Send a test event of type").SelectOptionAsync(Seed.EventType);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send example" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync($"Example {Seed.EventType} sent.", new() { Timeout = 15_000 });
+
+        // Delivery happens in the background: refresh the attempts as a user would until it shows.
+        var attempt = page.GetByRole(AriaRole.Row).Filter(new() { HasText = "success" });
+        var refresh = page.GetByRole(AriaRole.Navigation, new() { Name = "Delivery attempts pages" }).GetByRole(AriaRole.Button, new() { Name = "Refresh" });
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); await attempt.CountAsync() == 0 && DateTime.UtcNow < deadline;)
+        {
+            await refresh.ClickAsync();
+            await page.WaitForTimeoutAsync(250);
+        }
+
+        await Assertions.Expect(attempt).ToHaveCountAsync(1);
+        await Assertions.Expect(attempt).ToContainTextAsync("200");
+        await attempt.Locator("summary").ClickAsync();
+        await Assertions.Expect(attempt.Locator("pre")).ToHaveTextAsync("thanks from the receiver");
+
+        await attempt.GetByRole(AriaRole.Button, new() { Name = "Resend" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Resend queued.", new() { Timeout = 15_000 });
+    }
+
+    [SkippableFact]
     public async Task Portal_ReadOnlyToken_ShowsNoWriteControls()
     {
         var page = await host.NewPageAsync();

@@ -29,6 +29,9 @@ public sealed class PortalHost : IAsyncLifetime
     /// <summary>The same embedding page on an origin the portal does not allow.</summary>
     public Uri OtherEmbedder { get; private set; } = null!;
 
+    /// <summary>A webhook receiver on loopback that answers 200 "thanks from the receiver".</summary>
+    public Uri Receiver { get; private set; } = null!;
+
     public IBrowser? Browser { get; private set; }
 
     /// <summary>Why the tests cannot run here (no chromium); null when they can.</summary>
@@ -57,13 +60,17 @@ public sealed class PortalHost : IAsyncLifetime
         _embedder = builder.Build();
         var page = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Infrastructure", "embed.html"));
         _embedder.MapGet("/embed", () => Results.Content(page, "text/html; charset=utf-8"));
+        // A webhook receiver too, so the portal's logs show real deliveries and responses.
+        _embedder.MapPost("/hook", () => Results.Text("thanks from the receiver"));
         await _embedder.StartAsync();
         AllowedEmbedder = new Uri($"http://127.0.0.1:{allowedPort}/embed");
+        Receiver = new Uri($"http://127.0.0.1:{allowedPort}/hook");
         OtherEmbedder = new Uri($"http://127.0.0.1:{otherPort}/embed");
 
         BaseAddress = new Uri($"http://127.0.0.1:{FreePort()}");
         Herald.With("urls", BaseAddress.ToString().TrimEnd('/'))
-            .With("Herald:Portal:FrameAncestors:0", $"http://127.0.0.1:{allowedPort}");
+            .With("Herald:Portal:FrameAncestors:0", $"http://127.0.0.1:{allowedPort}")
+            .With("Herald:Delivery:AllowedNetworks:0", "127.0.0.1/32"); // the receiver is on loopback
         Herald.UseKestrel();
         Herald.StartServer();
 

@@ -2,7 +2,7 @@
 // the app-portal token in the URL fragment (#token=…, as POST /api/v1/auth/app-portal-access returns it), kept in
 // memory for the page's life and removed from the address bar at once, so it stays out of history and shared links.
 import { createApi, query } from './api.js';
-import { h, replace, announce, errorText, when, field, pagedTable, statusBadge } from './ui.js';
+import { h, replace, announce, errorText, when, field, pagedTable, statusBadge, statusNames } from './ui.js';
 import { applyTheme, reportHeightToParent } from './theme.js';
 
 const params = new URLSearchParams(location.search);
@@ -193,8 +193,36 @@ async function endpointView(endpointId) {
           announce('Secret rotated.', 'success');
         }, 'secondary') : null)) : null,
     can.attempts ? testEventForm(path) : null,
+    can.attempts ? recoverForm(path) : null,
     h('h3', {}, 'Delivery attempts'),
-    attemptsTable(`/attempt/endpoint/${endpointId}`, endpointId));
+    attemptsWithFilter(`/attempt/endpoint/${endpointId}`, endpointId));
+}
+
+/** Re-sends what failed (recover) or what was never sent (replay missing) to this endpoint since a date. */
+function recoverForm(path) {
+  const since = h('input', { id: 'recover-since', type: 'datetime-local', required: true });
+  const run = (what, label) => async () => {
+    if (!since.reportValidity()) return;
+    try {
+      await api.post(`${path}/${what}`, { since: new Date(since.value).toISOString() });
+      announce(`${label} started; new attempts appear below as they are made.`, 'success');
+    } catch (e) { announce(errorText(e), 'error'); }
+  };
+  return h('div', { class: 'inline', role: 'group', 'aria-label': 'Recover deliveries' },
+    field('Since', since),
+    h('button', { type: 'button', class: 'secondary', onclick: run('recover', 'Recovery of failed messages') }, 'Recover failed'),
+    h('button', { type: 'button', class: 'secondary', onclick: run('replay-missing', 'Replay of missing messages') }, 'Replay missing'));
+}
+
+function attemptsWithFilter(listPath, endpointId) {
+  const status = h('select', { id: 'attempt-status' },
+    h('option', { value: '' }, 'Any status'),
+    ['0', '2', '1', '3'].map(v => h('option', { value: v }, statusNames[v])));
+  const holder = h('div');
+  const show = () => replace(holder, attemptsTable(listPath, endpointId, status.value));
+  status.addEventListener('change', show);
+  show();
+  return h('div', {}, h('div', { class: 'filters' }, field('Status', status)), holder);
 }
 
 function testEventForm(path) {
@@ -215,12 +243,12 @@ function testEventForm(path) {
   return form;
 }
 
-function attemptsTable(listPath, endpointId) {
+function attemptsTable(listPath, endpointId, status) {
   return pagedTable({
     caption: 'Delivery attempts',
     headers: ['When', 'Status', 'HTTP', 'Message', 'Response', ''],
     empty: 'No attempts yet.',
-    load: iterator => api.get(`${app}${listPath}${query({ limit: 20, iterator, with_content: true })}`),
+    load: iterator => api.get(`${app}${listPath}${query({ limit: 20, iterator, with_content: true, status })}`),
     row: a => h('tr', {},
       h('td', {}, when(a.timestamp)),
       h('td', {}, statusBadge(a.status)),

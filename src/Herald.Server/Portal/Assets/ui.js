@@ -62,10 +62,11 @@ export function pagedTable({ caption, headers, load, row, empty = 'Nothing here 
   const body = h('tbody');
   const prev = h('button', { type: 'button', class: 'secondary', disabled: true }, 'Previous');
   const next = h('button', { type: 'button', class: 'secondary', disabled: true }, 'Next');
+  const refresh = h('button', { type: 'button', class: 'secondary', onclick: () => show(current) }, 'Refresh');
   const root = h('div', { class: 'paged' },
     h('table', {}, h('caption', { class: 'visually-hidden' }, caption),
       h('thead', {}, h('tr', {}, headers.map(x => h('th', { scope: 'col' }, x)))), body),
-    h('nav', { class: 'pager', 'aria-label': `${caption} pages` }, prev, next));
+    h('nav', { class: 'pager', 'aria-label': `${caption} pages` }, prev, next, refresh));
   let current = null;
   async function show(iterator) {
     current = iterator;
