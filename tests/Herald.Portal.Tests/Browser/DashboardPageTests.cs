@@ -13,7 +13,8 @@ public sealed class DashboardPageTests(PortalHost host) : IClassFixture<PortalHo
     public async Task Dashboard_AdminKey_ListsApplicationsAndOpensTheirPortal()
     {
         var page = await host.NewPageAsync();
-        await Seed.ApplicationAsync(host, "Umbrella", endpoints: ["https://hooks.umbrella.example/a", "https://hooks.umbrella.example/b"]);
+        var umbrella = await Seed.ApplicationAsync(host, "Umbrella", endpoints: [host.Receiver.ToString(), "https://hooks.umbrella.example/b"]);
+        await Seed.DeliveredMessageAsync(host, umbrella);
 
         await page.GotoAsync(host.BaseAddress.ToString());
         await page.GetByLabel("Admin API key").FillAsync(HeraldApplication.AdminToken);
@@ -21,6 +22,7 @@ public sealed class DashboardPageTests(PortalHost host) : IClassFixture<PortalHo
         var row = page.GetByRole(AriaRole.Row).Filter(new() { HasText = "Umbrella" });
         await Assertions.Expect(row).ToBeVisibleAsync(Soon);
         await Assertions.Expect(row).ToContainTextAsync("2 endpoints", new() { Timeout = 15_000 });
+        await Assertions.Expect(row).ToContainTextAsync("1 ok", new() { Timeout = 15_000 }); // the delivered message's attempt
         await PortalHost.ScreenshotForDocsAsync(page, "dashboard.png");
 
         await row.GetByRole(AriaRole.Button, new() { Name = "Open the portal of Umbrella" }).ClickAsync();

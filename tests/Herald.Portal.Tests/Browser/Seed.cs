@@ -30,6 +30,26 @@ internal static class Seed
         return id;
     }
 
+    /// <summary>Publishes one message of the event type to the application and waits until its attempt is logged.</summary>
+    public static async Task DeliveredMessageAsync(PortalHost host, string app)
+    {
+        using var admin = host.CreateAdminClient();
+        var message = await admin.PostAsJsonAsync($"/api/v1/app/{app}/msg", new { eventType = EventType, payload = new { invoiceId = "inv_9" } });
+        message.EnsureSuccessStatusCode();
+        var id = (string)(await message.Content.ReadFromJsonAsync<JsonObject>())!["id"]!;
+        // Delivery runs in the background; poll the attempt log (what a user would refresh) until it shows a success.
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); DateTime.UtcNow < deadline; await Task.Delay(100))
+        {
+            var attempts = await admin.GetFromJsonAsync<JsonObject>($"/api/v1/app/{app}/attempt/msg/{id}?status=0");
+            if (attempts!["data"]!.AsArray().Count > 0)
+            {
+                return;
+            }
+        }
+
+        Assert.Fail($"The message {id} was not delivered to {host.Receiver} within 30 s.");
+    }
+
     /// <summary>The portal URL Herald hands out for the application (POST /api/v1/auth/app-portal-access).</summary>
     public static async Task<string> PortalUrlAsync(PortalHost host, string app, bool readOnly = false)
     {

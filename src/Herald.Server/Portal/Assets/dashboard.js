@@ -50,13 +50,14 @@ function select(button, view) {
 function applicationsView() {
   const table = pagedTable({
     caption: 'Applications',
-    headers: ['Name', 'Id', 'Endpoints', 'Created', ''],
+    headers: ['Name', 'Id', 'Endpoints', 'Attempts, last 14 days', 'Created', ''],
     empty: 'No applications yet.',
     load: iterator => api.get(`/app${query({ limit: 20, iterator })}`),
     row: app => h('tr', {},
       h('td', {}, app.name),
       h('td', {}, h('code', {}, app.uid || app.id)),
       h('td', {}, health(app)),
+      h('td', {}, attemptsChart(app)),
       h('td', {}, when(app.createdAt)),
       h('td', {}, h('button', { type: 'button', class: 'secondary small', 'aria-label': `Open the portal of ${app.name}`, onclick: () => openPortal(app) }, 'Open portal'))),
   });
@@ -85,6 +86,41 @@ function health(app) {
     replace(cell, `${list.data.length}${list.done ? '' : '+'} endpoint${list.data.length === 1 ? '' : 's'}`,
       disabled ? h('span', { class: 'badge badge-failed' }, `${disabled} disabled`) : null);
     cell.className = '';
+  }).catch(() => replace(cell, '?'));
+  return cell;
+}
+
+/**
+ * Daily successful and failed attempts of the last 14 days (GET /stats/app/{id}/attempt) as a small bar chart in
+ * inline SVG — no chart library needed for this — with the totals in text for screen readers and at a glance.
+ */
+function attemptsChart(app) {
+  const cell = h('span', { class: 'hint' }, '…');
+  const start = new Date(Date.now() - 13 * 86400000).toISOString();
+  api.get(`/stats/app/${app.id}/attempt${query({ period: 'OneDay', startDate: start })}`).then(stats => {
+    const ok = stats.data.successCount, bad = stats.data.failureCount;
+    const sum = a => a.reduce((x, y) => x + y, 0);
+    const max = Math.max(1, ...ok.map((v, i) => v + bad[i]));
+    const ns = 'http://www.w3.org/2000/svg';
+    const svg = document.createElementNS(ns, 'svg');
+    svg.setAttribute('viewBox', `0 0 ${ok.length * 6} 24`);
+    svg.setAttribute('class', 'spark');
+    svg.setAttribute('aria-hidden', 'true');
+    ok.forEach((v, i) => {
+      const bar = (value, y0, cls) => {
+        const r = document.createElementNS(ns, 'rect');
+        const height = (value / max) * 24;
+        r.setAttribute('x', String(i * 6)); r.setAttribute('width', '5');
+        r.setAttribute('y', String(24 - y0 - height)); r.setAttribute('height', String(height));
+        r.setAttribute('class', cls);
+        svg.append(r);
+        return height;
+      };
+      const okHeight = bar(v, 0, 'spark-ok');
+      bar(bad[i], okHeight, 'spark-bad');
+    });
+    cell.className = 'attempts';
+    replace(cell, svg, `${sum(ok)} ok`, sum(bad) ? h('span', { class: 'badge badge-failed' }, `${sum(bad)} failed`) : ' · 0 failed');
   }).catch(() => replace(cell, '?'));
   return cell;
 }
