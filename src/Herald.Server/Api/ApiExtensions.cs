@@ -90,6 +90,7 @@ internal static class ApiExtensions
         api.MapDestinations();
         api.MapPoller();
         api.MapAuth();
+        api.MapWhoami();
         return api;
     }
 
