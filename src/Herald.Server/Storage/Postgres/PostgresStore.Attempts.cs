@@ -48,7 +48,7 @@ internal sealed partial class PostgresStore
         {
             var (where, orderBy) = Keyset("a.id", page);
             // Without content, no response body is read.
-            var columns = page.WithContent ? AttemptColumns : AttemptColumns.Replace("a.response,", "NULL AS response,", StringComparison.Ordinal);
+            var columns = page.WithContent ? AttemptColumns : AttemptColumns.Replace("a.response,", "NULL::text AS response,", StringComparison.Ordinal);
             var sql = new StringBuilder($"SELECT {columns} FROM attempts a JOIN messages m ON m.id = a.message_id WHERE a.app_id = @applicationId AND {where}");
             Append(sql, filter.EndpointId, " AND a.endpoint_id = @EndpointId");
             Append(sql, filter.MessageId, " AND a.message_id = @MessageId");

@@ -53,8 +53,9 @@ internal sealed partial class SqliteStore
         ReadAsync(async c =>
         {
             var (where, orderBy) = Keyset("a.id", page);
-            // Without content, no response body is read.
-            var columns = page.WithContent ? AttemptColumns : AttemptColumns.Replace("a.response,", "NULL AS response,", StringComparison.Ordinal);
+            // Without content, no response body is read. An empty text rather than NULL: SQLite types a NULL column as a
+            // BLOB, which matches no constructor of AttemptRow (see StateRow).
+            var columns = page.WithContent ? AttemptColumns : AttemptColumns.Replace("a.response,", "'' AS response,", StringComparison.Ordinal);
             var sql = new StringBuilder($"SELECT {columns} FROM attempts a JOIN messages m ON m.id = a.message_id WHERE a.app_id = @applicationId AND {where}");
             Append(sql, filter.EndpointId, " AND a.endpoint_id = @EndpointId");
             Append(sql, filter.MessageId, " AND a.message_id = @MessageId");
