@@ -31,6 +31,7 @@ internal static class ApiExtensions
             .AddDocumentTransformer<ErrorSchemasTransformer>());
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<Ids>();
+        builder.Services.AddSingleton<ContentGate>();
         builder.Services.AddHostedService<IdempotencyKeyCleanup>();
         builder.Services.AddSingleton<IdempotencyCompletion>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IdempotencyCompletion>());

@@ -90,14 +90,15 @@ internal sealed partial class PostgresStore
         WriteAsync(async (c, t) => await c.ExecuteAsync(
             "DELETE FROM polling_endpoints WHERE app_id = @applicationId AND id = @id", new { applicationId, id }, t) == 1, cancellationToken);
 
-    public Task<LogPage> ReadLogAsync(string applicationId, long after, LogFilter filter, int limit, CancellationToken cancellationToken) =>
+    public Task<LogPage> ReadLogAsync(string applicationId, long after, LogFilter filter, int limit, long maxBytes, CancellationToken cancellationToken) =>
         ReadAsync(async c =>
         {
             // One REPEATABLE READ transaction = one snapshot for the messages and the log's end. Sequence numbers are
             // handed out under the application's row lock and released at commit, so a snapshot that holds number N
             // holds every number below it: reading through last_sequence never passes a message still to commit.
             await using var snapshot = await c.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
-            var rows = (await c.QueryAsync<MessageRow>(
+            // Unbuffered: rows are read one at a time up to the byte budget; a page cut by it has more to come.
+            var (rows, cut) = await StoreCommon.TakeAsync(c.QueryUnbufferedAsync<MessageRow>(
                 $"""
                 SELECT {MessageColumns} FROM messages m
                 WHERE app_id = @applicationId AND sequence > @after
@@ -116,8 +117,8 @@ internal sealed partial class PostgresStore
                     eventType = filter.EventType,
                     channel = filter.Channel,
                     limit,
-                }, snapshot)).ToList();
-            if (rows.Count == limit)
+                }, snapshot), limit, maxBytes, r => r.Payload?.Length ?? 0);
+            if (cut || rows.Count == limit)
             {
                 return new LogPage(rows.Select(r => r.ToMessage()).ToList(), rows[^1].Sequence, Done: false);
             }
