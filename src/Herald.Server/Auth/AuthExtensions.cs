@@ -10,6 +10,7 @@ internal static class AuthExtensions
         builder.Services.AddAuthentication(TokenAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);
         builder.Services.AddAuthorization();
+        builder.Services.AddSingleton<ApiKeyUsage>();
         return builder;
     }
 }
