@@ -6,7 +6,7 @@ namespace Herald.Bench;
 /// <summary>The command line: <c>Herald.Bench &lt;scenario&gt; [options]</c>.</summary>
 internal static class BenchCommand
 {
-    public static readonly string[] Scenarios = ["ceiling", "throughput", "latency", "fanout", "push-vs-pull", "backlog", "retry-timing", "quick", "all"];
+    public static readonly string[] Scenarios = ["ceiling", "throughput", "latency", "fanout", "push-vs-pull", "backlog", "retry-timing", "noisy-neighbour", "quick", "all"];
 
     private static readonly BenchSettings Defaults = new() { ServerAssembly = "", ResultsDirectory = "", ChartsDirectory = "" };
 
@@ -14,7 +14,7 @@ internal static class BenchCommand
     {
         var scenario = new Argument<string>("scenario")
         {
-            Description = "ceiling, throughput, latency, fanout, push-vs-pull, backlog, retry-timing, quick (≤ 60 s smoke run, for CI), or all (everything but quick).",
+            Description = "ceiling, throughput, latency, fanout, push-vs-pull, backlog, retry-timing, noisy-neighbour, quick (≤ 60 s smoke run, for CI), or all (everything but quick).",
         };
         scenario.AcceptOnlyFromAmong(Scenarios);
         var storage = new Option<string?>("--storage") { Description = "Storage of the Herald processes: sqlite (default; a fresh temp folder per scenario) or postgres." };
@@ -32,7 +32,7 @@ internal static class BenchCommand
         var warmUp = Duration("--warm-up", "How long Herald is loaded, unmeasured, before throughput, ingest only, latency and push-vs-pull measure.", Defaults.WarmUp);
         var duration = Duration("--duration", "How long throughput and ingest-only publish.", Defaults.ThroughputDuration);
         var rates = IntList("--rates", "Publishing rates of latency, messages/s.", Defaults.Rates);
-        var latencyDuration = Duration("--latency-duration", "How long each latency rate runs.", Defaults.LatencyDuration);
+        var latencyDuration = Duration("--latency-duration", "How long each latency rate runs (and each phase of noisy-neighbour).", Defaults.LatencyDuration);
         var fanouts = IntList("--fanout", "Endpoints per message in fanout.", Defaults.Fanouts);
         var fanoutDeliveries = Int("--fanout-deliveries", "Deliveries per fanout measurement (messages = this / endpoints).", Defaults.FanoutDeliveries);
         var fanoutDuration = Duration("--fanout-duration", "The longest a fanout measurement publishes, even if it has not sent all its messages.", Defaults.FanoutDuration);

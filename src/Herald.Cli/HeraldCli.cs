@@ -1,5 +1,7 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using Herald.Cli.Commands;
+using Herald.Cli.Output;
 
 namespace Herald.Cli;
 
@@ -13,9 +15,11 @@ internal static class HeraldCli
     public static RootCommand CreateRootCommand(CliContext context)
     {
         var root = new RootCommand("herald: the command line of the Herald webhook server. Receive an application's events locally "
-            + "(herald listen), publish messages, and manage applications, event types, endpoints, messages and attempts.");
+            + "(herald listen), publish messages, and manage applications, event types, endpoints, messages and attempts. "
+            + $"Reads the server from ${GlobalOptions.UrlVariable} and the token from ${GlobalOptions.TokenVariable}; colours are off when piped or with NO_COLOR.");
         context.Options.AddTo(root);
         root.Add(ListenCommand.Create(context));
+        root.Add(TriggerCommand.Create(context));
         root.Add(SendCommand.Create(context));
         root.Add(ApplicationsCommand.Create(context));
         root.Add(EventTypesCommand.Create(context));
@@ -28,22 +32,52 @@ internal static class HeraldCli
     }
 
     /// <summary>Parses and runs <paramref name="args"/>, writing to the given writers; returns the exit code.</summary>
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default) =>
+        RunAsync(args, new CliContext(output, error, new GlobalOptions()), cancellationToken);
+
+    public static async Task<int> RunAsync(string[] args, CliContext context, CancellationToken cancellationToken = default)
     {
-        var context = new CliContext(output, error, new GlobalOptions());
         // No response files: '@file' belongs to --data and --body (curl's convention), not to the parser.
         var parseResult = CreateRootCommand(context).Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parseResult.Errors.Count > 0)
         {
-            foreach (var parseError in parseResult.Errors)
-            {
-                await error.WriteLineAsync($"error: {parseError.Message}");
-            }
-
-            await error.WriteLineAsync("Run 'herald --help' (or 'herald <command> --help') for usage.");
+            await WriteParseErrorsAsync(parseResult, context);
             return UsageError;
         }
 
-        return await parseResult.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken);
+        var invocation = new InvocationConfiguration
+        {
+            Output = context.Output,
+            Error = context.Error,
+            // Ctrl+C cancels the command; listen then deletes its temporary polling endpoint, which needs a moment.
+            ProcessTerminationTimeout = TimeSpan.FromSeconds(10),
+        };
+        return await parseResult.InvokeAsync(invocation, cancellationToken);
+    }
+
+    private static async Task WriteParseErrorsAsync(ParseResult parseResult, CliContext context)
+    {
+        var json = parseResult.Tokens.Any(t => t.Value == "--json");
+        var unmatched = parseResult.UnmatchedTokens.ToHashSet(StringComparer.Ordinal);
+        // "herald lisen" also misses its required subcommand; the unrecognised word is the one thing to report.
+        var errors = unmatched.Count > 0
+            ? parseResult.Errors.Where(e => e.SymbolResult is not CommandResult || unmatched.Any(t => e.Message.Contains($"'{t}'", StringComparison.Ordinal)))
+            : parseResult.Errors;
+        foreach (var parseError in errors)
+        {
+            var message = parseError.Message;
+            var token = unmatched.FirstOrDefault(t => message.Contains($"'{t}'", StringComparison.Ordinal));
+            if (token is not null && TypoSuggestions.For(parseResult, token) is { Count: > 0 } suggestions)
+            {
+                message += $" Did you mean {string.Join(" or ", suggestions.Select(s => $"'{s}'"))}?";
+            }
+
+            await context.Error.WriteLineAsync(json ? Printer.JsonLine(new { code = "usage_error", detail = message }) : $"{context.ErrorAnsi.Red("error:")} {message}");
+        }
+
+        if (!json)
+        {
+            await context.Error.WriteLineAsync("Run 'herald --help' (or 'herald <command> --help') for usage.");
+        }
     }
 }

@@ -1,3 +1,6 @@
 using Herald.Cli;
+using Herald.Cli.Output;
 
-return await HeraldCli.RunAsync(args, Console.Out, Console.Error);
+var (output, error) = Ansi.ForConsole();
+var context = new CliContext(Console.Out, Console.Error, new GlobalOptions()) { OutputAnsi = output, ErrorAnsi = error };
+return await HeraldCli.RunAsync(args, context);

@@ -1,5 +1,6 @@
 using Herald.Server.Api;
 using Herald.Server.Auth;
+using Herald.Server.Auth.OAuth;
 using Herald.Server.BackgroundTasks;
 using Herald.Server.Delivery;
 using Herald.Server.Diagnostics;
@@ -30,6 +31,7 @@ try
     app.MapHeraldMetrics();
     app.MapHeraldApi();                 // applications, event types, endpoints, messages, auth
     app.MapHeraldDocs();                // /openapi/v1.json and /docs
+    app.MapHeraldOAuth();               // /oauth/token, /.well-known/openid-configuration and jwks.json
     await app.RunAsync();
     return 0;
 }

@@ -31,7 +31,7 @@ internal static class ApplicationsCommand
         command.SetAction(context.Run(async (r, herald, ct) =>
         {
             var page = await herald.Applications.ListAsync(new ListOptions { Limit = r.GetValue(limit), Iterator = r.GetValue(iterator) }, ct);
-            Printer.List(context.Output, r.GetValue(json), page, Headers, Row);
+            Printer.List(context, r.GetValue(json), page, Headers, Row);
             return HeraldCli.Ok;
         }));
         return command;
@@ -43,7 +43,7 @@ internal static class ApplicationsCommand
         var command = new Command("get", "Show one application.") { app };
         command.SetAction(context.Run(async (r, herald, ct) =>
         {
-            Printer.One(context.Output, r.GetValue(json), await herald.Applications.GetAsync(r.GetRequiredValue(app), ct), Headers, Row);
+            Printer.One(context, r.GetValue(json), await herald.Applications.GetAsync(r.GetRequiredValue(app), ct), Headers, Row);
             return HeraldCli.Ok;
         }));
         return command;
@@ -53,11 +53,12 @@ internal static class ApplicationsCommand
     {
         var name = new Option<string>("--name") { Description = "Display name.", Required = true };
         var uid = new Option<string>("--uid") { Description = "Your own id for it, usable wherever an app id is (letters, digits, -_.)." };
+        uid.Validators.Add(OptionRules.Uid);
         var command = new Command("create", "Create an application.") { name, uid };
         command.SetAction(context.Run(async (r, herald, ct) =>
         {
             var created = await herald.Applications.CreateAsync(new ApplicationIn { Name = r.GetRequiredValue(name), Uid = r.GetValue(uid) }, cancellationToken: ct);
-            Printer.One(context.Output, r.GetValue(json), created, Headers, Row);
+            Printer.One(context, r.GetValue(json), created, Headers, Row);
             return HeraldCli.Ok;
         }));
         return command;
@@ -70,7 +71,7 @@ internal static class ApplicationsCommand
         command.SetAction(context.Run(async (r, herald, ct) =>
         {
             await herald.Applications.DeleteAsync(r.GetRequiredValue(app), ct);
-            await context.Output.WriteLineAsync($"deleted {r.GetRequiredValue(app)}");
+            await CommonOptions.PrintDoneAsync(context, r, "deleted", r.GetRequiredValue(app));
             return HeraldCli.Ok;
         }));
         return command;

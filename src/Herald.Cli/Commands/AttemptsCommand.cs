@@ -7,7 +7,7 @@ namespace Herald.Cli.Commands;
 /// <summary><c>herald attempts list --app (--endpoint | --msg)</c>.</summary>
 internal static class AttemptsCommand
 {
-    private static readonly string[] Headers = ["ID", "MESSAGE", "ENDPOINT", "STATUS", "HTTP", "MS", "TIMESTAMP"];
+    private static readonly string[] Headers = ["ID", "MESSAGE", "ENDPOINT", "STATUS", "HTTP", "MS", "TIMESTAMP", "ERROR"];
 
     public static Command Create(CliContext context)
     {
@@ -34,7 +34,7 @@ internal static class AttemptsCommand
             var page = r.GetValue(message) is { } msg
                 ? await herald.Attempts.ListByMessageAsync(r.GetRequiredValue(app), msg, options with { EndpointId = r.GetValue(endpoint) }, ct)
                 : await herald.Attempts.ListByEndpointAsync(r.GetRequiredValue(app), r.GetRequiredValue(endpoint), options, ct);
-            Printer.List(context.Output, r.GetValue(json), page, Headers, Row);
+            Printer.List(context, r.GetValue(json), page, Headers, Row, (column, cell) => Colour(context.OutputAnsi, column, cell));
             return HeraldCli.Ok;
         }));
         return new Command("attempts", "Delivery attempts: what each endpoint answered, and when.") { list };
@@ -45,5 +45,17 @@ internal static class AttemptsCommand
         attempt.Id, attempt.MsgId, attempt.EndpointId, attempt.Status.ToString().ToLowerInvariant(),
         attempt.ResponseStatusCode == 0 ? "-" : attempt.ResponseStatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture),
         attempt.ResponseDurationMs.ToString(System.Globalization.CultureInfo.InvariantCulture), Printer.Time(attempt.Timestamp),
+        OneLine(attempt.Error),
     ];
+
+    /// <summary>The attempt's error (refused address, timeout, connection reset) on one line; "-" when it had none.</summary>
+    internal static string OneLine(string? error) =>
+        string.IsNullOrWhiteSpace(error) ? "-" : string.Join(' ', error.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+
+    private static string Colour(Ansi ansi, int column, string cell) => column switch
+    {
+        3 => cell switch { "success" => ansi.Green(cell), "fail" => ansi.Red(cell), _ => ansi.Yellow(cell) },
+        7 when cell != "-" => ansi.Red(cell),
+        _ => cell,
+    };
 }

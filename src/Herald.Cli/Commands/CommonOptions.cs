@@ -21,12 +21,19 @@ internal static class CommonOptions
     public static Option<int?> Limit() => new("--limit")
     {
         Description = "How many items to show (one page, 1-250; default 50).",
+        CustomParser = OptionRules.IntegerIn(1, 250),
     };
 
     public static Option<string> Iterator() => new("--iterator")
     {
         Description = "Continue a listing where the previous page ended (its 'next' iterator).",
     };
+
+    /// <summary><c>{"deleted": id}</c> with <c>--json</c>, else a sentence.</summary>
+    public static Task PrintDoneAsync(CliContext context, System.CommandLine.ParseResult parseResult, string verb, string id) =>
+        context.Json(parseResult)
+            ? context.Output.WriteLineAsync(Output.Printer.JsonLine(new Dictionary<string, string> { [verb] = id }))
+            : context.Output.WriteLineAsync($"{verb} {id}");
 
     public static IReadOnlyList<string>? SplitList(string? text) =>
         string.IsNullOrWhiteSpace(text) ? null : text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

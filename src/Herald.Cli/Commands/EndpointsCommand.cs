@@ -17,6 +17,7 @@ internal static class EndpointsCommand
             List(context, json),
             CreateEndpoint(context, json),
             Delete(context),
+            Secret(context, json),
         };
     }
 
@@ -32,7 +33,7 @@ internal static class EndpointsCommand
         command.SetAction(context.Run(async (r, herald, ct) =>
         {
             var page = await herald.Endpoints.ListAsync(r.GetRequiredValue(app), new ListOptions { Limit = r.GetValue(limit), Iterator = r.GetValue(iterator) }, ct);
-            Printer.List(context.Output, r.GetValue(json), page, Headers, Row);
+            Printer.List(context, r.GetValue(json), page, Headers, Row);
             return HeraldCli.Ok;
         }));
         return command;
@@ -42,8 +43,10 @@ internal static class EndpointsCommand
     {
         var app = CommonOptions.App();
         var url = new Option<string>("--url") { Description = "Where to deliver: an absolute http:// or https:// URL.", Required = true };
+        url.Validators.Add(OptionRules.HttpUrl);
         var eventTypes = CommonOptions.EventTypes("Deliver only these event types (comma-separated; default: all).");
-        var uid = new Option<string>("--uid") { Description = "Your own id for the endpoint." };
+        var uid = new Option<string>("--uid") { Description = "Your own id for the endpoint (letters, digits, -_.)." };
+        uid.Validators.Add(OptionRules.Uid);
         var description = new Option<string>("--description") { Description = "A note for people." };
         var command = new Command("create", "Add a webhook endpoint to the application.") { app, url, eventTypes, uid, description };
         command.SetAction(context.Run(async (r, herald, ct) =>
@@ -55,7 +58,7 @@ internal static class EndpointsCommand
                 Uid = r.GetValue(uid),
                 Description = r.GetValue(description),
             };
-            Printer.One(context.Output, r.GetValue(json), await herald.Endpoints.CreateAsync(r.GetRequiredValue(app), endpoint, cancellationToken: ct), Headers, Row);
+            Printer.One(context, r.GetValue(json), await herald.Endpoints.CreateAsync(r.GetRequiredValue(app), endpoint, cancellationToken: ct), Headers, Row);
             return HeraldCli.Ok;
         }));
         return command;
@@ -69,7 +72,22 @@ internal static class EndpointsCommand
         command.SetAction(context.Run(async (r, herald, ct) =>
         {
             await herald.Endpoints.DeleteAsync(r.GetRequiredValue(app), r.GetRequiredValue(endpoint), ct);
-            await context.Output.WriteLineAsync($"deleted {r.GetRequiredValue(endpoint)}");
+            await CommonOptions.PrintDoneAsync(context, r, "deleted", r.GetRequiredValue(endpoint));
+            return HeraldCli.Ok;
+        }));
+        return command;
+    }
+
+    private static Command Secret(CliContext context, Option<bool> json)
+    {
+        var app = CommonOptions.App();
+        var endpoint = new Argument<string>("endpoint") { Description = "Endpoint id (ep_...) or uid." };
+        var command = new Command("secret", "Print the endpoint's signing secret (whsec_...): what its receiver verifies webhooks with. "
+            + "Also what to give 'herald listen --secret' so a receiver set up for this endpoint accepts forwarded events.") { app, endpoint };
+        command.SetAction(context.Run(async (r, herald, ct) =>
+        {
+            var secret = await herald.Endpoints.GetSecretAsync(r.GetRequiredValue(app), r.GetRequiredValue(endpoint), ct);
+            await context.Output.WriteLineAsync(r.GetValue(json) ? Printer.JsonLine(secret) : secret.Key);
             return HeraldCli.Ok;
         }));
         return command;

@@ -30,7 +30,7 @@ internal static class EventTypesCommand
         command.SetAction(context.Run(async (r, herald, ct) =>
         {
             var options = new EventTypeListOptions { Limit = r.GetValue(limit), Iterator = r.GetValue(iterator), IncludeArchived = r.GetValue(archived) };
-            Printer.List(context.Output, r.GetValue(json), await herald.EventTypes.ListAsync(options, ct), Headers, Row);
+            Printer.List(context, r.GetValue(json), await herald.EventTypes.ListAsync(options, ct), Headers, Row);
             return HeraldCli.Ok;
         }));
         return command;
@@ -45,7 +45,7 @@ internal static class EventTypesCommand
         {
             var created = await herald.EventTypes.CreateAsync(
                 new EventTypeIn { Name = r.GetRequiredValue(name), Description = r.GetValue(description) }, cancellationToken: ct);
-            Printer.One(context.Output, r.GetValue(json), created, Headers, Row);
+            Printer.One(context, r.GetValue(json), created, Headers, Row);
             return HeraldCli.Ok;
         }));
         return command;

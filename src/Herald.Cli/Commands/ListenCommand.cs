@@ -3,7 +3,7 @@ using Herald.Cli.Listen;
 
 namespace Herald.Cli.Commands;
 
-/// <summary><c>herald listen</c>: an application's events, forwarded as signed webhooks to a local URL.</summary>
+/// <summary><c>herald listen</c>: an application's events, forwarded as signed webhooks to a local URL, like <c>stripe listen</c>.</summary>
 internal static class ListenCommand
 {
     public static Command Create(CliContext context)
@@ -15,52 +15,73 @@ internal static class ListenCommand
             HelpName = "url",
             Required = true,
         };
+        forwardTo.Validators.Add(OptionRules.HttpUrl);
         var eventTypes = CommonOptions.EventTypes("Forward only these event types (comma-separated; default: all).");
-        var consumer = new Option<string>("--consumer")
-        {
-            Description = "Name of the cursor Herald keeps for this listener; a restart with the same name resumes where it stopped.",
-            DefaultValueFactory = _ => "herald-cli",
-        };
-        var sink = new Option<string>("--sink")
-        {
-            Description = "Uid of the polling endpoint to read (created or updated at start).",
-            DefaultValueFactory = _ => "herald-cli-listen",
-        };
         var secret = new Option<string>("--secret")
         {
-            Description = "Signing secret (whsec_...) your app verifies the forwarded webhooks with. Default: a new one, printed at start.",
+            Description = "Sign with this secret (whsec_...), e.g. your endpoint's, from 'herald endpoints secret'. "
+                + "Default: a new one (kept with --name), printed on the Ready line.",
             HelpName = "whsec_...",
         };
-        var command = new Command("listen", "Receive the application's events on your machine: follows Herald's event stream and POSTs "
-            + "each message to --forward-to as a signed Standard Webhooks request, in order, resuming after a restart without losing any.")
+        secret.Validators.Add(OptionRules.Secret);
+        var name = new Option<string>("--name")
         {
-            app, forwardTo, eventTypes, consumer, sink, secret,
+            Description = "Read through the named polling endpoint, created if needed and kept after exit, so the next run resumes where this one "
+                + "stopped. Default: a temporary one, removed on exit.",
+            HelpName = "uid",
         };
+        name.Validators.Add(OptionRules.Uid);
+        var fromStart = new Option<bool>("--from-start") { Description = "Replay the application's events from the beginning, then follow new ones." };
+        var since = new Option<DateTimeOffset?>("--since")
+        {
+            Description = "Replay events since a time (ISO 8601, e.g. 2026-11-26T12:00:00Z) or a duration ago (15m, 2h, 1d), then follow new ones.",
+            HelpName = "time",
+            CustomParser = OptionRules.PointInTime(context.Time),
+        };
+        var command = new Command("listen", "Receive the application's events on your machine, like 'stripe listen': prints 'Ready' with the signing "
+            + "secret, then POSTs each new event to --forward-to as a signed Standard Webhooks request, in order, one line per forward.")
+        {
+            app, forwardTo, eventTypes, secret, name, fromStart, since,
+        };
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(fromStart) && result.GetResult(since) is not null)
+            {
+                result.AddError("give --from-start or --since, not both.");
+            }
+        });
         command.SetAction(context.Run(async (parseResult, herald, cancellationToken) =>
         {
-            if (!Uri.TryCreate(parseResult.GetRequiredValue(forwardTo), UriKind.Absolute, out var target) || target.Scheme is not ("http" or "https"))
-            {
-                throw new UsageException("--forward-to must be an absolute http:// or https:// URL.");
-            }
-
-            var given = parseResult.GetValue(secret);
-            var signingSecret = given is null ? WebhookSecret.Generate() : WebhookSecret.Parse(given);
-            var settings = new ListenSettings
+            var target = new Uri(parseResult.GetRequiredValue(forwardTo));
+            var request = new ListenRequest
             {
                 App = parseResult.GetRequiredValue(app),
-                Sink = parseResult.GetRequiredValue(sink),
-                Consumer = parseResult.GetRequiredValue(consumer),
+                Name = parseResult.GetValue(name),
+                Secret = parseResult.GetValue(secret) is { } given ? WebhookSecret.Parse(given) : null,
                 EventTypes = CommonOptions.SplitList(parseResult.GetValue(eventTypes)),
+                Start = parseResult.GetValue(fromStart) ? ListenStart.FromStart : parseResult.GetValue(since) is null ? ListenStart.Default : ListenStart.Since,
+                Since = parseResult.GetValue(since),
             };
-            await context.Output.WriteLineAsync($"Forwarding events of {settings.App} to {target} (consumer {settings.Consumer}). Ctrl+C to stop.");
-            if (given is null)
+            var reporter = new ListenReporter(context.Output, context.OutputAnsi, context.Json(parseResult), context.Time);
+            var (sink, startsWith) = await ListenSink.OpenAsync(herald, request, context.Time, cancellationToken);
+            try
             {
-                await context.Output.WriteLineAsync($"Signing secret: {signingSecret.Text}  (pass --secret to keep one across runs)");
+                await reporter.ReadyAsync(sink, target, startsWith);
+                using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+                var forwarder = new LocalForwarder(http, target, sink.Secret, context.Time, new ForwardRetryPolicy());
+                var settings = new ListenSettings { App = sink.App, Sink = sink.Uid };
+                await new ListenSession(herald, settings, forwarder, reporter, context.Time).RunAsync(cancellationToken);
+            }
+            finally
+            {
+                if (sink.Temporary)
+                {
+                    await (await sink.DeleteAsync(herald)
+                        ? reporter.NoticeAsync("stopped", $"stopped; removed the temporary polling endpoint {sink.Uid}")
+                        : reporter.NoticeAsync("stopped", $"stopped; could not remove the temporary polling endpoint {sink.Uid} of {sink.App}: delete it with DELETE /api/v1/app/{sink.App}/destination/{sink.Uid}"));
+                }
             }
 
-            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-            var forwarder = new LocalForwarder(http, target, signingSecret, TimeProvider.System, new ForwardRetryPolicy());
-            await new ListenSession(herald, settings, forwarder, context.Output, TimeProvider.System).RunAsync(cancellationToken);
             return HeraldCli.Ok;
         }));
         return command;

@@ -31,7 +31,7 @@ internal static class MessagesCommand
         command.SetAction(context.Run(async (r, herald, ct) =>
         {
             var options = new MessageListOptions { Limit = r.GetValue(limit), Iterator = r.GetValue(iterator), EventTypes = CommonOptions.SplitList(r.GetValue(eventTypes)) };
-            Printer.List(context.Output, r.GetValue(json), await herald.Messages.ListAsync(r.GetRequiredValue(app), options, ct), Headers, Row);
+            Printer.List(context, r.GetValue(json), await herald.Messages.ListAsync(r.GetRequiredValue(app), options, ct), Headers, Row);
             return HeraldCli.Ok;
         }));
         return command;
@@ -45,7 +45,7 @@ internal static class MessagesCommand
         command.SetAction(context.Run(async (r, herald, ct) =>
         {
             var found = await herald.Messages.GetAsync(r.GetRequiredValue(app), r.GetRequiredValue(message), cancellationToken: ct);
-            Printer.One(context.Output, r.GetValue(json), found, Headers, Row);
+            Printer.One(context, r.GetValue(json), found, Headers, Row);
             if (!r.GetValue(json))
             {
                 await context.Output.WriteLineAsync(found.Payload.ToString());

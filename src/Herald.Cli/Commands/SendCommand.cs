@@ -30,7 +30,7 @@ internal static class SendCommand
                 Channels = CommonOptions.SplitList(r.GetValue(channels)),
             };
             var sent = await herald.Messages.CreateAsync(r.GetRequiredValue(app), message, cancellationToken: ct);
-            Printer.One(context.Output, r.GetValue(context.Options.Json), sent, ["ID", "EVENT TYPE", "EVENT ID", "TIMESTAMP"], MessagesCommand.Row);
+            Printer.One(context, r.GetValue(context.Options.Json), sent, ["ID", "EVENT TYPE", "EVENT ID", "TIMESTAMP"], MessagesCommand.Row);
             return HeraldCli.Ok;
         }));
         return command;

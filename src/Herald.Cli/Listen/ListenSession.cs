@@ -1,4 +1,3 @@
-using System.Globalization;
 using Herald.Client;
 
 namespace Herald.Cli.Listen;
@@ -8,7 +7,7 @@ namespace Herald.Cli.Listen;
 /// long-polling when the stream is unavailable — forwards each to the local URL, and commits the consumer's cursor after
 /// each successful forward, so a restart resumes right after the last forwarded message (at most that one repeats).
 /// </summary>
-internal sealed class ListenSession(HeraldClient herald, ListenSettings settings, LocalForwarder forwarder, TextWriter output, TimeProvider time)
+internal sealed class ListenSession(HeraldClient herald, ListenSettings settings, LocalForwarder forwarder, ListenReporter reporter, TimeProvider time)
 {
     // Set once a message could not be forwarded: later messages are still forwarded, but the cursor stays before the
     // failed one, so the next run delivers it (and what followed) again rather than losing it.
@@ -19,9 +18,6 @@ internal sealed class ListenSession(HeraldClient herald, ListenSettings settings
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        await herald.PollingEndpoints.UpsertAsync(
-            settings.App, settings.Sink, new PollingEndpointIn { Uid = settings.Sink, EventTypes = settings.EventTypes }, cancellationToken);
-
         // The server keeps the consumer's cursor but does not expose it by itself: the first message after it (if any)
         // is read through the consumer route, and the page's iterator is where the stream resumes.
         var first = await herald.Poller.ConsumerPollAsync(settings.App, settings.Sink, settings.Consumer, new PollOptions { Limit = 1 }, cancellationToken);
@@ -49,7 +45,7 @@ internal sealed class ListenSession(HeraldClient herald, ListenSettings settings
         }
         catch (Exception e) when (e is HttpRequestException or IOException or HeraldApiException or System.Text.Json.JsonException && !cancellationToken.IsCancellationRequested)
         {
-            await output.WriteLineAsync($"{Now()}  stream unavailable ({Describe(e)}); falling back to long-polling");
+            await reporter.NoticeAsync("stream_unavailable", $"stream unavailable ({Describe(e)}); falling back to long-polling");
         }
     }
 
@@ -69,7 +65,7 @@ internal sealed class ListenSession(HeraldClient herald, ListenSettings settings
             catch (Exception e) when (e is HttpRequestException or IOException or HeraldApiException { StatusCode: >= System.Net.HttpStatusCode.InternalServerError }
                 && !cancellationToken.IsCancellationRequested)
             {
-                await output.WriteLineAsync($"{Now()}  cannot read from Herald ({Describe(e)}); retrying");
+                await reporter.NoticeAsync("unreachable", $"cannot read from Herald ({Describe(e)}); retrying");
                 await Task.Delay(settings.ReconnectDelay, time, cancellationToken);
                 continue;
             }
@@ -85,17 +81,13 @@ internal sealed class ListenSession(HeraldClient herald, ListenSettings settings
 
     private async Task HandleAsync(PolledMessage message, string iterator, CancellationToken cancellationToken)
     {
-        var result = await forwarder.ForwardAsync(
-            message,
-            retry => output.WriteLine($"{Now()}  {message.EventType}  {message.Id}  {Status(retry)}  attempt {retry.Attempts} failed, retrying"),
-            cancellationToken);
-        await output.WriteLineAsync($"{Now()}  {message.EventType}  {message.Id}  {Status(result)}  {result.Latency.TotalMilliseconds:0} ms");
+        var result = await forwarder.ForwardAsync(message, retry => reporter.ForwardedAsync(message, retry), cancellationToken);
+        await reporter.ForwardedAsync(message, result);
         _position = iterator;
         if (!result.Delivered)
         {
             _blockedAt ??= message.Id;
-            await output.WriteLineAsync(
-                $"{Now()}  {message.Id} not delivered after {result.Attempts} attempts; the cursor stays before it, so it is sent again when herald listen restarts");
+            await reporter.NotDeliveredAsync(message, result.Attempts);
             return;
         }
 
@@ -111,13 +103,9 @@ internal sealed class ListenSession(HeraldClient herald, ListenSettings settings
         catch (Exception e) when (e is HttpRequestException or HeraldApiException && !cancellationToken.IsCancellationRequested)
         {
             // Commits are cumulative: the next successful one covers this message too.
-            await output.WriteLineAsync($"{Now()}  could not commit the cursor after {message.Id} ({Describe(e)}); will commit with the next message");
+            await reporter.NoticeAsync("commit_failed", $"could not commit the cursor after {message.Id} ({Describe(e)}); will commit with the next message", message.Id);
         }
     }
 
-    private static string Status(ForwardResult result) => result.StatusCode is { } code ? $"-> {code}" : $"-> failed: {result.Error}";
-
     private static string Describe(Exception e) => e is HeraldApiException api ? $"{api.Code}: {api.Detail}" : e.Message;
-
-    private string Now() => time.GetLocalNow().ToString("HH:mm:ss", CultureInfo.InvariantCulture);
 }

@@ -20,7 +20,7 @@ internal sealed record ForwardResult(bool Delivered, int? StatusCode, string? Er
 /// </summary>
 internal sealed class LocalForwarder(HttpClient http, Uri target, WebhookSecret secret, TimeProvider time, ForwardRetryPolicy retry)
 {
-    public async Task<ForwardResult> ForwardAsync(PolledMessage message, Action<ForwardResult> onRetry, CancellationToken cancellationToken)
+    public async Task<ForwardResult> ForwardAsync(PolledMessage message, Func<ForwardResult, Task> onRetry, CancellationToken cancellationToken)
     {
         var body = Encoding.UTF8.GetBytes(message.Payload.GetRawText());
         var delay = retry.FirstDelay;
@@ -32,7 +32,7 @@ internal sealed class LocalForwarder(HttpClient http, Uri target, WebhookSecret 
                 return result;
             }
 
-            onRetry(result);
+            await onRetry(result);
             await Task.Delay(delay, time, cancellationToken);
             delay *= 2;
         }

@@ -27,18 +27,23 @@ internal sealed class WebhookSecret
         return new WebhookSecret(Prefix + Convert.ToBase64String(key), key);
     }
 
-    public static WebhookSecret Parse(string text)
+    public static WebhookSecret Parse(string text) =>
+        TryParse(text, out var secret)
+            ? secret
+            : throw new UsageException("the secret must be whsec_ followed by a base64 key, e.g. whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw.");
+
+    public static bool TryParse(string text, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out WebhookSecret? secret)
     {
+        secret = null;
         var encoded = text.StartsWith(Prefix, StringComparison.Ordinal) ? text[Prefix.Length..] : text;
-        try
+        var key = new byte[encoded.Length];
+        if (encoded.Length == 0 || !Convert.TryFromBase64String(encoded, key, out var length) || length == 0)
         {
-            var key = Convert.FromBase64String(encoded);
-            return key.Length > 0 ? new WebhookSecret(text, key) : throw new FormatException();
+            return false;
         }
-        catch (FormatException)
-        {
-            throw new UsageException("the secret must be whsec_ followed by a base64 key, e.g. whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw.");
-        }
+
+        secret = new WebhookSecret(text, key[..length]);
+        return true;
     }
 
     /// <summary>The <c>webhook-signature</c> value for one request.</summary>

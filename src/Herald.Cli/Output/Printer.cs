@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Herald.Client;
@@ -10,38 +11,47 @@ internal static class Printer
 {
     // Reflection-based rather than source-generated: the client's DTOs carry converters internal to Herald.Client,
     // which a generated context in this assembly cannot reference. The CLI is not trimmed, so this costs nothing.
+    // Relaxed escaping: the default encoder writes " as \u0022 and non-ASCII as \uXXXX, which is valid JSON but
+    // unreadable and breaks grep; this output goes to a terminal or a pipe, never into HTML.
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
     {
         WriteIndented = true,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
+
+    /// <summary>The same, on one line: for a stream of events (<c>listen --json</c>), one JSON object per line.</summary>
+    private static readonly JsonSerializerOptions JsonLineOptions = new(JsonOptions) { WriteIndented = false };
 
     public static void Json<T>(TextWriter output, T value) => output.WriteLine(JsonSerializer.Serialize(value, JsonOptions));
 
-    public static void List<T>(TextWriter output, bool json, ListResponse<T> page, IReadOnlyList<string> headers, Func<T, IReadOnlyList<string>> row)
+    public static string JsonLine<T>(T value) => JsonSerializer.Serialize(value, JsonLineOptions);
+
+    public static void List<T>(
+        CliContext context, bool json, ListResponse<T> page, IReadOnlyList<string> headers, Func<T, IReadOnlyList<string>> row, Func<int, string, string>? colour = null)
     {
         if (json)
         {
-            Json(output, page);
+            Json(context.Output, page);
             return;
         }
 
-        Table.Write(output, headers, page.Data.Select(row));
+        Table.Write(context.Output, headers, page.Data.Select(row), context.OutputAnsi, colour);
         if (!page.Done && page.Iterator is not null)
         {
-            output.WriteLine($"(more: --iterator {page.Iterator})");
+            context.Output.WriteLine(context.OutputAnsi.Dim($"(more: --iterator {page.Iterator})"));
         }
     }
 
-    public static void One<T>(TextWriter output, bool json, T value, IReadOnlyList<string> headers, Func<T, IReadOnlyList<string>> row)
+    public static void One<T>(CliContext context, bool json, T value, IReadOnlyList<string> headers, Func<T, IReadOnlyList<string>> row)
     {
         if (json)
         {
-            Json(output, value);
+            Json(context.Output, value);
             return;
         }
 
-        Table.Write(output, headers, [row(value)]);
+        Table.Write(context.Output, headers, [row(value)], context.OutputAnsi);
     }
 
     public static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);

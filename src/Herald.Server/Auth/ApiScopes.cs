@@ -28,8 +28,10 @@ internal sealed record ApiScope(string? ApplicationId, bool ReadOnly)
 /// <item><term><c>app:{app_id}:read</c></term><description>the same, reads only.</description></item>
 /// </list>
 /// A credential has one principal, so a list of scopes is resolved to one (<see cref="Resolve"/>): <c>admin</c> covers
-/// everything; <c>admin:read</c> covers every read (application scopes beside it add nothing: a read-only admin writes
-/// nowhere); otherwise the list must name one application, writable when <c>app:{id}</c> is in it.
+/// everything; <c>admin:read</c> covers every read (<c>app:…:read</c> beside it adds nothing; an application write
+/// beside it cannot be expressed, so the list is refused); otherwise the list must name one application, writable when
+/// <c>app:{id}</c> is in it. OAuth's <c>ScopeGrant.Resolve</c> resolves the same way and maps its grant through
+/// <see cref="ToClaims(ApiScope)"/>.
 /// </summary>
 internal static class ApiScopes
 {
@@ -41,7 +43,7 @@ internal static class ApiScopes
     /// <summary>
     /// The claims for a list of scopes, for a credential authenticated elsewhere (an OAuth 2.0 access token): add them to
     /// the principal with its own token-id claim. Strings that are not Herald scopes (<c>openid</c>, <c>profile</c>…) are
-    /// ignored; null when the list grants nothing or names several applications (the caller then refuses the credential).
+    /// ignored; null when the list grants nothing or cannot be one principal (the caller then refuses the credential).
     /// </summary>
     public static IReadOnlyList<Claim>? ToClaims(IEnumerable<string> scopes) =>
         Resolve(scopes, out _, strict: false) is { } scope ? ToClaims(scope) : null;
@@ -64,9 +66,9 @@ internal static class ApiScopes
     }
 
     /// <summary>
-    /// One principal for the list. With <paramref name="strict"/> (creating an API key) an unknown string, or a list that
-    /// would lose something when resolved (a write scope beside <c>admin:read</c>, two applications), gives null and says
-    /// why in <paramref name="problem"/>.
+    /// One principal for the list, or null with the reason in <paramref name="problem"/> when the list grants nothing or
+    /// cannot be one principal (a write scope beside <c>admin:read</c>, two applications). With <paramref name="strict"/>
+    /// (creating an API key) a string that is not a scope is refused too; otherwise it is ignored.
     /// </summary>
     public static ApiScope? Resolve(IEnumerable<string> scopes, out string? problem, bool strict)
     {
@@ -102,7 +104,7 @@ internal static class ApiScopes
 
         if (adminRead)
         {
-            if (strict && apps.ContainsValue(true))
+            if (apps.ContainsValue(true))
             {
                 problem = "admin:read cannot be combined with an application write scope: a key is either read-only everywhere or reaches one application.";
                 return null;

@@ -1,3 +1,4 @@
+using Herald.Server.Auth.OAuth;
 using Microsoft.AspNetCore.Authentication;
 
 namespace Herald.Server.Auth;
@@ -11,6 +12,7 @@ internal static class AuthExtensions
             .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);
         builder.Services.AddAuthorization();
         builder.Services.AddSingleton<ApiKeyUsage>();
+        builder.AddHeraldOAuth(); // JWT bearer tokens: Herald's client-credentials grant and an external OIDC issuer
         return builder;
     }
 }

@@ -38,9 +38,11 @@ internal sealed partial class DeliveryDispatcher(
     // Two limits, taken in this order: how many claimed deliveries this process holds (waiting for their endpoint,
     // sending, or waiting for storage to record their outcome), and how many HTTP sends run at once. A delivery waiting
     // for a busy endpoint holds no send slot, so one slow receiver cannot starve the others; outcomes held during a
-    // storage outage keep their slot, so a long outage stops the claiming of new work instead of piling it up.
-    private readonly SemaphoreSlim _held = new(HeldLimit(options.Value), HeldLimit(options.Value));
-    private readonly SemaphoreSlim _sends = new(options.Value.MaxConcurrentSends, options.Value.MaxConcurrentSends);
+    // storage outage keep their slot, so a long outage stops the claiming of new work instead of piling it up. Both are
+    // shared fairly between applications and their endpoints (FairShares), so no application's backlog or hanging
+    // endpoints stand in front of another application's deliveries.
+    private readonly DeliveryHolds _holds = new(HeldLimit(options.Value), time);
+    private readonly SendSlots _sends = new(options.Value.MaxConcurrentSends, time);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Task, byte> _running = new();
     private readonly ScanTrigger _trigger = new(options.Value.ScanInterval, time, cluster);
 
@@ -65,8 +67,44 @@ internal sealed partial class DeliveryDispatcher(
     {
         await foreach (var delivery in queue.Reader.ReadAllAsync(intake))
         {
-            await _held.WaitAsync(intake);
-            Start(delivery, intake);
+            Admit(delivery, intake);
+        }
+    }
+
+    /// <summary>Starts a claimed delivery, parks it until its application's turn, or hands it back when parking is full.</summary>
+    private void Admit(DeliveryTask delivery, CancellationToken intake)
+    {
+        switch (_holds.HoldOrPark(delivery))
+        {
+            case true:
+                Start(delivery, intake);
+                break;
+            case null:
+                var now = time.GetUtcNow();
+                Track(HandBackAsync(delivery.Id, now + TimeSpan.FromSeconds(1), now + _options.LeaseDuration));
+                break;
+        }
+    }
+
+    /// <summary>Lets go of a delivery's hold and starts the parked deliveries whose turn that makes it.</summary>
+    private void ReleaseHold(DeliveryTask delivery, CancellationToken intake)
+    {
+        var granted = _holds.Release(delivery);
+        for (var i = 0; granted is not null && i < granted.Count; i++)
+        {
+            var parked = granted[i];
+            if (intake.IsCancellationRequested)
+            {
+                // Draining: nothing new starts (the drain hands every leased delivery back).
+                if (_holds.Release(parked.Delivery) is { } more)
+                {
+                    granted.AddRange(more);
+                }
+
+                continue;
+            }
+
+            Start(parked.Delivery, intake, parkedSince: parked.Since);
         }
     }
 
@@ -82,8 +120,8 @@ internal sealed partial class DeliveryDispatcher(
                 IReadOnlyList<DeliveryTask> due;
                 do
                 {
-                    var free = _held.CurrentCount;
-                    if (free == 0)
+                    var free = _holds.Room;
+                    if (free <= 0)
                     {
                         break;
                     }
@@ -93,8 +131,7 @@ internal sealed partial class DeliveryDispatcher(
                     bookkeeping.Answered(); // Storage answers: outcomes held during an outage are written now.
                     foreach (var delivery in due)
                     {
-                        await _held.WaitAsync(intake);
-                        Start(delivery, intake);
+                        Admit(delivery, intake);
                     }
                 }
                 while (due.Count > 0);
@@ -117,7 +154,7 @@ internal sealed partial class DeliveryDispatcher(
     {
         // Only on a quiet dispatcher: there the hand-offs it saves are wake-ups of sleeping threads. Under load the
         // threads are awake anyway, and the publisher would only answer later (and closed-loop clients publish less).
-        if (intake.IsCancellationRequested || HeldLimit(_options) - _held.CurrentCount >= StartInlineBelow || !_held.Wait(0))
+        if (intake.IsCancellationRequested || !_holds.TryHold(delivery, busyBelow: StartInlineBelow))
         {
             return false;
         }
@@ -134,24 +171,40 @@ internal sealed partial class DeliveryDispatcher(
         return true;
     }
 
-    /// <summary>Starts an attempt on a pool thread, or <paramref name="inline"/> on this one until its first wait.</summary>
-    private void Start(DeliveryTask delivery, CancellationToken intake, bool inline = false)
+    /// <summary>
+    /// Starts an attempt of a held delivery on a pool thread, or <paramref name="inline"/> on this one until its first
+    /// wait. One parked for longer than <see cref="LimitWait"/> is handed back instead: its lease dates from its claim.
+    /// </summary>
+    private void Start(DeliveryTask delivery, CancellationToken intake, bool inline = false, long? parkedSince = null)
     {
-        var attempt = inline ? RunAsync() : Task.Run(RunAsync, CancellationToken.None);
-        _running.TryAdd(attempt, 0);
-        attempt.ContinueWith(t => _running.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        Track(inline ? RunAsync() : Task.Run(RunAsync, CancellationToken.None));
 
         async Task RunAsync()
         {
             try
             {
-                await AttemptAsync(delivery, intake);
+                if (parkedSince is { } since && time.GetElapsedTime(since) > LimitWait)
+                {
+                    var now = time.GetUtcNow();
+                    await HandBackAsync(delivery.Id, now, now + _options.LeaseDuration);
+                }
+                else
+                {
+                    await AttemptAsync(delivery, intake);
+                }
             }
             finally
             {
-                _held.Release();
+                ReleaseHold(delivery, intake);
             }
         }
+    }
+
+    /// <summary>Work the drain waits for.</summary>
+    private void Track(Task work)
+    {
+        _running.TryAdd(work, 0);
+        work.ContinueWith(t => _running.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     // intake is canceled when draining: an attempt not yet sending leaves its delivery to the drain's hand-back.
@@ -196,8 +249,13 @@ internal sealed partial class DeliveryDispatcher(
                 return;
             }
 
-            AttemptOutcome outcome;
-            await _sends.WaitAsync(intake);
+            AttemptOutcome? outcome = null;
+            if (!await _sends.AcquireAsync(delivery.ApplicationId, delivery.EndpointId, LimitWait, intake))
+            {
+                await HandBackAsync(delivery.Id, time.GetUtcNow() + TimeSpan.FromSeconds(1), leaseEnds);
+                return;
+            }
+
             var startedAt = time.GetUtcNow();
             try
             {
@@ -210,7 +268,8 @@ internal sealed partial class DeliveryDispatcher(
             }
             finally
             {
-                _sends.Release();
+                // A send that got no answer in time marks its endpoint stalled: one send at a time until it answers.
+                _sends.Release(delivery.ApplicationId, delivery.EndpointId, stalled: outcome?.TimedOut == true);
             }
 
             HeraldMetrics.AttemptMade(outcome.Succeeded, outcome.Duration, work.Message.CreatedAt, work.Delivery.Attempts + 1, startedAt);

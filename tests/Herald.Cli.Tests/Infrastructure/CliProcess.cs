@@ -25,20 +25,38 @@ public sealed class CliProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>The output's lines, in order.</summary>
+    public IReadOnlyList<string> Lines => Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.TrimEnd('\r')).ToList();
+
     /// <summary>Runs <c>dotnet herald.dll args</c> from the test's output folder.</summary>
     public static CliProcess StartHerald(IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment = null) =>
         Start(Path.Combine(AppContext.BaseDirectory, "herald.dll"), args, environment);
 
-    public static CliProcess Start(string dll, IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment = null)
+    public static CliProcess Start(string dll, IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment = null) =>
+        StartProgram("dotnet", [dll, .. args], environment);
+
+    /// <summary>
+    /// Runs <c>dotnet herald.dll args</c> on a pseudo-terminal (util-linux <c>script</c>), so its stdout is a terminal
+    /// as in an interactive shell; what it printed, escape codes included, is this process's output.
+    /// </summary>
+    public static CliProcess StartHeraldInTerminal(IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment = null)
     {
-        var info = new ProcessStartInfo("dotnet")
+        static string Quote(string arg) => "'" + arg.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+        var command = string.Join(' ', ((string[])["dotnet", Path.Combine(AppContext.BaseDirectory, "herald.dll"), .. args]).Select(Quote));
+        return StartProgram("script", ["-qec", command, "/dev/null"], environment);
+    }
+
+    private static CliProcess StartProgram(string program, IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment)
+    {
+        var info = new ProcessStartInfo(program)
         {
             WorkingDirectory = AppContext.BaseDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(dll);
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
@@ -90,6 +108,25 @@ public sealed class CliProcess : IAsyncDisposable
 
             await Task.Delay(100);
         }
+    }
+
+    /// <summary>Sends SIGINT, as Ctrl+C in a terminal does, and waits (up to 60 s) for the process to exit.</summary>
+    public async Task InterruptAsync()
+    {
+        using (var kill = Process.Start("kill", ["-s", "INT", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await _process.WaitForExitAsync(timeout.Token);
+    }
+
+    /// <summary>Waits (up to 60 s) for the process to exit by itself.</summary>
+    public async Task WaitForExitAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await _process.WaitForExitAsync(timeout.Token);
     }
 
     /// <summary>Kills the process at once (SIGKILL), as a crash or a closed terminal would.</summary>

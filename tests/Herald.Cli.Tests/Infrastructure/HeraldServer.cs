@@ -30,6 +30,8 @@ public sealed class HeraldServer : IAsyncLifetime
             {
                 ["Herald__Storage__DataDirectory"] = _dataDirectory,
                 ["Herald__Auth__AdminToken"] = AdminToken,
+                // Receivers in these tests are on loopback, which Herald refuses unless allowed.
+                ["Herald__Delivery__AllowedNetworks__0"] = "127.0.0.0/8",
                 ["DOTNET_ENVIRONMENT"] = "Production",
                 ["ASPNETCORE_URLS"] = null,
             });
@@ -71,7 +73,8 @@ public sealed class HeraldServer : IAsyncLifetime
         }
     }
 
-    private static int FreePort()
+    /// <summary>A loopback port nothing listens on (free a moment ago): connecting to it is refused.</summary>
+    public static int FreePort()
     {
         using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();

@@ -120,7 +120,7 @@ public sealed class ApiKeyScopeTests(TwoApplicationsFixture fixture) : IClassFix
     [Theory]
     [InlineData(new[] { "admin" }, null, false)]
     [InlineData(new[] { "admin:read", "openid" }, null, true)]
-    [InlineData(new[] { "admin:read", "app:app_1" }, null, true)]
+    [InlineData(new[] { "admin:read", "app:app_1:read" }, null, true)]
     [InlineData(new[] { "admin", "admin:read" }, null, false)]
     [InlineData(new[] { "app:app_1" }, "app_1", false)]
     [InlineData(new[] { "app:app_1:read", "profile" }, "app_1", true)]
@@ -138,6 +138,7 @@ public sealed class ApiKeyScopeTests(TwoApplicationsFixture fixture) : IClassFix
     [InlineData("")]
     [InlineData("openid profile")]
     [InlineData("app:app_1 app:app_2")]
+    [InlineData("admin:read app:app_1")]
     public void ToClaims_ForScopesThatGrantNoSinglePrincipal_IsNull(string scopes) =>
         Assert.Null(ApiScopes.ToClaims(scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries)));
 }

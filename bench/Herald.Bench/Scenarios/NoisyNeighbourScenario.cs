@@ -1,0 +1,178 @@
+using System.Net;
+using Herald.Bench.Harness;
+using Herald.Bench.Reporting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Herald.Bench.Scenarios;
+
+internal sealed record NoisyNeighbourPhase(string Phase, long Published, long Delivered, LatencySummary PublishToReceiveMs, int NoisyHangingMax, long NoisyPublished);
+
+/// <summary>
+/// <c>noisy-neighbour</c> (issue 13): one application publishes at 100 msg/s to a well-behaved endpoint, first on an
+/// otherwise idle Herald, then while another application's 64 endpoints never answer (each request hangs until Herald's
+/// per-try timeout cuts it) and that application keeps publishing to all of them. Reports the quiet application's
+/// publish→receive latency in both phases, on the same Herald process.
+/// </summary>
+internal sealed class NoisyNeighbourScenario : IScenario
+{
+    private const int Rate = 100;
+    private const int NoisyEndpoints = 64;
+    private const int NoisyBurst = 20;
+    private const int NoisyRate = 5;
+    private const double TargetMs = 5;
+
+    public string Name => "noisy-neighbour";
+
+    public async Task<ScenarioReport> RunAsync(BenchContext context)
+    {
+        var s = context.Settings;
+        var duration = s.LatencyDuration;
+        var report = new ScenarioReport(Name)
+        {
+            Settings = new { Rate, DurationSeconds = duration.TotalSeconds, NoisyEndpoints, NoisyBurst, NoisyRate, s.Storage, s.Nodes },
+        };
+        var ct = context.CancellationToken;
+        await using var receiver = await WebhookReceiver.StartAsync(context.Secret);
+        await using var hanging = await HangingReceiver.StartAsync();
+        await using var herald = await context.StartHeraldAsync();
+        var quiet = await HeraldSetup.CreateAppsAsync(herald.Admin, context.Prefix("quiet"), 1, _ => receiver.Url("/quiet"), context.Secret, ct);
+        var quietApps = quiet.Select(t => t.App).ToList();
+        using var publisher = context.NewOpenLoopPublisher(herald);
+
+        var warmUp = receiver.StartRecording();
+        using (var closedLoop = context.NewPublisher(herald, 8))
+        {
+            var loaded = await closedLoop.RunClosedLoopAsync(quietApps, 8, context.WarmUp, null, ct);
+            await warmUp.WaitForAsync(loaded.Accepted, s.DrainTimeout, ct);
+        }
+
+        warmUp = receiver.StartRecording();
+        var warm = await publisher.RunAtRateAsync(quietApps, Rate, TimeSpan.FromSeconds(1), ct);
+        await warmUp.WaitForAsync(warm.Accepted, s.DrainTimeout, ct);
+
+        context.Log($"noisy-neighbour: idle, {Rate} msg/s for {duration.TotalSeconds:0} s");
+        var idle = await MeasureAsync("idle", context, publisher, receiver, quietApps, duration, hanging, noisy: null, report.Problems);
+
+        var noisyApp = context.Prefix("noisy");
+        await HeraldSetup.CreateFanoutAppAsync(herald.Admin, noisyApp, NoisyEndpoints, i => hanging.Url($"/noisy/{i}"), context.Secret, ct);
+        using var noisyPublisher = context.NewPublisher(herald, 4);
+        var burst = await noisyPublisher.RunClosedLoopAsync([noisyApp], 4, null, NoisyBurst, ct);
+        var filled = BenchClock.After(BenchClock.Now, TimeSpan.FromSeconds(10));
+        while (hanging.InFlight < 200 && BenchClock.Now < filled)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(50), ct);
+        }
+
+        context.Log($"noisy-neighbour: {hanging.InFlight} sends of the noisy app hang ({burst.Accepted} messages × {NoisyEndpoints} endpoints, then {NoisyRate} msg/s)");
+        var noisy = await MeasureAsync("noisy", context, publisher, receiver, quietApps, duration, hanging, (noisyPublisher, noisyApp), report.Problems);
+        var phases = new[] { idle, noisy with { NoisyPublished = noisy.NoisyPublished + burst.Accepted } };
+
+        report.Results = phases;
+        report.Tables.Add(new ReportTable(
+            $"noisy-neighbour: the quiet app's publish→receive at {Rate} msg/s, idle vs beside an app whose {NoisyEndpoints} endpoints never answer",
+            ["phase", "published", "delivered", "p50 ms", "p90 ms", "p99 ms", "max ms", "noisy sends hanging (max)", "noisy messages"],
+            [.. phases.Select(p => (IReadOnlyList<string>)[
+                p.Phase, Cells.Number(p.Published), Cells.Number(p.Delivered), Cells.Number(p.PublishToReceiveMs.P50), Cells.Number(p.PublishToReceiveMs.P90),
+                Cells.Number(p.PublishToReceiveMs.P99), Cells.Number(p.PublishToReceiveMs.Max), Cells.Number(p.NoisyHangingMax), Cells.Number(p.NoisyPublished),
+            ])]));
+        var worse = noisy.PublishToReceiveMs.P99 - idle.PublishToReceiveMs.P99;
+        report.Targets.Add(new TargetCheck(
+            $"noisy-neighbour: the quiet app's p99 within {TargetMs:0} ms of idle",
+            $"p99 {Cells.Number(noisy.PublishToReceiveMs.P99)} ms vs {Cells.Number(idle.PublishToReceiveMs.P99)} ms idle ({(worse >= 0 ? "+" : "")}{Cells.Number(worse)} ms)",
+            noisy.PublishToReceiveMs.Count > 0 && worse <= TargetMs));
+        context.Log($"noisy-neighbour: p99 idle {idle.PublishToReceiveMs.P99} ms, beside the noisy app {noisy.PublishToReceiveMs.P99} ms");
+        return report;
+    }
+
+    private static async Task<NoisyNeighbourPhase> MeasureAsync(
+        string phase, BenchContext context, Publisher publisher, WebhookReceiver receiver, IReadOnlyList<string> apps, TimeSpan duration,
+        HangingReceiver hanging, (Publisher Publisher, string App)? noisy, List<string> problems)
+    {
+        var ct = context.CancellationToken;
+        hanging.ResetMax();
+        var log = receiver.StartRecording();
+        var noisyRun = noisy is { } n ? OrNull(n.Publisher.RunAtRateAsync([n.App], NoisyRate, duration, ct)) : Task.FromResult<PublishResult?>(null);
+        var run = await publisher.RunAtRateAsync(apps, Rate, duration, ct);
+        var noisyResult = await noisyRun;
+        if (!await log.WaitForAsync(run.Accepted, context.Settings.DrainTimeout, ct))
+        {
+            problems.Add($"noisy-neighbour ({phase}): only {log.Unique:N0} of {run.Accepted:N0} accepted messages arrived.");
+        }
+
+        if (run.Failed > 0 || log.Invalid > 0 || noisyResult?.Failed > 0)
+        {
+            problems.Add($"noisy-neighbour ({phase}): {run.Failed + (noisyResult?.Failed ?? 0)} publish requests failed (first: {run.FirstError ?? noisyResult?.FirstError}); {log.Invalid} webhooks failed verification.");
+        }
+
+        return new NoisyNeighbourPhase(phase, run.Accepted, log.Unique, log.Latency(), hanging.MaxInFlight, noisyResult?.Accepted ?? 0);
+    }
+
+    private static async Task<PublishResult?> OrNull(Task<PublishResult> run) => await run;
+
+    /// <summary>A receiver that never answers: each request waits until the sender gives up on it.</summary>
+    private sealed class HangingReceiver : IAsyncDisposable
+    {
+        private readonly WebApplication _app;
+        private int _inFlight;
+        private int _maxInFlight;
+
+        private HangingReceiver(WebApplication app) => _app = app;
+
+        public Uri BaseUrl { get; private set; } = null!;
+
+        public int InFlight => Volatile.Read(ref _inFlight);
+
+        public int MaxInFlight => Volatile.Read(ref _maxInFlight);
+
+        public void ResetMax() => Volatile.Write(ref _maxInFlight, InFlight);
+
+        public string Url(string path) => new Uri(BaseUrl, path).AbsoluteUri;
+
+        public static async Task<HangingReceiver> StartAsync()
+        {
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.Logging.ClearProviders();
+            builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+            var app = builder.Build();
+            var receiver = new HangingReceiver(app);
+            app.MapPost("/{**path}", receiver.HangAsync);
+            await app.StartAsync();
+            receiver.BaseUrl = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+            return receiver;
+        }
+
+        private async Task HangAsync(HttpContext context)
+        {
+            var now = Interlocked.Increment(ref _inFlight);
+            int max;
+            while (now > (max = Volatile.Read(ref _maxInFlight)) && Interlocked.CompareExchange(ref _maxInFlight, now, max) != max)
+            {
+            }
+
+            try
+            {
+                await Task.Delay(Timeout.InfiniteTimeSpan, context.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                // Herald gave up on it (its per-try timeout) or is stopping.
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _inFlight);
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+    }
+}
