@@ -6,6 +6,8 @@ using Herald.Server.Delivery;
 using Herald.Server.Diagnostics;
 using Herald.Server.Health;
 using Herald.Server.Hosting;
+using Herald.Server.Portal;
+using Herald.Server.RateLimits;
 using Herald.Server.Retention;
 using Herald.Server.Storage;
 
@@ -16,12 +18,14 @@ try
     builder.AddHeraldApi();          // JSON, OpenAPI, ids, clock
     builder.AddHeraldStorage();      // SQLite by default
     builder.AddHeraldAuth();         // bearer tokens: admin and app-scoped
+    builder.AddHeraldRateLimits();   // request budgets per token, failed authentication slowed per address
     builder.AddHeraldDelivery();     // dispatcher, HTTP sender, retry schedule, operational webhooks
     builder.AddHeraldBackgroundTasks(); // recover, replay, purge and statistics tasks, and their runner
     builder.AddHeraldMetrics();      // the Herald meter, exported at /metrics (Prometheus)
     builder.AddHeraldRetention();    // payload expiry and history clean-up, in small batches
     builder.AddHeraldHealth();       // the shared storage write probe behind /api/v1/health and /health/ready
     builder.AddHeraldSecurityHeaders(); // HSTS over HTTPS, nosniff, no framing of /docs
+    builder.AddHeraldPortal();       // the app portal and operator dashboard pages (Herald:Portal)
 
     var app = builder.Build();
     await app.InitializeHeraldAsync();  // migrations and the admin token, before any request
@@ -32,6 +36,7 @@ try
     app.MapHeraldApi();                 // applications, event types, endpoints, messages, auth
     app.MapHeraldDocs();                // /openapi/v1.json and /docs
     app.MapHeraldOAuth();               // /oauth/token, /.well-known/openid-configuration and jwks.json
+    app.MapHeraldPortal();              // /app-portal/{app_id} and the dashboard at /, clients of /api/v1
     await app.RunAsync();
     return 0;
 }

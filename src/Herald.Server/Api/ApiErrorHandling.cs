@@ -25,6 +25,11 @@ internal static partial class ApiErrorHandling
         {
             return ToResult(ApiException.Conflict(ConflictDetail(e.Field)));
         }
+        catch (CountLimitExceededException e)
+        {
+            // A 422 in the validation shape, which the Svix SDKs read; the code and the message name the limit and its setting.
+            return ToResult(new ApiException(StatusCodes.Status422UnprocessableEntity, "limit_exceeded", e.Message, [ValidationItem.At("body", "limit_exceeded", e.Message)]));
+        }
         catch (Exception e) when (StorageFailure.Classify(e) is { } failure && !context.HttpContext.Response.HasStarted)
         {
             var http = context.HttpContext;

@@ -7,6 +7,7 @@ using Herald.Server.EventTypes;
 using Herald.Server.Idempotency;
 using Herald.Server.Messages;
 using Herald.Server.Polling;
+using Herald.Server.RateLimits;
 using Herald.Server.Secrets;
 using Herald.Server.Stats;
 using Herald.Server.Storage;
@@ -30,6 +31,7 @@ internal static class ApiExtensions
             .AddDocumentTransformer<ErrorSchemasTransformer>());
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<Ids>();
+        builder.Services.AddSingleton<ContentGate>();
         builder.Services.AddHostedService<IdempotencyKeyCleanup>();
         builder.Services.AddSingleton<IdempotencyCompletion>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IdempotencyCompletion>());
@@ -63,7 +65,9 @@ internal static class ApiExtensions
     {
         app.UseHeraldErrorHandling();
         app.UseQueryBindingCheck();
+        app.UseHeraldFailedAuthenticationThrottle(); // 429 for an address that failed to authenticate too often
         app.UseAuthentication();
+        app.UseHeraldRequestBudgets();              // 429 for a token over its request budget
         app.UseMiddleware<IdempotencyMiddleware>();
         app.UseAuthorization();
         return app;
@@ -87,6 +91,7 @@ internal static class ApiExtensions
         api.MapDestinations();
         api.MapPoller();
         api.MapAuth();
+        api.MapWhoami();
         return api;
     }
 

@@ -74,6 +74,7 @@ namespace Herald.Server.Api;
 [JsonSerializable(typeof(Herald.Server.Stats.ActiveAppCount))]
 [JsonSerializable(typeof(Herald.Server.Stats.AppAttemptStatsOut))]
 [JsonSerializable(typeof(Herald.Server.Stats.AttemptStatisticsResponse))]
+[JsonSerializable(typeof(WhoamiOut))]
 [JsonSerializable(typeof(ApiKeyIn))]
 [JsonSerializable(typeof(ApiKeyRotateIn))]
 [JsonSerializable(typeof(ApiKeyExpireIn))]

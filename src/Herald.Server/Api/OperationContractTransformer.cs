@@ -31,6 +31,7 @@ internal sealed class OperationContractTransformer : IOpenApiOperationTransforme
             operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerSecurityTransformer.Scheme, context.Document)] = [] }];
             Error(operation, context, "401", "No token, or a token Herald does not know.");
             Error(operation, context, "403", "The token may not do this (an application token outside its application, or on an admin route).");
+            Error(operation, context, "429", "Too many requests: this token's request budget, or this address's failed authentications, are used up (Herald:RateLimits); retry after the seconds in Retry-After.");
         }
 
         if (method == "POST" && !anonymous)

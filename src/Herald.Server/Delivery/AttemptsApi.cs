@@ -28,15 +28,15 @@ internal static class AttemptsApi
     }
 
     private static async Task<Ok<ListResponse<MessageAttemptOut>>> ListByEndpointAsync(
-        CurrentApplication app, string endpoint_id, [AsParameters] AttemptsByEndpointQuery query, HttpContext context, IHeraldStore store)
+        CurrentApplication app, string endpoint_id, [AsParameters] AttemptsByEndpointQuery query, HttpContext context, IHeraldStore store, ContentGate gate)
     {
         var filter = ToFilter(query);
         var endpoint = await app.FindEndpointAsync(store, endpoint_id, context.RequestAborted);
-        return await ListAsync(context, store, endpoint.ApplicationId, filter with { EndpointId = endpoint.Id }, query, query.WithMsg == true);
+        return await ListAsync(context, store, endpoint.ApplicationId, filter with { EndpointId = endpoint.Id }, query, query.WithMsg == true, gate);
     }
 
     private static async Task<Ok<ListResponse<MessageAttemptOut>>> ListByMessageAsync(
-        CurrentApplication app, string msg_id, [AsParameters] AttemptsByMessageQuery query, HttpContext context, IHeraldStore store)
+        CurrentApplication app, string msg_id, [AsParameters] AttemptsByMessageQuery query, HttpContext context, IHeraldStore store, ContentGate gate)
     {
         var filter = ToFilter(query);
         var application = app.Value;
@@ -47,13 +47,19 @@ internal static class AttemptsApi
             endpointFilter = (await store.GetEndpointAsync(application.Id, endpointId, context.RequestAborted) ?? throw ApiException.NotFound("Endpoint")).Id;
         }
 
-        return await ListAsync(context, store, application.Id, filter with { MessageId = message.Id, EndpointId = endpointFilter }, query, withMessage: false);
+        return await ListAsync(context, store, application.Id, filter with { MessageId = message.Id, EndpointId = endpointFilter }, query, withMessage: false, gate);
     }
 
     private static async Task<Ok<ListResponse<MessageAttemptOut>>> ListAsync(
-        HttpContext context, IHeraldStore store, string applicationId, AttemptFilter filter, AttemptFilterQuery query, bool withMessage)
+        HttpContext context, IHeraldStore store, string applicationId, AttemptFilter filter, AttemptFilterQuery query, bool withMessage, ContentGate gate)
     {
-        var page = Paging.Parse(query, key => Ids.IsValid(Ids.Attempt, key), descendingByDefault: true);
+        var withContent = query.WithContent ?? true;
+        var page = Paging.Parse(query, key => Ids.IsValid(Ids.Attempt, key), descendingByDefault: true) with { MaxBytes = gate.PageByteBudget, WithContent = withContent };
+        if (withContent)
+        {
+            await gate.HoldForAnswerAsync(context);
+        }
+
         var result = await store.ListAttemptsAsync(applicationId, filter, page, context.RequestAborted);
         var messages = new Dictionary<string, MessageOut?>();
         if (withMessage)
@@ -65,7 +71,6 @@ internal static class AttemptsApi
             }
         }
 
-        var withContent = query.WithContent ?? true;
         return TypedResults.Ok(Paging.ToResponse(result, a => a.Id, a =>
         {
             var attempt = MessageAttemptOut.From(a, messages.GetValueOrDefault(a.MessageId));
@@ -135,17 +140,23 @@ internal static class AttemptsApi
     }
 
     private static async Task<Ok<ListResponse<EndpointMessageOut>>> ListEndpointMessagesAsync(
-        CurrentApplication app, string endpoint_id, [AsParameters] EndpointMessagesQuery query, HttpContext context, IHeraldStore store)
+        CurrentApplication app, string endpoint_id, [AsParameters] EndpointMessagesQuery query, HttpContext context, IHeraldStore store, ContentGate gate)
     {
         var v = new Validator();
         var filter = query.ToFilter(v);
         v.ThrowIfInvalid();
-        var page = Paging.Parse(query, key => Ids.IsValid(Ids.Message, key), descendingByDefault: true);
+        var withContent = query.WithContent ?? true;
+        var page = Paging.Parse(query, key => Ids.IsValid(Ids.Message, key), descendingByDefault: true) with { MaxBytes = gate.PageByteBudget, WithContent = withContent };
         var endpoint = await app.FindEndpointAsync(store, endpoint_id, context.RequestAborted);
+        if (withContent)
+        {
+            await gate.HoldForAnswerAsync(context);
+        }
+
         var result = await store.ListEndpointMessagesAsync(endpoint.Id, query.Status, filter, page, context.RequestAborted);
         return TypedResults.Ok(Paging.ToResponse(result, i => i.Message.Id, i =>
         {
-            var message = EndpointMessageOut.From(i.Message, i.State, query.WithContent ?? true);
+            var message = EndpointMessageOut.From(i.Message, i.State, withContent);
             var status = query.Shown(message.Status);
             return message with { Status = status, StatusText = MessageAttemptOut.TextOf(status) };
         }));

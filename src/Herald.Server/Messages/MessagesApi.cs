@@ -138,15 +138,22 @@ internal static class MessagesApi
         return TypedResults.NoContent();
     }
 
-    private static async Task<Ok<ListResponse<MessageOut>>> ListAsync(CurrentApplication app, [AsParameters] MessageListQuery query, HttpContext context, IHeraldStore store)
+    private static async Task<Ok<ListResponse<MessageOut>>> ListAsync(
+        CurrentApplication app, [AsParameters] MessageListQuery query, HttpContext context, IHeraldStore store, ContentGate gate)
     {
         var application = app.Value;
         var v = new Validator();
         var filter = query.ToFilter(v);
         v.ThrowIfInvalid();
-        var page = Paging.Parse(query, key => Ids.IsValid(Ids.Message, key), descendingByDefault: true);
+        var withContent = query.WithContent ?? true;
+        var page = Paging.Parse(query, key => Ids.IsValid(Ids.Message, key), descendingByDefault: true) with { MaxBytes = gate.PageByteBudget, WithContent = withContent };
+        if (withContent)
+        {
+            await gate.HoldForAnswerAsync(context);
+        }
+
         var result = await store.ListMessagesAsync(application.Id, filter, page, context.RequestAborted);
-        return TypedResults.Ok(Paging.ToResponse(result, m => m.Id, m => MessageOut.From(m, query.WithContent ?? true)));
+        return TypedResults.Ok(Paging.ToResponse(result, m => m.Id, m => MessageOut.From(m, withContent)));
     }
 
     /// <summary>A date-time query parameter read by hand (routes whose query is not bound from a record); problems go to <paramref name="v"/>.</summary>

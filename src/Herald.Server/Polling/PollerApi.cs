@@ -36,26 +36,28 @@ internal static class PollerApi
     }
 
     private static async Task<Ok<PollingEndpointOut>> PollAsync(
-        CurrentApplication app, string sink_id, [AsParameters] PollQuery query, HttpContext context, IHeraldStore store, MessageLogSignal signal, TimeProvider time)
+        CurrentApplication app, string sink_id, [AsParameters] PollQuery query, HttpContext context, IHeraldStore store, MessageLogSignal signal, TimeProvider time, ContentGate gate)
     {
         var sink = await app.FindPollingEndpointAsync(store, sink_id, context.RequestAborted);
         var v = new Validator();
-        var read = ReadRequest.Parse(query, query.Limit, query.Wait, v);
+        var read = ReadRequest.Parse(query, query.Limit, query.Wait, gate.PageByteBudget, v);
         var after = Iterator.Parse(v, query.Iterator);
         var from = query.After;
         v.ThrowIfInvalid();
         var position = after ?? (from is { } t ? await store.LogPositionAtAsync(sink.ApplicationId, t, context.RequestAborted) : 0);
-        var page = await ReadAsync(store, signal, time, sink, read, position, context.RequestAborted);
+        var (page, slot) = await ReadAsync(store, signal, time, gate, sink, read, position, context.RequestAborted);
+        context.Response.RegisterForDispose(slot);
         return TypedResults.Ok(ToOut(page));
     }
 
     private static async Task<Ok<PollingEndpointOut>> ConsumeAsync(
-        CurrentApplication app, string sink_id, string consumer_id, [AsParameters] ConsumerPollQuery query, HttpContext context, IHeraldStore store, MessageLogSignal signal, TimeProvider time)
+        CurrentApplication app, string sink_id, string consumer_id, [AsParameters] ConsumerPollQuery query, HttpContext context, IHeraldStore store,
+        MessageLogSignal signal, TimeProvider time, ContentGate gate)
     {
         var sink = await app.FindPollingEndpointAsync(store, sink_id, context.RequestAborted);
         var v = new Validator();
         v.Identifier("path.consumer_id", consumer_id, required: true);
-        var read = ReadRequest.Parse(query, query.Limit, query.Wait, v);
+        var read = ReadRequest.Parse(query, query.Limit, query.Wait, gate.PageByteBudget, v);
         var commit = Iterator.Parse(v, query.Iterator);
         v.ThrowIfInvalid();
         if (commit is { } committed)
@@ -64,7 +66,8 @@ internal static class PollerApi
         }
 
         var position = commit ?? await store.GetConsumerPositionAsync(sink.Id, consumer_id, context.RequestAborted) ?? 0;
-        var page = await ReadAsync(store, signal, time, sink, read, position, context.RequestAborted);
+        var (page, slot) = await ReadAsync(store, signal, time, gate, sink, read, position, context.RequestAborted);
+        context.Response.RegisterForDispose(slot);
         return TypedResults.Ok(ToOut(page));
     }
 
@@ -96,10 +99,12 @@ internal static class PollerApi
 
     /// <summary>
     /// Reads a page after <paramref name="position"/>; when it is empty and the request may wait, holds on until a
-    /// message of the application commits (then reads again) or the wait is over.
+    /// message of the application commits (then reads again) or the wait is over. The page comes with its slot of the
+    /// content gate, to give back once it is written; no slot is held while waiting.
     /// </summary>
-    public static async Task<LogPage> ReadAsync(
-        IHeraldStore store, MessageLogSignal signal, TimeProvider time, PollingEndpoint sink, ReadRequest read, long position, CancellationToken cancellationToken)
+    public static async Task<(LogPage Page, IDisposable Slot)> ReadAsync(
+        IHeraldStore store, MessageLogSignal signal, TimeProvider time, ContentGate gate, PollingEndpoint sink, ReadRequest read, long position,
+        CancellationToken cancellationToken)
     {
         if (sink.Disabled)
         {
@@ -112,13 +117,25 @@ internal static class PollerApi
         {
             // Take the wake-up before reading: a commit between the read and the wait still wakes us.
             var nextCommit = signal.NextCommit(sink.ApplicationId);
-            var page = await store.ReadLogAsync(sink.ApplicationId, position, filter, read.Limit, cancellationToken);
+            var slot = await gate.EnterAsync(cancellationToken);
+            LogPage page;
+            try
+            {
+                page = await store.ReadLogAsync(sink.ApplicationId, position, filter, read.Limit, read.MaxBytes, cancellationToken);
+            }
+            catch
+            {
+                slot.Dispose();
+                throw;
+            }
+
             var remaining = deadline - time.GetUtcNow();
             if (page.Messages.Count > 0 || remaining <= TimeSpan.Zero)
             {
-                return page;
+                return (page, slot);
             }
 
+            slot.Dispose();
             position = page.Position;
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             await Task.WhenAny(nextCommit, Task.Delay(remaining, time, timeout.Token));
@@ -131,10 +148,10 @@ internal static class PollerApi
         new(page.Messages.Select(PollingEndpointMessageOut.From).ToList(), Iterator.Format(page.Position), page.Done);
 }
 
-/// <summary>What a poller read asks for: page size, extra filters and how long it may wait.</summary>
-internal sealed record ReadRequest(int Limit, string? EventType, string? Channel, TimeSpan Wait)
+/// <summary>What a poller read asks for: page size (in messages and in payload bytes), extra filters and how long it may wait.</summary>
+internal sealed record ReadRequest(int Limit, long MaxBytes, string? EventType, string? Channel, TimeSpan Wait)
 {
-    public static ReadRequest Parse(PollerReadQuery query, int? pageSize, string? wait, Validator v)
+    public static ReadRequest Parse(PollerReadQuery query, int? pageSize, string? wait, long maxBytes, Validator v)
     {
         var limit = pageSize ?? Paging.DefaultLimit;
         if (limit is < 1 or > Paging.MaxLimit)
@@ -145,7 +162,7 @@ internal sealed record ReadRequest(int Limit, string? EventType, string? Channel
         var eventType = query.EventType is { Length: > 0 } e ? e : null;
         var channel = query.Channel is { Length: > 0 } c ? c : null;
         v.Identifier("query.event_type", eventType).Channels("query.channel", channel is null ? null : [channel]);
-        return new ReadRequest(limit, eventType, channel, ParseWait(wait ?? "", v));
+        return new ReadRequest(limit, maxBytes, eventType, channel, ParseWait(wait ?? "", v));
     }
 
     /// <summary><c>wait=30s</c>, <c>wait=30</c> (seconds) or <c>wait=500ms</c>; at most <see cref="PollerApi.MaxWait"/>.</summary>

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.IO.Pipelines;
 using System.Text;
 using System.Text.Json;
 using Herald.Server.Api;
@@ -16,7 +18,7 @@ internal static class PollerStream
     public static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(15);
 
     public static async Task StreamAsync(
-        CurrentApplication app, string sink_id, [AsParameters] StreamQuery query, HttpContext context, IHeraldStore store, MessageLogSignal signal, TimeProvider time)
+        CurrentApplication app, string sink_id, [AsParameters] StreamQuery query, HttpContext context, IHeraldStore store, MessageLogSignal signal, TimeProvider time, ContentGate gate)
     {
         var sink = await app.FindPollingEndpointAsync(store, sink_id, context.RequestAborted);
         var v = new Validator();
@@ -26,7 +28,9 @@ internal static class PollerStream
             v.Add("query.limit", "not_supported", "the stream sends every message as it commits; limit is for GET …/poller/{sink_id} reads.");
         }
 
-        var read = ReadRequest.Parse(query, pageSize: null, wait: null, v) with { Wait = Heartbeat };
+        // A replay of a long history is read in batches bounded in bytes, each written (and flushed, so a slow client
+        // holds the stream back rather than Herald's memory) before the next is read.
+        var read = ReadRequest.Parse(query, pageSize: null, wait: null, gate.PageByteBudget, v) with { Wait = Heartbeat };
         string? resumeFrom = context.Request.Headers["Last-Event-ID"];
         var fromHeader = !string.IsNullOrEmpty(resumeFrom);
         var position = Iterator.Parse(v, fromHeader ? resumeFrom : query.Iterator, fromHeader ? "header.Last-Event-ID" : "query.iterator")
@@ -49,16 +53,18 @@ internal static class PollerStream
         {
             while (!aborted.IsCancellationRequested)
             {
-                var page = await PollerApi.ReadAsync(store, signal, time, sink, read, position, aborted);
-                if (page.Messages.Count == 0)
+                var (page, slot) = await PollerApi.ReadAsync(store, signal, time, gate, sink, read, position, aborted);
+                using (slot)
                 {
-                    await response.WriteAsync(": keep-alive\n\n", aborted);
-                }
+                    if (page.Messages.Count == 0)
+                    {
+                        await response.WriteAsync(": keep-alive\n\n", aborted);
+                    }
 
-                foreach (var message in page.Messages)
-                {
-                    var json = JsonSerializer.Serialize(PollingEndpointMessageOut.From(message), HeraldJsonContext.Api.PollingEndpointMessageOut);
-                    await response.WriteAsync($"id: {Iterator.Format(message.Sequence)}\ndata: {json}\n\n", Encoding.UTF8, aborted);
+                    foreach (var message in page.Messages)
+                    {
+                        await WriteEventAsync(response.BodyWriter, message, aborted);
+                    }
                 }
 
                 position = page.Position;
@@ -69,5 +75,22 @@ internal static class PollerStream
         {
             // The client went away; it resumes from its Last-Event-ID.
         }
+    }
+
+    /// <summary>
+    /// One event, written as UTF-8 bytes and flushed: the flush waits while the client is behind (Kestrel's response
+    /// buffer is full), so a slow reader paces the stream instead of piling events up in memory.
+    /// </summary>
+    private static async Task WriteEventAsync(PipeWriter body, Messages.Message message, CancellationToken cancellationToken)
+    {
+        var json = JsonSerializer.SerializeToUtf8Bytes(PollingEndpointMessageOut.From(message), HeraldJsonContext.Api.PollingEndpointMessageOut);
+        // A data line ends at a line break. Payloads are stored as published, and in valid JSON a raw CR or LF can only
+        // be whitespace between tokens (inside strings they are escaped), so a space in its place keeps the JSON the same.
+        json.AsSpan().Replace((byte)'\n', (byte)' ');
+        json.AsSpan().Replace((byte)'\r', (byte)' ');
+        body.Write(Encoding.UTF8.GetBytes($"id: {Iterator.Format(message.Sequence)}\ndata: "));
+        body.Write(json);
+        body.Write("\n\n"u8);
+        await body.FlushAsync(cancellationToken);
     }
 }

@@ -13,9 +13,11 @@ public partial interface IHeraldStore
 
     /// <summary>
     /// Up to <paramref name="limit"/> messages of the application with sequence above <paramref name="after"/> that
-    /// match <paramref name="filter"/>, in sequence (commit) order, read from one consistent snapshot.
+    /// match <paramref name="filter"/>, in sequence (commit) order, read from one consistent snapshot. The page ends
+    /// early (not done) before the message whose payload would take it past <paramref name="maxBytes"/>; it always holds
+    /// at least one message.
     /// </summary>
-    Task<LogPage> ReadLogAsync(string applicationId, long after, LogFilter filter, int limit, CancellationToken cancellationToken);
+    Task<LogPage> ReadLogAsync(string applicationId, long after, LogFilter filter, int limit, long maxBytes, CancellationToken cancellationToken);
 
     /// <summary>The sequence number of the last message of the application created at or before <paramref name="time"/> (0 if none).</summary>
     Task<long> LogPositionAtAsync(string applicationId, DateTimeOffset time, CancellationToken cancellationToken);

@@ -37,4 +37,44 @@ internal static class StoreCommon
 
         return new Page<T>(items, hasMore);
     }
+
+    /// <summary>
+    /// A page from rows read one at a time (an unbuffered query with <c>LIMIT page.Limit + 1</c>), ended early by the
+    /// page's byte budget over <paramref name="size"/>; the rows after the page are never read.
+    /// </summary>
+    public static async Task<Page<T>> ToPageAsync<TRow, T>(IAsyncEnumerable<TRow> rows, PageRequest page, Func<TRow, long> size, Func<TRow, T> map)
+    {
+        var (taken, hasMore) = await TakeAsync(rows, page.Limit, page.MaxBytes, size);
+        var items = taken.ConvertAll(r => map(r));
+        if (page.Backward)
+        {
+            items.Reverse();
+        }
+
+        return new Page<T>(items, hasMore);
+    }
+
+    /// <summary>
+    /// Reads up to <paramref name="limit"/> rows, stopping before the row that would take their <paramref name="size"/>s
+    /// past <paramref name="maxBytes"/> (the first row is always taken, however big). More is true when a row was read
+    /// and left out, so there is more after the items. Only the rows taken (and at most one more) are ever held.
+    /// </summary>
+    public static async Task<(List<T> Items, bool More)> TakeAsync<T>(IAsyncEnumerable<T> rows, int limit, long maxBytes, Func<T, long> size)
+    {
+        var items = new List<T>();
+        long bytes = 0;
+        await foreach (var row in rows)
+        {
+            var rowBytes = size(row);
+            if (items.Count == limit || (items.Count > 0 && bytes + rowBytes > maxBytes))
+            {
+                return (items, true);
+            }
+
+            items.Add(row);
+            bytes += rowBytes;
+        }
+
+        return (items, false);
+    }
 }

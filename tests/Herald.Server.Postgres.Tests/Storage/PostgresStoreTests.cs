@@ -166,7 +166,7 @@ public sealed class PostgresStoreTests : IAsyncLifetime
         var filter = new Herald.Server.Polling.LogFilter(null, null, null, null);
         while (seen.Count < nodes.Count * perNode)
         {
-            var page = await reader.ReadLogAsync(appId, position, filter, 25, None);
+            var page = await reader.ReadLogAsync(appId, position, filter, 25, long.MaxValue, None);
             seen.AddRange(page.Messages.Select(m => m.Sequence));
             position = page.Position;
             Assert.False(publishing.IsFaulted, publishing.Exception?.ToString());

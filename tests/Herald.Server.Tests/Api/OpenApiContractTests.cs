@@ -60,6 +60,7 @@ public sealed class OpenApiContractTests : IClassFixture<OneApplicationFixture>
             Assert.True(operation.Security is { Count: > 0 }, $"{method} {path} does not declare the bearer token");
             Assert.True(operation.Responses!.ContainsKey("401"), $"{method} {path} does not declare 401");
             Assert.True(operation.Responses.ContainsKey("403"), $"{method} {path} does not declare 403");
+            Assert.True(operation.Responses.ContainsKey("429"), $"{method} {path} does not declare 429");
         }
     }
 

@@ -94,4 +94,43 @@ public sealed class PollerStreamTests : IDisposable
             Assert.Equal(missed, next.Select(e => (string)JsonNode.Parse(e.Data)!["id"]!));
         }
     }
+
+    [Fact]
+    public async Task Stream_ReplayOfAHistoryBiggerThanThePageByteBudget_DeliversEveryMessageInOrder()
+    {
+        await _client.CreateAppAsync("Shop", "shop");
+        await (await _client.PostAsJsonAsync("/api/v1/app/shop/destination", new { type = "pollingEndpoint", uid = "pull" })).ReadObjectAsync(HttpStatusCode.Created);
+        // 30 × 300 KB: more than two batches of the default 4 MiB budget.
+        var published = new List<string>();
+        for (var i = 0; i < 30; i++)
+        {
+            var payload = new JsonObject { ["n"] = i, ["blob"] = new string('x', 300_000) };
+            published.Add((string)(await _client.PublishAsync("shop", "order.created", new JsonObject { ["payload"] = payload }))["id"]!);
+        }
+
+        var (response, reader) = await OpenAsync();
+        using (response)
+        {
+            var events = await ReadEventsAsync(reader, published.Count);
+            Assert.Equal(published, events.Select(e => (string)JsonNode.Parse(e.Data)!["id"]!));
+            Assert.Equal(Enumerable.Range(0, 30), events.Select(e => (int)JsonNode.Parse(e.Data)!["payload"]!["n"]!));
+        }
+    }
+
+    [Fact]
+    public async Task Stream_APayloadPublishedWithLineBreaks_ArrivesAsOneDataLineOfTheSameJson()
+    {
+        await _client.CreateAppAsync("Shop", "shop");
+        await (await _client.PostAsJsonAsync("/api/v1/app/shop/destination", new { type = "pollingEndpoint", uid = "pull" })).ReadObjectAsync(HttpStatusCode.Created);
+        const string payload = "{\r\n  \"a\": 1,\n  \"b\": \"line\\nbreak\"\n}";
+        await (await _client.PostJsonAsync("/api/v1/app/shop/msg", $$"""{"eventType":"order.created","payload":{{payload}}}""")).ReadObjectAsync(HttpStatusCode.Accepted);
+
+        var (response, reader) = await OpenAsync();
+        using (response)
+        {
+            var data = Assert.Single(await ReadEventsAsync(reader, 1)).Data;
+            Assert.DoesNotContain('\n', data);
+            Assert.True(JsonNode.DeepEquals(JsonNode.Parse(payload), JsonNode.Parse(data)!["payload"]));
+        }
+    }
 }

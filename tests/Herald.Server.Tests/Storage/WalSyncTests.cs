@@ -57,12 +57,12 @@ public sealed class WalSyncTests : IDisposable
             await Task.Delay(10);
         }
 
-        var whileSyncing = await _store.ReadLogAsync(application.Id, 0, All, 10, None);
+        var whileSyncing = await _store.ReadLogAsync(application.Id, 0, All, 10, long.MaxValue, None);
         var positionWhileSyncing = await _store.LogPositionAtAsync(application.Id, DateTimeOffset.UtcNow.AddMinutes(1), None);
         var reportedEarly = publishing.IsCompleted;
         disk.Set();
         var published = await publishing;
-        var afterSync = await _store.ReadLogAsync(application.Id, 0, All, 10, None);
+        var afterSync = await _store.ReadLogAsync(application.Id, 0, All, 10, long.MaxValue, None);
 
         Assert.False(reportedEarly);
         Assert.Equal([1L], whileSyncing.Messages.Select(m => m.Sequence));

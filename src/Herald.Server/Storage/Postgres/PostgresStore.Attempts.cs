@@ -47,7 +47,9 @@ internal sealed partial class PostgresStore
         ReadAsync(async c =>
         {
             var (where, orderBy) = Keyset("a.id", page);
-            var sql = new StringBuilder($"SELECT {AttemptColumns} FROM attempts a JOIN messages m ON m.id = a.message_id WHERE a.app_id = @applicationId AND {where}");
+            // Without content, no response body is read.
+            var columns = page.WithContent ? AttemptColumns : AttemptColumns.Replace("a.response,", "NULL::text AS response,", StringComparison.Ordinal);
+            var sql = new StringBuilder($"SELECT {columns} FROM attempts a JOIN messages m ON m.id = a.message_id WHERE a.app_id = @applicationId AND {where}");
             Append(sql, filter.EndpointId, " AND a.endpoint_id = @EndpointId");
             Append(sql, filter.MessageId, " AND a.message_id = @MessageId");
             Append(sql, filter.Status, " AND a.status = @status");
@@ -58,7 +60,8 @@ internal sealed partial class PostgresStore
             Append(sql, filter.Before, " AND a.created_at < @before");
             Append(sql, filter.After, " AND a.created_at > @after_time");
             sql.Append(' ').Append(orderBy);
-            var rows = await c.QueryAsync<AttemptRow>(sql.ToString(), new
+            // Unbuffered, to a byte budget over response bodies (as message pages).
+            var rows = c.QueryUnbufferedAsync<AttemptRow>(sql.ToString(), new
             {
                 applicationId,
                 after = page.After,
@@ -73,7 +76,7 @@ internal sealed partial class PostgresStore
                 before = Ts(filter.Before),
                 after_time = Ts(filter.After),
             });
-            return ToPage(rows.Select(r => r.ToAttempt()), page);
+            return await StoreCommon.ToPageAsync(rows, page, r => r.Response?.Length ?? 0, r => r.ToAttempt());
         }, cancellationToken);
 
     private static void Append(StringBuilder sql, object? value, string clause)
@@ -124,9 +127,11 @@ internal sealed partial class PostgresStore
             Append(messageWhere, filter.Before, " AND m.created_at < @before");
             Append(messageWhere, filter.After, " AND m.created_at > @after_time");
             var having = status is null ? "" : $"HAVING {AggregateState} = @status";
-            var rows = await c.QueryAsync<EndpointMessageRow>(
+            // Unbuffered, to a byte budget over payloads; without content, no payload is read.
+            var payload = page.WithContent ? "m.payload" : "NULL::bytea AS payload";
+            var rows = c.QueryUnbufferedAsync<EndpointMessageRow>(
                 $"""
-                SELECT m.id, m.app_id, m.sequence, m.event_id, m.event_type, m.payload, m.channels, m.tags, m.created_at,
+                SELECT m.id, m.app_id, m.sequence, m.event_id, m.event_type, {payload}, m.channels, m.tags, m.created_at,
                        MIN(d.endpoint_id) AS endpoint_id, {AggregateState} AS status, {NextAttempt} AS next_attempt, m.deliver_at
                 FROM deliveries d JOIN messages m ON m.id = d.message_id
                 WHERE d.endpoint_id = @endpointId AND {where}{messageWhere}
@@ -144,9 +149,9 @@ internal sealed partial class PostgresStore
                     before = Ts(filter.Before),
                     after_time = Ts(filter.After),
                 });
-            return ToPage(rows.Select(r => (
+            return await StoreCommon.ToPageAsync(rows, page, r => r.Payload?.Length ?? 0, r => (
                 new MessageRow(r.Id, r.AppId, r.Sequence, r.EventId, r.EventType, r.Payload, r.Channels, r.Tags, r.CreatedAt, r.DeliverAt).ToMessage(),
-                new StateRow(r.EndpointId, r.Status, r.NextAttempt).ToState())), page);
+                new StateRow(r.EndpointId, r.Status, r.NextAttempt).ToState()));
         }, cancellationToken);
 
     public Task<DeliveryCounts> CountEndpointDeliveriesAsync(string endpointId, DateTimeOffset? since, DateTimeOffset? until, CancellationToken cancellationToken) =>

@@ -82,6 +82,12 @@ internal sealed partial class PostgresStore
     public Task CreateEndpointAsync(HeraldEndpoint endpoint, EndpointSecretKey secret, CancellationToken cancellationToken) =>
         WriteAsync(async (c, t) =>
         {
+            if (_limits.EndpointsPerApplication > 0
+                && await CountLockedAsync(c, t, "endpoints", endpoint.ApplicationId) >= _limits.EndpointsPerApplication)
+            {
+                throw CountLimitExceededException.Endpoints(_limits.EndpointsPerApplication);
+            }
+
             await c.ExecuteAsync(
                 $"""
                 INSERT INTO endpoints ({EndpointColumns}) VALUES

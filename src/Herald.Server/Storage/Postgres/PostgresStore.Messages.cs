@@ -38,6 +38,9 @@ internal sealed partial class PostgresStore
 
     private const string MessageColumns = "id, app_id, sequence, event_id, event_type, payload, channels, tags, created_at, deliver_at, payload_expires_at";
 
+    /// <summary>The message columns of a page: without content, no payload is read at all.</summary>
+    private static string MessageColumnsOf(PageRequest page) => page.WithContent ? MessageColumns : MessageColumns.Replace("payload, ", "NULL::bytea AS payload, ", StringComparison.Ordinal);
+
     public async Task<PublishedMessage> PublishMessageAsync(NewMessage message, Application? createApplication, DeliveryLease lease, CancellationToken cancellationToken)
     {
         var published = await PublishInTransactionAsync(message, createApplication, lease, cancellationToken);
@@ -131,7 +134,7 @@ internal sealed partial class PostgresStore
         ReadAsync(async c =>
         {
             var (where, orderBy) = Keyset("id", page);
-            var sql = new StringBuilder($"SELECT {MessageColumns} FROM messages m WHERE app_id = @applicationId AND {where}");
+            var sql = new StringBuilder($"SELECT {MessageColumnsOf(page)} FROM messages m WHERE app_id = @applicationId AND {where}");
             if (filter.EventTypes is { Count: > 0 })
             {
                 sql.Append(" AND event_type = ANY(@eventTypes)");
@@ -158,7 +161,8 @@ internal sealed partial class PostgresStore
             }
 
             sql.Append(' ').Append(orderBy);
-            var rows = await c.QueryAsync<MessageRow>(sql.ToString(), new
+            // Unbuffered: rows are read one at a time and the page stops at its byte budget (see SqliteStore).
+            var rows = c.QueryUnbufferedAsync<MessageRow>(sql.ToString(), new
             {
                 applicationId,
                 after = page.After,
@@ -169,7 +173,7 @@ internal sealed partial class PostgresStore
                 before = Ts(filter.Before),
                 after_time = Ts(filter.After),
             });
-            return ToPage(rows.Select(r => r.ToMessage()), page);
+            return await StoreCommon.ToPageAsync(rows, page, r => r.Payload?.Length ?? 0, r => r.ToMessage());
         }, cancellationToken);
 
     public Task<bool> ExpungeMessageContentAsync(string applicationId, string messageId, CancellationToken cancellationToken) =>

@@ -61,12 +61,21 @@ internal sealed partial class PostgresStore
         }, cancellationToken);
 
     public Task CreatePollingEndpointAsync(PollingEndpoint endpoint, CancellationToken cancellationToken) =>
-        WriteAsync((c, t) => c.ExecuteAsync(
-            $"""
-            INSERT INTO polling_endpoints ({PollingColumns})
-            VALUES (@Id, @AppId, @Uid, @EventTypes::text[], @Channels::text[], @Metadata, @Disabled, @CreatedAt, @UpdatedAt)
-            """,
-            PollingParameters(endpoint), t), cancellationToken);
+        WriteAsync(async (c, t) =>
+        {
+            if (_limits.PollingEndpointsPerApplication > 0
+                && await CountLockedAsync(c, t, "polling_endpoints", endpoint.ApplicationId) >= _limits.PollingEndpointsPerApplication)
+            {
+                throw CountLimitExceededException.PollingEndpoints(_limits.PollingEndpointsPerApplication);
+            }
+
+            await c.ExecuteAsync(
+                $"""
+                INSERT INTO polling_endpoints ({PollingColumns})
+                VALUES (@Id, @AppId, @Uid, @EventTypes::text[], @Channels::text[], @Metadata, @Disabled, @CreatedAt, @UpdatedAt)
+                """,
+                PollingParameters(endpoint), t);
+        }, cancellationToken);
 
     public Task UpdatePollingEndpointAsync(PollingEndpoint endpoint, CancellationToken cancellationToken) =>
         WriteAsync((c, t) => c.ExecuteAsync(
@@ -81,14 +90,15 @@ internal sealed partial class PostgresStore
         WriteAsync(async (c, t) => await c.ExecuteAsync(
             "DELETE FROM polling_endpoints WHERE app_id = @applicationId AND id = @id", new { applicationId, id }, t) == 1, cancellationToken);
 
-    public Task<LogPage> ReadLogAsync(string applicationId, long after, LogFilter filter, int limit, CancellationToken cancellationToken) =>
+    public Task<LogPage> ReadLogAsync(string applicationId, long after, LogFilter filter, int limit, long maxBytes, CancellationToken cancellationToken) =>
         ReadAsync(async c =>
         {
             // One REPEATABLE READ transaction = one snapshot for the messages and the log's end. Sequence numbers are
             // handed out under the application's row lock and released at commit, so a snapshot that holds number N
             // holds every number below it: reading through last_sequence never passes a message still to commit.
             await using var snapshot = await c.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
-            var rows = (await c.QueryAsync<MessageRow>(
+            // Unbuffered: rows are read one at a time up to the byte budget; a page cut by it has more to come.
+            var (rows, cut) = await StoreCommon.TakeAsync(c.QueryUnbufferedAsync<MessageRow>(
                 $"""
                 SELECT {MessageColumns} FROM messages m
                 WHERE app_id = @applicationId AND sequence > @after
@@ -107,8 +117,8 @@ internal sealed partial class PostgresStore
                     eventType = filter.EventType,
                     channel = filter.Channel,
                     limit,
-                }, snapshot)).ToList();
-            if (rows.Count == limit)
+                }, snapshot), limit, maxBytes, r => r.Payload?.Length ?? 0);
+            if (cut || rows.Count == limit)
             {
                 return new LogPage(rows.Select(r => r.ToMessage()).ToList(), rows[^1].Sequence, Done: false);
             }

@@ -26,10 +26,13 @@ internal sealed partial class PostgresStore : IHeraldStore, IAsyncDisposable, ID
 
     static PostgresStore() => DefaultTypeMap.MatchNamesWithUnderscores = true;
 
-    public PostgresStore(IOptions<StorageOptions> options, Ids ids, SecretSealer sealer)
+    private readonly CountLimits _limits;
+
+    public PostgresStore(IOptions<StorageOptions> options, Ids ids, SecretSealer sealer, IOptions<CountLimits>? limits = null)
     {
         _ids = ids;
         _sealer = sealer;
+        _limits = limits?.Value ?? new CountLimits();
         _dataSource = NpgsqlDataSource.Create(options.Value.ConnectionString!);
         _notifier = new PostgresNotifier(_dataSource);
     }
@@ -66,6 +69,18 @@ internal sealed partial class PostgresStore : IHeraldStore, IAsyncDisposable, ID
 
     private Task WriteAsync(Func<NpgsqlConnection, NpgsqlTransaction, Task> work, CancellationToken cancellationToken) =>
         WriteAsync(async (c, t) => { await work(c, t); return true; }, cancellationToken);
+
+    /// <summary>
+    /// How many rows of <paramref name="table"/> (a fixed name, never input) the application has, for a count limit.
+    /// The application's row is locked first (FOR NO KEY UPDATE: publishing, which only takes a key-share lock through
+    /// the foreign key, is not blocked), so two nodes creating at once count one after the other and cannot both
+    /// take the last place.
+    /// </summary>
+    private static async Task<long> CountLockedAsync(NpgsqlConnection c, NpgsqlTransaction t, string table, string applicationId)
+    {
+        await c.ExecuteAsync("SELECT 1 FROM applications WHERE id = @applicationId FOR NO KEY UPDATE", new { applicationId }, t);
+        return await c.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM {table} WHERE app_id = @applicationId", new { applicationId }, t);
+    }
 
     // Unique constraints are named <table>__<field> (see 0001_initial.sql): "messages__event_id" → "event_id".
     private static string ConflictField(string? constraint) =>

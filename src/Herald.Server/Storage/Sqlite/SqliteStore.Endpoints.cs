@@ -74,6 +74,13 @@ internal sealed partial class SqliteStore
     public Task CreateEndpointAsync(HeraldEndpoint endpoint, EndpointSecretKey secret, CancellationToken cancellationToken) =>
         WriteAsync(async (c, t) =>
         {
+            // In the write's transaction: the single writer makes count-then-insert atomic.
+            if (_limits.EndpointsPerApplication > 0
+                && await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM endpoints WHERE app_id = @AppId", new { AppId = endpoint.ApplicationId }, t) >= _limits.EndpointsPerApplication)
+            {
+                throw CountLimitExceededException.Endpoints(_limits.EndpointsPerApplication);
+            }
+
             await c.ExecuteAsync(
                 $"""
                 INSERT INTO endpoints ({EndpointColumns}) VALUES

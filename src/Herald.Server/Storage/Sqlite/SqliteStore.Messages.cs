@@ -31,6 +31,9 @@ internal sealed partial class SqliteStore
 
     private const string MessageColumns = "id, app_id, sequence, event_id, event_type, payload, channels, tags, created_at, deliver_at, payload_expires_at";
 
+    /// <summary>The message columns of a page: without content, no payload is read at all.</summary>
+    private static string MessageColumnsOf(PageRequest page) => page.WithContent ? MessageColumns : MessageColumns.Replace("payload, ", "NULL AS payload, ", StringComparison.Ordinal);
+
     public async Task<PublishedMessage> PublishMessageAsync(NewMessage message, Application? createApplication, DeliveryLease lease, CancellationToken cancellationToken)
     {
         var published = await WriteAsync(async (c, t) =>
@@ -120,7 +123,7 @@ internal sealed partial class SqliteStore
         ReadAsync(async c =>
         {
             var (where, orderBy) = Keyset("id", page);
-            var sql = new StringBuilder($"SELECT {MessageColumns} FROM messages m WHERE app_id = @applicationId AND {where}");
+            var sql = new StringBuilder($"SELECT {MessageColumnsOf(page)} FROM messages m WHERE app_id = @applicationId AND {where}");
             if (filter.EventTypes is { Count: > 0 })
             {
                 sql.Append(" AND event_type IN @eventTypes");
@@ -147,7 +150,9 @@ internal sealed partial class SqliteStore
             }
 
             sql.Append(' ').Append(orderBy);
-            var rows = await c.QueryAsync<MessageRow>(sql.ToString(), new
+            // Unbuffered: rows are read one at a time and the page stops at its byte budget, so a page of big
+            // payloads never loads more than the budget (and one row).
+            var rows = c.QueryUnbufferedAsync<MessageRow>(sql.ToString(), new
             {
                 applicationId,
                 after = page.After,
@@ -158,7 +163,7 @@ internal sealed partial class SqliteStore
                 before = Ms(filter.Before),
                 after_time = Ms(filter.After),
             });
-            return ToPage(rows.Select(r => r.ToMessage()), page);
+            return await StoreCommon.ToPageAsync(rows, page, r => r.Payload?.Length ?? 0, r => r.ToMessage());
         }, cancellationToken);
 
     public Task<bool> ExpungeMessageContentAsync(string applicationId, string messageId, CancellationToken cancellationToken) =>

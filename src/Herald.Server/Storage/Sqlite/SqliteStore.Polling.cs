@@ -52,9 +52,18 @@ internal sealed partial class SqliteStore
         }, cancellationToken);
 
     public Task CreatePollingEndpointAsync(PollingEndpoint endpoint, CancellationToken cancellationToken) =>
-        WriteAsync((c, t) => c.ExecuteAsync(
-            $"INSERT INTO polling_endpoints ({PollingColumns}) VALUES (@Id, @AppId, @Uid, @EventTypes, @Channels, @Metadata, @Disabled, @CreatedAt, @UpdatedAt)",
-            PollingParameters(endpoint), t), cancellationToken);
+        WriteAsync(async (c, t) =>
+        {
+            if (_limits.PollingEndpointsPerApplication > 0
+                && await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM polling_endpoints WHERE app_id = @AppId", new { AppId = endpoint.ApplicationId }, t) >= _limits.PollingEndpointsPerApplication)
+            {
+                throw CountLimitExceededException.PollingEndpoints(_limits.PollingEndpointsPerApplication);
+            }
+
+            await c.ExecuteAsync(
+                $"INSERT INTO polling_endpoints ({PollingColumns}) VALUES (@Id, @AppId, @Uid, @EventTypes, @Channels, @Metadata, @Disabled, @CreatedAt, @UpdatedAt)",
+                PollingParameters(endpoint), t);
+        }, cancellationToken);
 
     public Task UpdatePollingEndpointAsync(PollingEndpoint endpoint, CancellationToken cancellationToken) =>
         WriteAsync((c, t) => c.ExecuteAsync(
@@ -69,14 +78,15 @@ internal sealed partial class SqliteStore
         WriteAsync(async (c, t) => await c.ExecuteAsync(
             "DELETE FROM polling_endpoints WHERE app_id = @applicationId AND id = @id", new { applicationId, id }, t) == 1, cancellationToken);
 
-    public Task<LogPage> ReadLogAsync(string applicationId, long after, LogFilter filter, int limit, CancellationToken cancellationToken) =>
+    public Task<LogPage> ReadLogAsync(string applicationId, long after, LogFilter filter, int limit, long maxBytes, CancellationToken cancellationToken) =>
         ReadAsync(async c =>
         {
             // One read transaction = one snapshot: the messages and the log's end are read at the same instant. Sequence
             // numbers are taken inside the single writer's transaction, so a snapshot holds every number up to its end.
             // Deferred: a read transaction that takes no write lock, so publishers are never blocked by readers.
             await using var snapshot = c.BeginTransaction(deferred: true);
-            var rows = (await c.QueryAsync<MessageRow>(
+            // Unbuffered: rows are read one at a time up to the byte budget; a page cut by it has more to come.
+            var (rows, cut) = await StoreCommon.TakeAsync(c.QueryUnbufferedAsync<MessageRow>(
                 $"""
                 SELECT {MessageColumns} FROM messages m
                 WHERE app_id = @applicationId AND sequence > @after
@@ -96,12 +106,12 @@ internal sealed partial class SqliteStore
                     eventType = filter.EventType,
                     channel = filter.Channel,
                     limit,
-                }, snapshot)).ToList();
+                }, snapshot), limit, maxBytes, r => r.Payload?.Length ?? 0);
             var end = await c.ExecuteScalarAsync<long?>("SELECT last_sequence FROM applications WHERE id = @applicationId", new { applicationId }, snapshot) ?? after;
             // Asked after the snapshot began: the log ends where it is on disk (SequenceHorizon). Rows past that are
             // dropped; those before it were all read, since rows come in sequence order.
             var durable = _horizon.Limit(applicationId) ?? long.MaxValue;
-            if (rows.RemoveAll(r => r.Sequence > durable) == 0 && rows.Count == limit)
+            if (rows.RemoveAll(r => r.Sequence > durable) == 0 && (cut || rows.Count == limit))
             {
                 return new LogPage(rows.Select(r => r.ToMessage()).ToList(), rows[^1].Sequence, Done: false);
             }

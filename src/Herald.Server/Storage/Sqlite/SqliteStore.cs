@@ -26,11 +26,13 @@ internal sealed partial class SqliteStore : IHeraldStore, IDisposable
 
     private readonly Ids _ids;
     private readonly SecretSealer _sealer;
+    private readonly CountLimits _limits;
 
-    public SqliteStore(IOptions<StorageOptions> options, Ids ids, SecretSealer sealer, ILogger<SqliteStore> logger)
+    public SqliteStore(IOptions<StorageOptions> options, Ids ids, SecretSealer sealer, ILogger<SqliteStore> logger, IOptions<CountLimits>? limits = null)
     {
         _ids = ids;
         _sealer = sealer;
+        _limits = limits?.Value ?? new CountLimits();
         // The folder 0700 and the database 0600 before SQLite first opens it: SQLite gives the -wal and -shm files it
         // makes the mode of the database file, so none of them is ever readable by other users.
         var directory = DataDirectory.EnsurePrivate(options.Value.DataDirectory, logger);
