@@ -268,8 +268,7 @@ internal sealed partial class DeliveryDispatcher(
             }
             finally
             {
-                // A send that got no answer in time marks its endpoint stalled: one send at a time until it answers.
-                _sends.Release(delivery.ApplicationId, delivery.EndpointId, stalled: outcome?.TimedOut == true);
+                _sends.Release(delivery.ApplicationId, delivery.EndpointId);
             }
 
             HeraldMetrics.AttemptMade(outcome.Succeeded, outcome.Duration, work.Message.CreatedAt, work.Delivery.Attempts + 1, startedAt);

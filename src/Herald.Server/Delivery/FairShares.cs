@@ -15,8 +15,6 @@ namespace Herald.Server.Delivery;
 /// wait (deficit round robin with every slot costing one): first to those below the floor, then to those below their
 /// share, then — work-conserving — to any; within an application round robin over its endpoints, first to those below
 /// their part of the application's share, first come first served within one endpoint.</para>
-/// <para>A <em>stalled</em> endpoint (its last send got no answer within its time limit) gets one slot at a time
-/// until a send to it is answered, so endpoints that hang cost one slot each rather than one per delivery.</para>
 /// </remarks>
 internal sealed class FairShares<TWaiter>
     where TWaiter : class
@@ -109,8 +107,8 @@ internal sealed class FairShares<TWaiter>
         return true;
     }
 
-    /// <summary>Gives a slot back; <paramref name="stalled"/> says its send got no answer in time (see the remarks).</summary>
-    public void Release(string app, string endpoint, bool stalled = false)
+    /// <summary>Gives a slot back.</summary>
+    public void Release(string app, string endpoint)
     {
         var tenant = _apps[app];
         var lane = tenant.Lanes[endpoint];
@@ -118,7 +116,6 @@ internal sealed class FairShares<TWaiter>
         lane.Held--;
         tenant.Held--;
         InUse--;
-        lane.Stalled = stalled;
         Recount(tenant, lane, tenantWas, laneWas);
     }
 
@@ -167,7 +164,7 @@ internal sealed class FairShares<TWaiter>
     private bool Admits(Tenant tenant, Lane lane, int share, bool othersWaiting)
     {
         var free = Capacity - InUse;
-        if (free <= 0 || (lane.Stalled && lane.Held > 0))
+        if (free <= 0)
         {
             return false;
         }
@@ -186,11 +183,6 @@ internal sealed class FairShares<TWaiter>
         Lane? fallback = null;
         foreach (var lane in tenant.WaitingLanes.FromCursor())
         {
-            if (lane.Stalled && lane.Held > 0)
-            {
-                continue;
-            }
-
             if (lane.Held < laneShare)
             {
                 return lane;
@@ -294,7 +286,6 @@ internal sealed class FairShares<TWaiter>
     {
         public readonly LinkedList<TWaiter> Waiters = new();
         public int Held;
-        public bool Stalled;
 
         public bool IsActive => Held > 0 || Waiters.Count > 0;
     }

@@ -67,14 +67,14 @@ internal sealed class SendSlots(int capacity, TimeProvider time)
         }
     }
 
-    /// <summary>Gives a slot back; <paramref name="stalled"/> when its send got no answer within its time limit.</summary>
-    public void Release(string app, string endpoint, bool stalled = false)
+    /// <summary>Gives a slot back.</summary>
+    public void Release(string app, string endpoint)
     {
         TaskCompletionSource? first = null;
         List<TaskCompletionSource>? more = null;
         lock (_lock)
         {
-            _shares.Release(app, endpoint, stalled);
+            _shares.Release(app, endpoint);
             while (_shares.TryGrantNext(out var next))
             {
                 if (first is null)

@@ -17,9 +17,6 @@ internal sealed record WebhookRequest(
 /// </summary>
 internal sealed record AttemptOutcome(bool Succeeded, int StatusCode, string? Response, TimeSpan Duration, string? Error, TimeSpan? RetryAfter)
 {
-    /// <summary>The try ran into its time limit: the receiver did not answer (or finish answering) in time.</summary>
-    public bool TimedOut { get; init; }
-
     public bool Gone => StatusCode == (int)HttpStatusCode.Gone;
 }
 
@@ -123,10 +120,7 @@ internal sealed partial class WebhookSender : IDisposable
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
             var timedOut = timeout.IsCancellationRequested ? webhook.Timeout : (TimeSpan?)null;
-            return Failure(started, 0, null, SendError.BeforeHeaders(e, request.RequestUri!, timedOut, ConnectTimeout) ?? Unexpected(webhook, e, 0)) with
-            {
-                TimedOut = timedOut is not null,
-            };
+            return Failure(started, 0, null, SendError.BeforeHeaders(e, request.RequestUri!, timedOut, ConnectTimeout) ?? Unexpected(webhook, e, 0));
         }
 
         using (response)
@@ -141,10 +135,7 @@ internal sealed partial class WebhookSender : IDisposable
             {
                 // A body cut short fails the try even after a 2xx (SendError.MidBody says why); what arrived is kept.
                 var timedOut = timeout.IsCancellationRequested ? webhook.Timeout : (TimeSpan?)null;
-                return Failure(started, status, body.Text, SendError.MidBody(e, status, timedOut) ?? Unexpected(webhook, e, status)) with
-                {
-                    TimedOut = timedOut is not null,
-                };
+                return Failure(started, status, body.Text, SendError.MidBody(e, status, timedOut) ?? Unexpected(webhook, e, status));
             }
 
             var succeeded = status is >= 200 and < 300;

@@ -148,24 +148,6 @@ public sealed class FairSharesTests
     }
 
     [Fact]
-    public void StalledEndpoint_GetsOneSlotAtATime_UntilItAnswers()
-    {
-        var pool = Pool(32);
-        Assert.True(pool.TryTake("a", "hangs"));
-        Assert.True(pool.TryTake("a", "hangs"));
-        pool.Release("a", "hangs", stalled: true);
-
-        Assert.False(pool.TryTake("a", "hangs")); // one still in flight
-        Assert.True(pool.TryTake("a", "fine"));
-        pool.Release("a", "hangs", stalled: true);
-        Assert.True(pool.TryTake("a", "hangs")); // the probe
-        Assert.False(pool.TryTake("a", "hangs"));
-        pool.Release("a", "hangs", stalled: false); // it answered
-        Assert.True(pool.TryTake("a", "hangs"));
-        Assert.True(pool.TryTake("a", "hangs"));
-    }
-
-    [Fact]
     public void Remove_OfAGrantedWaiter_SaysItWasGranted()
     {
         var pool = Pool(2);
