@@ -75,6 +75,12 @@ namespace Herald.Server.Api;
 [JsonSerializable(typeof(Herald.Server.Stats.AppAttemptStatsOut))]
 [JsonSerializable(typeof(Herald.Server.Stats.AttemptStatisticsResponse))]
 [JsonSerializable(typeof(WhoamiOut))]
+[JsonSerializable(typeof(ApiKeyIn))]
+[JsonSerializable(typeof(ApiKeyRotateIn))]
+[JsonSerializable(typeof(ApiKeyExpireIn))]
+[JsonSerializable(typeof(ApiKeyOut))]
+[JsonSerializable(typeof(ApiKeySecretOut))]
+[JsonSerializable(typeof(ListResponse<ApiKeyOut>))]
 internal sealed partial class HeraldJsonContext : JsonSerializerContext
 {
     /// <summary>The context the API uses: as generated, but without escaping ' &lt; &gt; &amp; in strings (responses are JSON, never HTML).</summary>

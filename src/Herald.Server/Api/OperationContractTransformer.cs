@@ -83,6 +83,7 @@ internal sealed class OperationContractTransformer : IOpenApiOperationTransforme
         ["sink_id"] = "The polling endpoint: its id or its uid.",
         ["consumer_id"] = "Your name for the consumer (letters, digits, `-`, `_`, `.`); Herald keeps a cursor per consumer.",
         ["task_id"] = "The background task's id (`qtask_…`).",
+        ["key_id"] = "The API key's id (`tok_…`).",
     };
 
     /// <summary>

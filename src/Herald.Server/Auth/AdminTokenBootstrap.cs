@@ -7,12 +7,16 @@ using Microsoft.Extensions.Options;
 namespace Herald.Server.Auth;
 
 /// <summary>
-/// Makes sure an admin token exists before the first request. An operator-preset token
-/// (<c>Herald__Auth__AdminToken</c>) is stored by hash; otherwise, on the very first start only, Herald
-/// generates one and prints it once to the console — never through the logger, so it lands in no log sink.
+/// Makes sure an admin key exists before the first request: the first API key, named <see cref="KeyName"/>, with the
+/// <c>admin</c> scope, revocable like any other. An operator-preset token (<c>Herald__Auth__AdminToken</c>) is stored
+/// by hash when it is new; otherwise, on the very first start only, Herald generates one and prints it once to the
+/// console — never through the logger, so it lands in no log sink. A preset token that was revoked or expired stays
+/// so: Herald starts, logs a warning, and the token is refused like any other ended key (set a new value to get a new key).
 /// </summary>
-internal static class AdminTokenBootstrap
+internal static partial class AdminTokenBootstrap
 {
+    public const string KeyName = "bootstrap";
+
     public static async Task EnsureAdminTokenAsync(this WebApplication app, CancellationToken cancellationToken)
     {
         var store = app.Services.GetRequiredService<IHeraldStore>();
@@ -23,16 +27,22 @@ internal static class AdminTokenBootstrap
         if (preset is not null)
         {
             var hash = TokenHashing.Hash(preset);
-            if (await store.FindTokenAsync(hash, cancellationToken) is null)
+            var existing = await store.FindTokenAsync(hash, cancellationToken);
+            if (existing is null)
             {
                 try
                 {
-                    await store.AddTokenAsync(new ApiToken { Id = ids.New(Ids.Token), Hash = hash, CreatedAt = now }, cancellationToken);
+                    await store.AddTokenAsync(BootstrapKey(ids.New(Ids.Token), preset, now), cancellationToken);
                 }
                 catch (StorageConflictException)
                 {
                     // Nodes of a cluster starting together: another one stored the same preset token first.
                 }
+            }
+            else if (existing.RevokedAt is not null || existing.ExpiresAt <= now)
+            {
+                var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AdminTokenBootstrap).FullName!);
+                LogPresetTokenEnded(logger, existing.Id);
             }
 
             return;
@@ -44,9 +54,12 @@ internal static class AdminTokenBootstrap
         }
 
         var token = TokenHashing.NewToken(TokenHashing.AdminPrefix);
-        await store.AddTokenAsync(new ApiToken { Id = ids.New(Ids.Token), Hash = TokenHashing.Hash(token), CreatedAt = now }, cancellationToken);
+        await store.AddTokenAsync(BootstrapKey(ids.New(Ids.Token), token, now), cancellationToken);
         app.Lifetime.ApplicationStarted.Register(() => PrintFirstStartBanner(app, token));
     }
+
+    private static ApiToken BootstrapKey(string id, string token, DateTimeOffset now) =>
+        new() { Id = id, Hash = TokenHashing.Hash(token), Name = KeyName, Prefix = TokenHashing.DisplayPrefix(token), CreatedAt = now };
 
     private static void PrintFirstStartBanner(WebApplication app, string token)
     {
@@ -67,4 +80,8 @@ internal static class AdminTokenBootstrap
 
             """);
     }
+
+    [LoggerMessage(EventId = 3102, Level = LogLevel.Warning,
+        Message = "Herald:Auth:AdminToken names API key {KeyId}, which was revoked or has expired: it stays so. Remove the setting, or set a new token to add a new admin key")]
+    private static partial void LogPresetTokenEnded(ILogger logger, string keyId);
 }

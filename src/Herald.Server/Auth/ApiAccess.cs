@@ -10,9 +10,13 @@ namespace Herald.Server.Auth;
 /// <item>an application route (<c>/app/{app_id}/…</c>) resolves its application; a token that cannot reach it gets 404,
 /// as for an application that does not exist;</item>
 /// <item>an admin-only route (<see cref="AdminOnly"/>) answers 403 to an application token;</item>
-/// <item>an app-portal token limited by <c>readOnly</c> or <c>capabilities</c> gets 403 for what it was not given.</item>
+/// <item>a read-only credential (<see cref="Caller.ReadOnlyClaim"/>: a <c>readOnly</c> app-portal token, an <c>admin:read</c>
+/// or <c>app:{id}:read</c> key, an OAuth token with such a scope) gets 403 <c>read_only_token</c> on every write, and on
+/// every route of a full-admin group (<see cref="AdminOnly.FullAdmin"/>);</item>
+/// <item>an app-portal token limited by <c>capabilities</c> gets 403 for what it was not given.</item>
 /// </list>
-/// Handlers therefore never check a token themselves; they take the resolved <see cref="CurrentApplication"/>.
+/// Handlers therefore never check a token themselves; they take the resolved <see cref="CurrentApplication"/>. Only the
+/// principal's claims are read, never the token's record: any credential with the same claims is treated the same.
 /// </summary>
 internal static class ApiAccess
 {
@@ -31,9 +35,16 @@ internal static class ApiAccess
             throw ApiException.NotFound("Application");
         }
 
-        if (!user.IsAdmin() && endpoint.Metadata.GetOrderedMetadata<AdminOnly>().Any(a => a.Applies(http.Request.Method)))
+        var adminOnly = endpoint.Metadata.GetOrderedMetadata<AdminOnly>();
+        if (!user.IsAdmin() && adminOnly.Any(a => a.Applies(http.Request.Method)))
         {
             throw ApiException.Forbidden("This route needs an admin token; an application token cannot use it.");
+        }
+
+        if (user.IsReadOnly() && adminOnly.Any(a => a.FullAdmin))
+        {
+            throw new ApiException(StatusCodes.Status403Forbidden, "read_only_token",
+                $"{http.Request.Method} {route.Pattern} needs a full-admin key; this one is read-only.");
         }
 
         CheckPortalLimits(user, route, http.Request);
@@ -52,7 +63,7 @@ internal static class ApiAccess
         if (writes && user.IsReadOnly())
         {
             throw new ApiException(StatusCodes.Status403Forbidden, "read_only_token",
-                $"This app-portal token is read-only; {request.Method} {route.Pattern} changes data.");
+                $"This token is read-only; {request.Method} {route.Pattern} changes data.");
         }
 
         if (user.Capabilities() is not { } capabilities)

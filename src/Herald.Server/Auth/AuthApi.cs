@@ -1,5 +1,6 @@
 using Herald.Server.Api;
 using Herald.Server.Applications;
+using Herald.Server.Idempotency;
 using Herald.Server.Storage;
 using Microsoft.Extensions.Options;
 
@@ -48,10 +49,10 @@ internal static class AuthApi
     public static RouteGroupBuilder MapAuth(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/auth").WithTags("Authentication");
-        group.MapPost("/app-portal-access/{app_id}", AppPortalAccessAsync).RequireAdmin()
+        group.MapPost("/app-portal-access/{app_id}", AppPortalAccessAsync).RequireAdmin().WithSecretInAnswer()
             .Accepts<AppPortalAccessIn>("application/json")
             .WithSummary("Get a token (and app-portal URL) that reaches one application only, optionally read-only or with fewer capabilities.")
-            .WithDescription("Answers 200 with the token and the app-portal URL. The token lasts `expiry` seconds (1 hour to 7 days; default Herald:Auth:DefaultPortalTokenLifetime). With the body's application and an `app_id` uid that does not exist, the application is created. Admin tokens only.");
+            .WithDescription("Answers 200 with the token and the app-portal URL. The token lasts `expiry` seconds (1 hour to 7 days; default Herald:Auth:DefaultPortalTokenLifetime). With the body's application and an `app_id` uid that does not exist, the application is created. An Idempotency-Key is accepted but this answer (it holds the token) is never stored, so a retry makes another token. Admin tokens only.");
         group.MapPost("/app/{app_id}/expire-all", ExpireAllAsync).RequireAdmin()
             .Accepts<AppPortalExpireIn>("application/json")
             .WithSummary("Expire the application's app-portal tokens (all, or those of some sessions), now or after `expiry` seconds.")
@@ -59,6 +60,7 @@ internal static class AuthApi
         group.MapPost("/logout", LogoutAsync)
             .WithSummary("End the calling app-portal token. Admin tokens cannot log out.")
             .WithDescription("The token of the request stops working at once; answers 204. An admin token gets a 400 admin_token_logout.");
+        group.MapApiKeys();
         return group;
     }
 
@@ -151,7 +153,7 @@ internal static class AuthApi
         if (context.User.IsAdmin())
         {
             throw new ApiException(StatusCodes.Status400BadRequest, "admin_token_logout",
-                "An admin token cannot log out; only app-portal tokens can (revoke admin tokens through the operator's configuration).");
+                "An admin token cannot log out; only application tokens can (revoke an admin key with DELETE /api/v1/auth/api-key/{key_id}).");
         }
 
         await store.ExpireTokenAsync(context.User.TokenId(), time.Now(), context.RequestAborted);

@@ -11,6 +11,7 @@ internal static class AuthExtensions
         builder.Services.AddAuthentication(TokenAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);
         builder.Services.AddAuthorization();
+        builder.Services.AddSingleton<ApiKeyUsage>();
         builder.AddHeraldOAuth(); // JWT bearer tokens: Herald's client-credentials grant and an external OIDC issuer
         return builder;
     }

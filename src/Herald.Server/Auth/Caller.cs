@@ -22,7 +22,7 @@ internal static class Caller
 
     public static bool IsAdmin(this ClaimsPrincipal user) => user.Identity?.IsAuthenticated == true && user.ScopedApplicationId() is null;
 
-    /// <summary>An app-portal token created with <c>readOnly: true</c>.</summary>
+    /// <summary>A read-only credential: an app-portal token created with <c>readOnly: true</c>, or a key or OAuth token with an <c>…:read</c> scope (<see cref="ApiScopes"/>).</summary>
     public static bool IsReadOnly(this ClaimsPrincipal user) => user.HasClaim(c => c.Type == ReadOnlyClaim);
 
     /// <summary>The capabilities of a limited app-portal token; null for a token with all of them (and for admin tokens).</summary>

@@ -13,6 +13,7 @@ internal sealed class TokenAuthenticationHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     IHeraldStore store,
+    ApiKeyUsage usage,
     TimeProvider time)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
@@ -38,21 +39,26 @@ internal sealed class TokenAuthenticationHandler(
             return AuthenticateResult.Fail("Unknown token.");
         }
 
-        if (token.ExpiresAt is { } expiry && expiry <= time.Now())
+        // Checked apart from the expiry so that a revocation holds on every node at once, whatever its clock says.
+        if (token.RevokedAt is not null)
+        {
+            return AuthenticateResult.Fail("The token was revoked.");
+        }
+
+        var now = time.Now();
+        if (token.ExpiresAt is { } expiry && expiry <= now)
         {
             return AuthenticateResult.Fail("The token has expired.");
         }
 
-        List<Claim> claims = [new(Caller.TokenIdClaim, token.Id)];
-        if (token.ApplicationId is not null)
+        if (token.IsApiKey)
         {
-            claims.Add(new Claim(Caller.ApplicationClaim, token.ApplicationId));
+            await usage.RecordAsync(token, now, Context.RequestAborted);
         }
 
-        if (token.ReadOnly)
-        {
-            claims.Add(new Claim(Caller.ReadOnlyClaim, "true"));
-        }
+        // The scope becomes claims exactly as ApiScopes maps scope strings, so authorization sees no difference between
+        // a stored token and a credential from elsewhere with the same scopes.
+        List<Claim> claims = [new(Caller.TokenIdClaim, token.Id), .. ApiScopes.ToClaims(new ApiScope(token.ApplicationId, token.ReadOnly))];
 
         if (token.Capabilities is { } capabilities)
         {

@@ -16,4 +16,10 @@ internal static class TokenHashing
     public static string NewToken(string prefix) => prefix + Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
 
     public static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
+
+    /// <summary>
+    /// What lists show of a key's secret: its kind prefix and 4 random characters (24 of its 256 bits) for generated
+    /// keys; at most a third of an operator-chosen one (at least 24 characters, so 16 or more stay hidden).
+    /// </summary>
+    public static string DisplayPrefix(string token) => token[..Math.Min(AdminPrefix.Length + 4, token.Length / 3)];
 }

@@ -11,7 +11,8 @@ namespace Herald.Server.Idempotency;
 /// stored; a repeat gets that response back (with <c>Idempotent-Replayed: true</c>) and changes nothing. The
 /// key is claimed in storage before the request runs, so two racing requests cannot both apply: the second
 /// waits for the first's answer. Reusing a key for a different request is refused (409). Responses of 5xx
-/// are not kept, so a failed request can be retried with the same key.
+/// are not kept, so a failed request can be retried with the same key. Routes whose answer holds a secret
+/// (<see cref="SecretInAnswer"/>) run as if the request had no key: nothing of them is stored.
 /// </summary>
 internal sealed partial class IdempotencyMiddleware(
     RequestDelegate next, IHeraldStore store, IdempotencyCompletion completion, TimeProvider time, ILogger<IdempotencyMiddleware> logger)
@@ -24,7 +25,8 @@ internal sealed partial class IdempotencyMiddleware(
     public async Task InvokeAsync(HttpContext context)
     {
         string? key = context.Request.Headers["Idempotency-Key"];
-        if (!HttpMethods.IsPost(context.Request.Method) || string.IsNullOrEmpty(key) || context.User.Identity?.IsAuthenticated != true)
+        if (!HttpMethods.IsPost(context.Request.Method) || string.IsNullOrEmpty(key) || context.User.Identity?.IsAuthenticated != true
+            || context.GetEndpoint()?.Metadata.GetMetadata<SecretInAnswer>() is not null)
         {
             await next(context);
             return;

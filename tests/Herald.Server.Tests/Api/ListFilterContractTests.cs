@@ -297,6 +297,8 @@ public sealed class ListFilterFixture : IAsyncLifetime
         PathValues["sink_id"] = "pull-1";
         PathValues["consumer_id"] = "contract";
 
+        // A second API key beside the bootstrap one, so that a page of one differs from a page of all.
+        await (await Admin.PostJsonAsync("/api/v1/auth/api-key", """{"name":"contract","scopes":["admin:read"]}""")).ReadObjectAsync(HttpStatusCode.Created);
         await Admin.CreateAppAsync("Tail", "tail");
         await (await Admin.PostAsJsonAsync("/api/v1/app/tail/destination", new { type = "pollingEndpoint", uid = "tail-sink" })).ReadObjectAsync(HttpStatusCode.Created);
     }

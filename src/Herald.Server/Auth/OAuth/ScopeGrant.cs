@@ -61,15 +61,11 @@ internal sealed record ScopeGrant(string? ApplicationId, bool ReadOnly)
     /// <summary>Caller's claims for the grant; <paramref name="tokenId"/> keys idempotency and rate limits.</summary>
     public IEnumerable<Claim> Claims(string tokenId)
     {
+        // The same mapping stored API keys go through, so a JWT and a key with one scope are one kind of caller.
         yield return new Claim(Caller.TokenIdClaim, tokenId);
-        if (ApplicationId is not null)
+        foreach (var claim in ApiScopes.ToClaims(new ApiScope(ApplicationId, ReadOnly)))
         {
-            yield return new Claim(Caller.ApplicationClaim, ApplicationId);
-        }
-
-        if (ReadOnly)
-        {
-            yield return new Claim(Caller.ReadOnlyClaim, "true");
+            yield return claim;
         }
     }
 

@@ -7,15 +7,47 @@ namespace Herald.Server.Storage.Postgres;
 internal sealed partial class PostgresStore
 {
     private sealed record TokenRow(
-        string Id, byte[] Hash, string? AppId, DateTime? ExpiresAt, DateTime CreatedAt, bool ReadOnly, string[]? Capabilities, string? SessionId)
+        string Id, byte[] Hash, string? AppId, DateTime? ExpiresAt, DateTime CreatedAt, bool ReadOnly, string[]? Capabilities, string? SessionId,
+        string? Name, string? Prefix, DateTime? RevokedAt, DateTime? LastUsedAt, DateTime? PreviousExpiresAt, bool Previous)
     {
         // Npgsql reports text[] columns as System.Array, which matches no positional constructor: Dapper then builds
         // the row through this one and its init setters.
         private TokenRow()
-            : this("", [], null, null, default, false, null, null)
+            : this("", [], null, null, default, false, null, null, null, null, null, null, null, false)
         {
         }
+
+        /// <summary>The token; when the presented secret was the one a rotation replaced, it expires with that secret's grace.</summary>
+        public ApiToken ToToken()
+        {
+            var expiresAt = Time(ExpiresAt);
+            if (Previous)
+            {
+                var previousUntil = Time(PreviousExpiresAt) ?? DateTimeOffset.MinValue;
+                expiresAt = expiresAt is { } own && own < previousUntil ? own : previousUntil;
+            }
+
+            return new ApiToken
+            {
+                Id = Id,
+                Hash = Hash,
+                ApplicationId = AppId,
+                ExpiresAt = expiresAt,
+                CreatedAt = Time(CreatedAt),
+                ReadOnly = ReadOnly,
+                Capabilities = Capabilities,
+                SessionId = SessionId,
+                Name = Name,
+                Prefix = Prefix,
+                RevokedAt = Time(RevokedAt),
+                LastUsedAt = Time(LastUsedAt),
+                PreviousSecretExpiresAt = Time(PreviousExpiresAt),
+            };
+        }
     }
+
+    private const string TokenColumns =
+        "id, hash, app_id, expires_at, created_at, read_only, capabilities, session_id, name, prefix, revoked_at, last_used_at, previous_expires_at";
 
     private sealed record IdempotencyRow(
         string Caller, string Key, byte[] Fingerprint, bool Completed, int StatusCode, string? ContentType, string? Location, byte[]? Body, DateTime CreatedAt);
@@ -26,8 +58,8 @@ internal sealed partial class PostgresStore
     public Task AddTokenAsync(ApiToken token, CancellationToken cancellationToken) =>
         WriteAsync((c, t) => c.ExecuteAsync(
             """
-            INSERT INTO api_tokens (id, hash, app_id, expires_at, created_at, read_only, capabilities, session_id)
-            VALUES (@Id, @Hash, @AppId, @ExpiresAt, @CreatedAt, @ReadOnly, @Capabilities::text[], @SessionId)
+            INSERT INTO api_tokens (id, hash, app_id, expires_at, created_at, read_only, capabilities, session_id, name, prefix)
+            VALUES (@Id, @Hash, @AppId, @ExpiresAt, @CreatedAt, @ReadOnly, @Capabilities::text[], @SessionId, @Name, @Prefix)
             """,
             new
             {
@@ -39,6 +71,8 @@ internal sealed partial class PostgresStore
                 token.ReadOnly,
                 Capabilities = TextArray(token.Capabilities),
                 token.SessionId,
+                token.Name,
+                token.Prefix,
             }, t), cancellationToken);
 
     // An expiry only ever moves earlier (a token expired once stays expired).
@@ -55,23 +89,16 @@ internal sealed partial class PostgresStore
             """,
             new { applicationId, sessionIds = sessionIds?.ToArray(), at = Ts(at) }, t), cancellationToken);
 
+    // By the current secret, or by the one a rotation replaced (its own, partial index). No cache: every request reads the
+    // row, so a revocation or rotation on any node holds on every node from its commit.
     public Task<ApiToken?> FindTokenAsync(byte[] hash, CancellationToken cancellationToken) =>
-        ReadAsync(async c =>
-        {
-            var row = await c.QuerySingleOrDefaultAsync<TokenRow>(
-                "SELECT id, hash, app_id, expires_at, created_at, read_only, capabilities, session_id FROM api_tokens WHERE hash = @hash", new { hash });
-            return row is null ? null : new ApiToken
-            {
-                Id = row.Id,
-                Hash = row.Hash,
-                ApplicationId = row.AppId,
-                ExpiresAt = Time(row.ExpiresAt),
-                CreatedAt = Time(row.CreatedAt),
-                ReadOnly = row.ReadOnly,
-                Capabilities = row.Capabilities,
-                SessionId = row.SessionId,
-            };
-        }, cancellationToken);
+        ReadAsync(async c => (await c.QueryFirstOrDefaultAsync<TokenRow>(
+            $"""
+            SELECT {TokenColumns}, FALSE AS previous FROM api_tokens WHERE hash = @hash
+            UNION ALL
+            SELECT {TokenColumns}, TRUE AS previous FROM api_tokens WHERE previous_hash = @hash
+            LIMIT 1
+            """, new { hash }))?.ToToken(), cancellationToken);
 
     public Task<IdempotencyRecord?> TryBeginIdempotentRequestAsync(IdempotencyRecord pending, DateTimeOffset expiredBefore, CancellationToken cancellationToken) =>
         WriteAsync(async (c, t) =>

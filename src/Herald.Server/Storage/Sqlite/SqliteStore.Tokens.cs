@@ -6,7 +6,41 @@ namespace Herald.Server.Storage.Sqlite;
 
 internal sealed partial class SqliteStore
 {
-    private sealed record TokenRow(string Id, byte[] Hash, string? AppId, long? ExpiresAt, long CreatedAt, long ReadOnly, string? Capabilities, string? SessionId);
+    private sealed record TokenRow(
+        string Id, byte[] Hash, string? AppId, long? ExpiresAt, long CreatedAt, long ReadOnly, string? Capabilities, string? SessionId,
+        string? Name, string? Prefix, long? RevokedAt, long? LastUsedAt, long? PreviousExpiresAt, long Previous)
+    {
+        /// <summary>The token; when the presented secret was the one a rotation replaced, it expires with that secret's grace.</summary>
+        public ApiToken ToToken()
+        {
+            var expiresAt = ExpiresAt is { } e ? Time(e) : (DateTimeOffset?)null;
+            if (Previous != 0)
+            {
+                var previousUntil = PreviousExpiresAt is { } p ? Time(p) : DateTimeOffset.MinValue;
+                expiresAt = expiresAt is { } own && own < previousUntil ? own : previousUntil;
+            }
+
+            return new ApiToken
+            {
+                Id = Id,
+                Hash = Hash,
+                ApplicationId = AppId,
+                ExpiresAt = expiresAt,
+                CreatedAt = Time(CreatedAt),
+                ReadOnly = ReadOnly != 0,
+                Capabilities = StorageJson.List(Capabilities),
+                SessionId = SessionId,
+                Name = Name,
+                Prefix = Prefix,
+                RevokedAt = RevokedAt is { } r ? Time(r) : null,
+                LastUsedAt = LastUsedAt is { } u ? Time(u) : null,
+                PreviousSecretExpiresAt = PreviousExpiresAt is { } pe ? Time(pe) : null,
+            };
+        }
+    }
+
+    private const string TokenColumns =
+        "id, hash, app_id, expires_at, created_at, read_only, capabilities, session_id, name, prefix, revoked_at, last_used_at, previous_expires_at";
 
     private sealed record IdempotencyRow(string Caller, string Key, byte[] Fingerprint, long Completed, long StatusCode, string? ContentType, string? Location, byte[]? Body, long CreatedAt);
 
@@ -16,8 +50,8 @@ internal sealed partial class SqliteStore
     public Task AddTokenAsync(ApiToken token, CancellationToken cancellationToken) =>
         WriteAsync((c, t) => c.ExecuteAsync(
             """
-            INSERT INTO api_tokens (id, hash, app_id, expires_at, created_at, read_only, capabilities, session_id)
-            VALUES (@Id, @Hash, @AppId, @ExpiresAt, @CreatedAt, @ReadOnly, @Capabilities, @SessionId)
+            INSERT INTO api_tokens (id, hash, app_id, expires_at, created_at, read_only, capabilities, session_id, name, prefix)
+            VALUES (@Id, @Hash, @AppId, @ExpiresAt, @CreatedAt, @ReadOnly, @Capabilities, @SessionId, @Name, @Prefix)
             """,
             new
             {
@@ -29,6 +63,8 @@ internal sealed partial class SqliteStore
                 token.ReadOnly,
                 Capabilities = StorageJson.List(token.Capabilities),
                 token.SessionId,
+                token.Name,
+                token.Prefix,
             }, t), cancellationToken);
 
     // An expiry only ever moves earlier (a token expired once stays expired).
@@ -44,23 +80,15 @@ internal sealed partial class SqliteStore
                 : "UPDATE api_tokens SET expires_at = MIN(COALESCE(expires_at, @at), @at) WHERE app_id = @applicationId AND session_id IN @sessionIds",
             new { applicationId, sessionIds, at = Ms(at) }, t), cancellationToken), _tokens);
 
+    // By the current secret, or by the one a rotation replaced (its own, partial index).
     public Task<ApiToken?> FindTokenAsync(byte[] hash, CancellationToken cancellationToken) =>
-        _tokens.GetAsync(Convert.ToHexString(hash), () => ReadAsync(c =>
-        {
-            var row = c.One<TokenRow>(
-                "SELECT id, hash, app_id, expires_at, created_at, read_only, capabilities, session_id FROM api_tokens WHERE hash = @hash", new { hash });
-            return Task.FromResult(row is null ? null : new ApiToken
-            {
-                Id = row.Id,
-                Hash = row.Hash,
-                ApplicationId = row.AppId,
-                ExpiresAt = row.ExpiresAt is { } e ? Time(e) : null,
-                CreatedAt = Time(row.CreatedAt),
-                ReadOnly = row.ReadOnly != 0,
-                Capabilities = StorageJson.List(row.Capabilities),
-                SessionId = row.SessionId,
-            });
-        }, cancellationToken));
+        _tokens.GetAsync(Convert.ToHexString(hash), () => ReadAsync(c => Task.FromResult(c.One<TokenRow>(
+            $"""
+            SELECT {TokenColumns}, 0 AS previous FROM api_tokens WHERE hash = @hash
+            UNION ALL
+            SELECT {TokenColumns}, 1 AS previous FROM api_tokens WHERE previous_hash = @hash
+            LIMIT 1
+            """, new { hash })?.ToToken()), cancellationToken));
 
     public Task<IdempotencyRecord?> TryBeginIdempotentRequestAsync(IdempotencyRecord pending, DateTimeOffset expiredBefore, CancellationToken cancellationToken) =>
         WriteAsync(async (c, t) =>
