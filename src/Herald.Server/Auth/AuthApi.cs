@@ -156,6 +156,14 @@ internal static class AuthApi
                 "An admin token cannot log out; only application tokens can (revoke an admin key with DELETE /api/v1/auth/api-key/{key_id}).");
         }
 
+        // A JWT (from /oauth/token or an external issuer) is not stored, so there is nothing to expire: refuse rather
+        // than answer 204 to a token that keeps working until its exp.
+        if (context.User.Identity?.AuthenticationType != TokenAuthenticationHandler.SchemeName)
+        {
+            throw new ApiException(StatusCodes.Status400BadRequest, "token_not_revocable",
+                "A JWT cannot log out; it stays valid until it expires (its exp claim). Only app-portal tokens log out.");
+        }
+
         await store.ExpireTokenAsync(context.User.TokenId(), time.Now(), context.RequestAborted);
         return TypedResults.NoContent();
     }

@@ -15,7 +15,10 @@ public sealed class OAuthOidcTests : IDisposable
     private const string Secret = "partner-secret-0123456789abcdefgh";
     private const string Audience = "https://herald-b.example";
 
+    // Another installation, so another main key (and signing key) than the trusting Herald's: on PostgreSQL every test
+    // server gets TestMainKeys.A, and a token signed with the trusting node's own key is taken as its own.
     private readonly HeraldApplication _issuer = new HeraldApplication()
+        .With("Herald:Secrets:MainKey", Secrets.TestMainKeys.B)
         .With("Herald:Auth:OAuth:Audience", Audience)
         .WithOAuthClient(0, "partner", Secret, "admin");
 

@@ -127,6 +127,19 @@ public sealed class OAuthTokenTests : IDisposable
     }
 
     [Fact]
+    public async Task Logout_AppScopedJwt_Returns400AndTheTokenStillWorks()
+    {
+        var admin = Client(await Client().GetTokenAsync("ops", AdminSecret));
+        var app = await admin.CreateAppAsync("Mine", "mine");
+        var scoped = Client(await Client().GetTokenAsync("ops", AdminSecret, $"app:{app["id"]}"));
+
+        await (await scoped.PostAsync("/api/v1/auth/logout", null)).AssertErrorAsync(HttpStatusCode.BadRequest, "token_not_revocable");
+
+        // Refused, not accepted and ignored: the caller is told the token lives on, and it does.
+        await (await scoped.GetAsync($"/api/v1/app/{app["id"]}/endpoint")).ReadObjectAsync(HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task ReadOnlyTokens_Read_ButWritesReturn403()
     {
         var admin = Client(await Client().GetTokenAsync("ops", AdminSecret));
