@@ -11,6 +11,12 @@ internal sealed partial class SqliteStore
         string Id, string AppId, string DeliveryId, string MessageId, string EndpointId, string Url, long Status, long TriggerType,
         long ResponseStatusCode, string? Response, long ResponseDurationMs, string? Error, long CreatedAt)
     {
+        // For Dapper when there are no rows (see StateRow): without content the response column is computed ('' AS response).
+        private AttemptRow()
+            : this("", "", "", "", "", "", 0, 0, 0, null, 0, null, 0)
+        {
+        }
+
         public AttemptRecord ToAttempt() => new()
         {
             Id = Id,
