@@ -34,8 +34,13 @@ public sealed class CliProcess : IAsyncDisposable
     public static CliProcess StartHerald(IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment = null) =>
         Start(Path.Combine(AppContext.BaseDirectory, "herald.dll"), args, environment);
 
+    /// <remarks>
+    /// Through <c>env --default-signal=INT</c> (which execs, so the PID is the CLI's): a test run started in the
+    /// background of a non-interactive shell (as CI may be) inherits SIGINT ignored, the runtime keeps it ignored, and
+    /// <see cref="InterruptAsync"/> would then not reach the CLI, as Ctrl+C does not reach a background job.
+    /// </remarks>
     public static CliProcess Start(string dll, IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment = null) =>
-        StartProgram("dotnet", [dll, .. args], environment);
+        StartProgram("env", ["--default-signal=INT", "dotnet", dll, .. args], environment);
 
     /// <summary>
     /// Runs <c>dotnet herald.dll args</c> on a pseudo-terminal (util-linux <c>script</c>), so its stdout is a terminal
