@@ -34,7 +34,8 @@ public sealed class EndpointLimitsTests : IAsyncLifetime
     [Fact]
     public async Task ConcurrencyCap_LimitsRequestsInFlightToOneEndpoint_AndOthersStillGetTheirs()
     {
-        using var herald = DeliveryTestKit.LoopbackHerald().With("Herald:Delivery:MaxConcurrentPerEndpoint", "2");
+        using var herald = DeliveryTestKit.LoopbackHerald().With("Herald:Delivery:MaxConcurrentPerEndpoint", "2")
+            .With("Herald:Delivery:MaxConcurrentPerEndpointCeiling", "2"); // Fixed: fast answers do not raise it.
         var client = herald.CreateAdminClient();
         await client.CreateAppAsync("Acme", "acme");
         await client.CreateEndpointAsync("acme", _receiver.Url("/slow"), new JsonObject { ["channels"] = new JsonArray("slow") });
