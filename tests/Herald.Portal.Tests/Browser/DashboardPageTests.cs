@@ -5,7 +5,7 @@ using Microsoft.Playwright;
 namespace Herald.Portal.Tests.Browser;
 
 /// <summary>The operator dashboard at <c>/</c>, signed in with the admin API key.</summary>
-public sealed class DashboardPageTests(PortalHost host) : IClassFixture<PortalHost>
+public sealed partial class DashboardPageTests(PortalHost host) : IClassFixture<PortalHost>
 {
     private static readonly LocatorAssertionsToBeVisibleOptions Soon = new() { Timeout = 15_000 };
 
