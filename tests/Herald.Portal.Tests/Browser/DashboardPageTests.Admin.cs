@@ -28,7 +28,7 @@ public sealed partial class DashboardPageTests
         string Id(string url) => (string)endpoints!["data"]!.AsArray().Single(e => (string?)e!["url"] == url)!["id"]!;
         (await admin.PatchAsJsonAsync($"/api/v1/app/{app}/endpoint/{Id("https://hooks.vehement.example/off")}", new { disabled = true })).EnsureSuccessStatusCode();
         var msg = await Seed.DeliveredMessageAsync(host, app, "inv_health");
-        // The failing endpoint retries (a backlog); a manual resend is tried once and fails for good (failing).
+        // The failing endpoint retries (a backlog, and its latest attempt failed: failing); a resend fails once more.
         (await admin.PostAsync($"/api/v1/app/{app}/msg/{msg}/endpoint/{Id(host.FailingReceiver.ToString())}/resend", null)).EnsureSuccessStatusCode();
         await Seed.AttemptsAsync(host, app, msg, count: 2, status: 2);
 

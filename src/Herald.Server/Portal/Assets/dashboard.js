@@ -60,7 +60,7 @@ function applicationsView() {
       h('td', {}, health(app)),
       h('td', {}, attemptsChart(app)),
       h('td', {}, when(app.createdAt)),
-      h('td', {}, h('button', { type: 'button', class: 'secondary small', 'aria-label': `Open the portal of ${app.name}`, onclick: () => openPortal(app) }, 'Open portal'))),
+      h('td', {}, h('button', { type: 'button', class: 'secondary small', 'aria-label': `Open portal of ${app.name}`, onclick: () => openPortal(app) }, 'Open portal'))),
   });
   const name = h('input', { id: 'new-app-name', required: true });
   const uid = h('input', { id: 'new-app-uid' });
@@ -82,23 +82,26 @@ function applicationsView() {
 }
 
 /**
- * "3 endpoints · 1 disabled · 1 failing · 12 backlog", filled in after the row shows: the application's endpoints, and
- * each one's delivery counts (GET /endpoint/{id}/stats, the first 25 endpoints): failing = an endpoint with deliveries
- * that failed for good; backlog = deliveries pending or being sent.
+ * "3 endpoints · 1 disabled · 1 failing · 12 backlog", filled in after the row shows, from the application's endpoints
+ * and, for the first 25 enabled ones, their latest attempt (failing: it failed) and delivery counts (backlog: deliveries
+ * pending or being sent, GET /endpoint/{id}/stats).
  */
 function health(app) {
   const cell = h('span', { class: 'hint' }, '…');
   (async () => {
     const list = await api.get(`/app/${app.id}/endpoint?limit=250`);
     const disabled = list.data.filter(e => e.disabled).length;
-    const stats = await Promise.all(list.data.slice(0, 25).map(e =>
-      api.get(`/app/${app.id}/endpoint/${e.id}/stats`).catch(() => null)));
-    const failing = stats.filter(x => x && x.fail > 0).length;
+    const enabled = list.data.filter(e => !e.disabled).slice(0, 25);
+    const [stats, latest] = await Promise.all([
+      Promise.all(enabled.map(e => api.get(`/app/${app.id}/endpoint/${e.id}/stats`).catch(() => null))),
+      Promise.all(enabled.map(e => api.get(`/app/${app.id}/attempt/endpoint/${e.id}?limit=1&with_content=false`).catch(() => null))),
+    ]);
+    const failing = latest.filter(x => x?.data?.[0]?.status === 2).length;
     const backlog = stats.reduce((n, x) => n + (x ? (x.pending ?? 0) + (x.sending ?? 0) : 0), 0);
     const count = list.data.length;
     replace(cell, `${count}${list.done ? '' : '+'} endpoint${count === 1 ? '' : 's'}`,
       disabled ? [' ', h('span', { class: 'badge badge-failed' }, `${disabled} disabled`)] : null,
-      failing ? [' ', h('span', { class: 'badge badge-failed', title: 'endpoints with deliveries that failed for good' }, `${failing} failing`)] : null,
+      failing ? [' ', h('span', { class: 'badge badge-failed', title: 'endpoints whose latest attempt failed' }, `${failing} failing`)] : null,
       [' ', h('span', { class: backlog ? 'badge badge-pending' : 'badge', title: 'deliveries pending or being sent' }, `${backlog} backlog`)]);
     cell.className = 'health';
   })().catch(() => replace(cell, '?'));
