@@ -450,7 +450,10 @@ function tail(d) {
   const state = h('span', { class: 'hint', id: 'tail-state' }, 'Stopped.');
   const toggle = h('button', { type: 'button', class: 'secondary' }, 'Start live tail');
   let controller = null;
+  // Any other view replacing this one ends the stream at once (not at the next event or keep-alive).
+  const watch = new MutationObserver(() => { if (!log.isConnected) stop(); });
   const stop = () => {
+    watch.disconnect();
     controller?.abort();
     controller = null;
     stopTail = null;
@@ -469,6 +472,7 @@ function tail(d) {
     stopTail?.();
     controller = new AbortController();
     stopTail = stop;
+    watch.observe(main, { childList: true });
     toggle.textContent = 'Stop live tail';
     state.textContent = 'Connecting…';
     const signal = controller.signal;
@@ -482,8 +486,8 @@ function tail(d) {
           { headers, signal, cache: 'no-store' });
         if (!response.ok) {
           const body = await response.json().catch(() => ({}));
+          stop();
           state.textContent = `The stream was refused: ${body.detail || response.status}.`;
-          controller = null; stopTail = null; toggle.textContent = 'Start live tail';
           return;
         }
         state.textContent = 'Live: new events appear here as they are published.';
@@ -492,7 +496,6 @@ function tail(d) {
         for (;;) {
           const { value, done } = await reader.read();
           if (done) break;
-          if (!log.isConnected) { stop(); return; }
           buffer += value.replace(/\r\n?/g, '\n');
           let end;
           while ((end = buffer.indexOf('\n\n')) >= 0) {
