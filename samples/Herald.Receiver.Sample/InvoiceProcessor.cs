@@ -3,17 +3,17 @@ using System.Threading.Channels;
 namespace Herald.Receiver.Sample;
 
 /// <summary>Processes verified events after the webhook has been acknowledged.</summary>
-internal sealed partial class OrderProcessor(Channel<OrderEvent> queue, ProcessedOrders processed, ILogger<OrderProcessor> logger) : BackgroundService
+internal sealed partial class InvoiceProcessor(Channel<InvoicePaid> queue, ProcessedInvoices processed, ILogger<InvoiceProcessor> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await foreach (var orderEvent in queue.Reader.ReadAllAsync(stoppingToken))
+        await foreach (var invoice in queue.Reader.ReadAllAsync(stoppingToken))
         {
-            processed.Add(orderEvent);
-            LogProcessed(orderEvent.Type, orderEvent.MessageId);
+            processed.Add(invoice);
+            LogProcessed(invoice.InvoiceId, invoice.Amount, invoice.MessageId);
         }
     }
 
-    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Processed {EventType} ({MessageId})")]
-    private partial void LogProcessed(string eventType, string? messageId);
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Invoice {InvoiceId} paid: {Amount} ({MessageId})")]
+    private partial void LogProcessed(string invoiceId, long amount, string? messageId);
 }

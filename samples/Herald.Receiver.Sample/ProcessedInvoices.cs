@@ -3,11 +3,11 @@ using System.Collections.Concurrent;
 namespace Herald.Receiver.Sample;
 
 /// <summary>Stands in for the application's database: what has been processed.</summary>
-public sealed class ProcessedOrders
+public sealed class ProcessedInvoices
 {
-    private readonly ConcurrentQueue<OrderEvent> _events = new();
+    private readonly ConcurrentQueue<InvoicePaid> _events = new();
 
-    public IReadOnlyCollection<OrderEvent> Events => _events;
+    public IReadOnlyCollection<InvoicePaid> Events => _events;
 
-    public void Add(OrderEvent orderEvent) => _events.Enqueue(orderEvent);
+    public void Add(InvoicePaid invoice) => _events.Enqueue(invoice);
 }
