@@ -3,6 +3,7 @@ namespace Herald.Server.Hosting;
 internal static class HostingExtensions
 {
     private const string HostCategory = "Microsoft.Extensions.Hosting.Internal.Host";
+    private const string LifetimeCategory = "Microsoft.Hosting.Lifetime";
 
     /// <summary>
     /// Dev mode (<c>--dev</c>), the banner every start logs, and start-up failures told in one line: until the server has
@@ -16,6 +17,8 @@ internal static class HostingExtensions
         if (!verbose)
         {
             builder.Logging.AddFilter(HostCategory, level => level >= LogLevel.Warning && StartBanner.Started);
+            // "Application is shutting down..." after a failed start; "Now listening on" is in the start banner too.
+            builder.Logging.AddFilter(LifetimeCategory, level => level >= LogLevel.Warning || (level >= LogLevel.Information && StartBanner.Started));
         }
 
         return builder;

@@ -61,7 +61,9 @@ public sealed partial class StartupTests : IDisposable
         var other = Directory.CreateTempSubdirectory("herald-startup-port").FullName;
         try
         {
-            await using var second = await HeraldProcess.StartAsync(other, waitUntilHealthy: false, port: first.BaseAddress.Port);
+            // A main key given, as a second `dotnet run` finds one in its data directory: no "generated the main key" line.
+            var mainKey = new Dictionary<string, string> { ["Herald__Secrets__MainKey"] = Convert.ToBase64String(new byte[32]) };
+            await using var second = await HeraldProcess.StartAsync(other, mainKey, waitUntilHealthy: false, port: first.BaseAddress.Port);
             var exitCode = await second.WaitForExitAsync(TimeSpan.FromSeconds(60));
 
             Assert.Equal(1, exitCode);
