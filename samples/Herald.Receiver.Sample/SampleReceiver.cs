@@ -3,7 +3,10 @@ using Herald.Receiver.AspNetCore;
 
 namespace Herald.Receiver.Sample;
 
-/// <summary>A webhook receiver for Herald: verifies, dedupes, acknowledges at once and processes in the background.</summary>
+/// <summary>
+/// A webhook receiver for Herald: verifies, dedupes, acknowledges at once and processes in the background. It receives the
+/// README walk-through's <c>invoice.paid</c> events at <c>/webhooks</c>.
+/// </summary>
 public static class SampleReceiver
 {
     public static WebApplication Build(string[] args)
@@ -12,9 +15,9 @@ public static class SampleReceiver
 
         // Bounded: if Herald delivers faster than we process, requests wait (and Herald retries on timeout)
         // instead of memory growing without limit.
-        builder.Services.AddSingleton(Channel.CreateBounded<OrderEvent>(100));
-        builder.Services.AddSingleton<ProcessedOrders>();
-        builder.Services.AddHostedService<OrderProcessor>();
+        builder.Services.AddSingleton(Channel.CreateBounded<InvoicePaid>(100));
+        builder.Services.AddSingleton<ProcessedInvoices>();
+        builder.Services.AddHostedService<InvoiceProcessor>();
 
         var app = builder.Build();
 
@@ -23,10 +26,10 @@ public static class SampleReceiver
         var secrets = app.Configuration["Webhooks:Secret"]?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             ?? throw new InvalidOperationException("Set Webhooks:Secret to the endpoint's signing secret.");
 
-        app.MapWebhook<OrderEvent>("/webhooks", new WebhookEndpointOptions { Secrets = secrets }, async (delivery, cancellationToken) =>
+        app.MapWebhook<InvoicePaid>("/webhooks", new WebhookEndpointOptions { Secrets = secrets }, async (delivery, cancellationToken) =>
         {
-            // Acknowledge fast: hand off and return; OrderProcessor does the slow work.
-            var queue = app.Services.GetRequiredService<Channel<OrderEvent>>();
+            // Acknowledge fast: hand off and return; InvoiceProcessor does the slow work.
+            var queue = app.Services.GetRequiredService<Channel<InvoicePaid>>();
             await queue.Writer.WriteAsync(delivery.Payload with { MessageId = delivery.MessageId }, cancellationToken);
         });
 

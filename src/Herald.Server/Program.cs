@@ -11,10 +11,12 @@ using Herald.Server.RateLimits;
 using Herald.Server.Retention;
 using Herald.Server.Storage;
 
+var verbose = args.Contains("--verbose"); // start-up failures with their stack trace
 try
 {
     var builder = HeraldHost.CreateBuilder(args); // appsettings.json from the app's directory, read once
     builder.UseHeraldDefaults();     // port 8071, request size limit
+    builder.AddHeraldHosting(verbose); // --dev, the banner every start logs, start-up failures in one line
     builder.AddHeraldApi();          // JSON, OpenAPI, ids, clock
     builder.AddHeraldStorage();      // SQLite by default
     builder.AddHeraldAuth();         // bearer tokens: admin and app-scoped
@@ -40,15 +42,16 @@ try
     await app.RunAsync();
     return 0;
 }
-catch (Exception e) when (StartupFailure.DescribeConfigurationError(e) is { } problem)
+catch (Exception e) when (e is not HostAbortedException) // thrown by WebApplicationFactory to stop here, in tests
 {
-    await Console.Error.WriteLineAsync($"Herald cannot start: invalid configuration. {problem}");
-    return 1;
-}
-catch (Exception e) when (StartupFailure.DescribeStorageError(e) is { } problem)
-{
-    // e.g. "Herald cannot start: the data directory /var/lib/herald is not writable (Read-only file system)"
-    await Console.Error.WriteLineAsync($"Herald cannot start: {problem}");
+    // One line with the cause and the setting to change, e.g. "Herald cannot start: the data directory /var/lib/herald is
+    // not writable (Read-only file system)"; the stack trace only with --verbose.
+    await Console.Error.WriteLineAsync(StartupFailure.Describe(e, StartBanner.Started, verbose));
+    if (verbose)
+    {
+        await Console.Error.WriteLineAsync(e.ToString());
+    }
+
     return 1;
 }
 

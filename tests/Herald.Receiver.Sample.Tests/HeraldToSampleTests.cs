@@ -30,23 +30,24 @@ public sealed class HeraldToSampleTests
         });
         await receiver.StartAsync();
         var receiverUrl = receiver.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        var processed = receiver.Services.GetRequiredService<ProcessedOrders>();
+        var processed = receiver.Services.GetRequiredService<ProcessedInvoices>();
 
         using var herald = new HeraldApplication().With("Herald:Delivery:AllowedNetworks:0", "127.0.0.0/8");
         var api = herald.CreateAdminClient();
         (await api.PostAsJsonAsync("/api/v1/app", new JsonObject { ["name"] = "Shop", ["uid"] = "shop" })).EnsureSuccessStatusCode();
         (await api.PostAsJsonAsync("/api/v1/app/shop/endpoint", new JsonObject { ["url"] = receiverUrl + "/webhooks", ["secret"] = Secret })).EnsureSuccessStatusCode();
+        // The README walk-through's message, as written there.
         var published = await api.PostAsJsonAsync("/api/v1/app/shop/msg", new JsonObject
         {
-            ["eventType"] = "order.created",
-            ["payload"] = new JsonObject { ["type"] = "order.created", ["data"] = new JsonObject { ["orderId"] = "o_1" } },
+            ["eventType"] = "invoice.paid",
+            ["eventId"] = "inv_1001_paid",
+            ["payload"] = new JsonObject { ["invoiceId"] = "inv_1001", ["amount"] = 4200 },
         });
         Assert.Equal(HttpStatusCode.Accepted, published.StatusCode);
         var messageId = (string)(await published.Content.ReadFromJsonAsync<JsonObject>())!["id"]!;
 
-        var orderEvent = Assert.Single(await WaitForAsync(processed, count: 1));
-        Assert.Equal(messageId, orderEvent.MessageId);
-        Assert.Equal("o_1", orderEvent.Data.GetProperty("orderId").GetString());
+        var invoice = Assert.Single(await WaitForAsync(processed, count: 1));
+        Assert.Equal(new InvoicePaid("inv_1001", 4200) { MessageId = messageId }, invoice);
         var (headers, body, status) = Assert.Single(captured);
         Assert.Equal(StatusCodes.Status204NoContent, status);
 
@@ -66,7 +67,7 @@ public sealed class HeraldToSampleTests
         Assert.Single(processed.Events);
     }
 
-    private static async Task<IReadOnlyCollection<OrderEvent>> WaitForAsync(ProcessedOrders processed, int count)
+    private static async Task<IReadOnlyCollection<InvoicePaid>> WaitForAsync(ProcessedInvoices processed, int count)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         while (processed.Events.Count < count)

@@ -58,7 +58,13 @@ internal static class EndpointsCommand
                 Uid = r.GetValue(uid),
                 Description = r.GetValue(description),
             };
-            Printer.One(context, r.GetValue(json), await herald.Endpoints.CreateAsync(r.GetRequiredValue(app), endpoint, cancellationToken: ct), Headers, Row);
+            var created = await herald.Endpoints.CreateAsync(r.GetRequiredValue(app), endpoint, cancellationToken: ct);
+            Printer.One(context, r.GetValue(json), created, Headers, Row);
+            if (created.Warning is { } warning)
+            {
+                await context.Error.WriteLineAsync($"{context.ErrorAnsi.Yellow("warning")}: {warning}");
+            }
+
             return HeraldCli.Ok;
         }));
         return command;

@@ -118,6 +118,12 @@ public sealed record EndpointOut
 
     /// <summary>When it last changed (UTC).</summary>
     public required DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>
+    /// Only on the answer to a create or update: why deliveries to its URL will fail (its host resolves to an address
+    /// the server refuses, e.g. loopback outside dev mode); null when there is nothing to say.
+    /// </summary>
+    public string? Warning { get; init; }
 }
 
 /// <summary>An endpoint's signing secret.</summary>

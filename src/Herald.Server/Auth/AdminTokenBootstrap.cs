@@ -61,8 +61,17 @@ internal static partial class AdminTokenBootstrap
     private static ApiToken BootstrapKey(string id, string token, DateTimeOffset now) =>
         new() { Id = id, Hash = TokenHashing.Hash(token), Name = KeyName, Prefix = TokenHashing.DisplayPrefix(token), CreatedAt = now };
 
+    /// <summary>The file the first token goes to when console logs are JSON (a log stream, not a terminal).</summary>
+    public const string TokenFileName = "admin-token";
+
     private static void PrintFirstStartBanner(WebApplication app, string token)
     {
+        var console = app.Services.GetService<IOptionsMonitor<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>>()?.CurrentValue;
+        if (string.Equals(console?.FormatterName, "json", StringComparison.OrdinalIgnoreCase) && TryWriteTokenFile(app, token))
+        {
+            return;
+        }
+
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
             ?? "http://localhost:8071";
         Console.Out.WriteLine($"""
@@ -80,6 +89,33 @@ internal static partial class AdminTokenBootstrap
 
             """);
     }
+
+    /// <summary>
+    /// JSON console logs are a stream that log shippers collect: the token is not printed into it but written to
+    /// <c>admin-token</c> (0600) in the data directory, and the log says where (not what).
+    /// </summary>
+    /// <remarks>When the file cannot be written, the banner is printed after all: a token nobody saw would lock the operator out.</remarks>
+    private static bool TryWriteTokenFile(WebApplication app, string token)
+    {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AdminTokenBootstrap).FullName!);
+        try
+        {
+            var directory = DataDirectory.EnsurePrivate(app.Services.GetRequiredService<IOptions<StorageOptions>>().Value.DataDirectory, logger);
+            var path = Path.Combine(directory, TokenFileName);
+            File.Delete(path); // Left by an earlier first start that did not finish: that token was never stored.
+            DataDirectory.TryCreatePrivateFile(path, System.Text.Encoding.ASCII.GetBytes(token + "\n"));
+            LogTokenWritten(logger, path);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or StorageStartupException)
+        {
+            return false;
+        }
+    }
+
+    [LoggerMessage(EventId = 1302, Level = LogLevel.Warning,
+        Message = "Herald is running for the first time. Its admin API token was written to {Path} (mode 0600), not to this log: read it, keep it somewhere safe and delete the file")]
+    private static partial void LogTokenWritten(ILogger logger, string path);
 
     [LoggerMessage(EventId = 3102, Level = LogLevel.Warning,
         Message = "Herald:Auth:AdminToken names API key {KeyId}, which was revoked or has expired: it stays so. Remove the setting, or set a new token to add a new admin key")]

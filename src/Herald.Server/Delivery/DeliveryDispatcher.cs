@@ -28,7 +28,8 @@ internal sealed partial class DeliveryDispatcher(
     TimeProvider time,
     IHostApplicationLifetime lifetime,
     ILogger<DeliveryDispatcher> logger,
-    Cluster.IClusterSignal cluster) : BackgroundService, IHostedLifecycleService
+    Cluster.IClusterSignal cluster,
+    AttemptNotes notes) : BackgroundService, IHostedLifecycleService
 {
     private static readonly TimeSpan LimitWait = TimeSpan.FromSeconds(30);
 
@@ -381,6 +382,7 @@ internal sealed partial class DeliveryDispatcher(
         }
 
         LogAttempt(logger, delivery.Id, attempts, outcome.StatusCode, outcome.Succeeded);
+        notes.Attempted(work.Endpoint.Id, work.Message.Id, attempts, outcome, next);
         if (next is { } retryAt)
         {
             _trigger.WakeAt(retryAt);

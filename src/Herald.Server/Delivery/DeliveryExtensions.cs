@@ -24,6 +24,7 @@ internal static class DeliveryExtensions
         builder.Services.AddSingleton<BookkeepingRetry>();
         builder.Services.AddSingleton<AddressGuard>();
         builder.Services.AddSingleton<WebhookSender>();
+        builder.Services.AddSingleton<AttemptNotes>();
         builder.Services.AddSingleton<RetrySchedule>();
         builder.Services.AddSingleton<EndpointLimits>();
         builder.Services.AddSingleton<ClusterMembership>();

@@ -11,6 +11,9 @@ namespace Herald.Server.Delivery;
 /// </summary>
 internal static class SendError
 {
+    /// <summary>How the error of a try refused by the <see cref="AddressGuard"/> begins.</summary>
+    public const string RefusedPrefix = "Refused to connect: ";
+
     /// <summary>Why a try failed before its response headers arrived.</summary>
     /// <param name="e">What ended the try.</param>
     /// <param name="url">Where it was sent; only its host and port are named.</param>
@@ -63,7 +66,7 @@ internal static class SendError
     {
         if (Find<AddressRefusedException>(e) is { } refused)
         {
-            return "Refused to connect: " + refused.Message;
+            return RefusedPrefix + refused.Message;
         }
 
         if (Find<AuthenticationException>(e) is { } tls)

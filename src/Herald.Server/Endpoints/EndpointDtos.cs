@@ -77,6 +77,13 @@ public sealed record EndpointOut
     /// <summary>Svix 1.x's deprecated endpoint version, as sent (1 when not sent).</summary>
     public required int Version { get; init; }
 
+    /// <summary>
+    /// Only in the answer to a create or update, and only when the URL's host resolves to an address this server
+    /// refuses to connect to (loopback, private, …): why its deliveries will fail. Also sent as the `Herald-Warning` header.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? Warning { get; init; }
+
     public static EndpointOut From(HeraldEndpoint e) => new()
     {
         Version = e.Version,

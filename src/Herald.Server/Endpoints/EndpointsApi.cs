@@ -135,7 +135,7 @@ internal static class EndpointsApi
         var endpoint = NewEndpoint(applicationId, fields.Value, ids, time);
         await store.CreateEndpointAsync(endpoint, new EndpointSecretKey(body.Value.Secret ?? EndpointSecret.New(), endpoint.CreatedAt), context.RequestAborted);
         await NotifyAsync(operational, "endpoint.created", endpoint);
-        return TypedResults.Created($"/api/v1/app/{applicationId}/endpoint/{endpoint.Id}", EndpointOut.From(endpoint));
+        return TypedResults.Created($"/api/v1/app/{applicationId}/endpoint/{endpoint.Id}", await EndpointUrlWarning.AnswerAsync(endpoint, context));
     }
 
     private static async Task<Ok<EndpointOut>> GetAsync(string endpoint_id, EndpointScope scope, HttpContext context, IHeraldStore store) =>
@@ -165,7 +165,7 @@ internal static class EndpointsApi
             var created = NewEndpoint(applicationId, input with { Uid = endpoint_id }, ids, time);
             await store.CreateEndpointAsync(created, new EndpointSecretKey(input.Secret ?? EndpointSecret.New(), created.CreatedAt), context.RequestAborted);
             await NotifyAsync(operational, "endpoint.created", created);
-            return TypedResults.Created($"/api/v1/app/{applicationId}/endpoint/{created.Id}", EndpointOut.From(created));
+            return TypedResults.Created($"/api/v1/app/{applicationId}/endpoint/{created.Id}", await EndpointUrlWarning.AnswerAsync(created, context));
         }
 
         var updated = existing with
@@ -186,7 +186,7 @@ internal static class EndpointsApi
         };
         await store.UpdateEndpointAsync(updated, context.RequestAborted);
         await NotifyUpdatedAsync(operational, existing, updated);
-        return TypedResults.Ok(EndpointOut.From(updated));
+        return TypedResults.Ok(await EndpointUrlWarning.AnswerAsync(updated, context));
     }
 
     private static async Task<Ok<EndpointOut>> PatchAsync(
@@ -230,7 +230,7 @@ internal static class EndpointsApi
         };
         await store.UpdateEndpointAsync(updated, context.RequestAborted);
         await NotifyUpdatedAsync(operational, existing, updated);
-        return TypedResults.Ok(EndpointOut.From(updated));
+        return TypedResults.Ok(await EndpointUrlWarning.AnswerAsync(updated, context));
     }
 
     /// <summary>

@@ -14,7 +14,7 @@ internal static class HeraldHost
     {
         // Settings are read at start; watching appsettings*.json for changes would watch the whole content root and
         // wake a thread at every write under it.
-        Args = ["--hostBuilder:reloadConfigOnChange=false", .. args],
+        Args = ["--hostBuilder:reloadConfigOnChange=false", .. DevMode.RewriteArguments(args)],
         ContentRootPath = NamesContentRoot(args) ? null : AppContext.BaseDirectory,
     });
 

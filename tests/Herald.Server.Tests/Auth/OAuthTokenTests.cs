@@ -182,6 +182,7 @@ public sealed class OAuthTokenTests : IDisposable
     public async Task Token_FromAnotherNodeWithTheSameMainKey_IsAccepted()
     {
         var token = await Client().GetTokenAsync("ops", AdminSecret);
+        _herald.StopServer(); // One process per SQLite data directory: the other node takes over (PostgreSQL would share).
         using var otherNode = _herald.OnSameData().WithFakeTime();
 
         var response = await otherNode.CreateClient(token).GetAsync("/api/v1/app");

@@ -44,9 +44,10 @@ public sealed class HeraldProcess : IAsyncDisposable
     /// <param name="appDirectory">Where Herald.Server.dll is started from; the test's own output directory by default.</param>
     /// <param name="workingDirectory">The process' working directory; the app directory by default.</param>
     /// <param name="port">The loopback HTTP port (a free one by default), e.g. to repeat it in Kestrel:Endpoints.</param>
+    /// <param name="arguments">More command-line arguments, e.g. <c>--dev</c>.</param>
     public static async Task<HeraldProcess> StartAsync(
         string dataDirectory, IReadOnlyDictionary<string, string>? environment = null, bool waitUntilHealthy = true,
-        string? appDirectory = null, string? workingDirectory = null, int? port = null)
+        string? appDirectory = null, string? workingDirectory = null, int? port = null, IReadOnlyList<string>? arguments = null)
     {
         var httpPort = port ?? FreePort();
         appDirectory ??= AppContext.BaseDirectory;
@@ -59,6 +60,11 @@ public sealed class HeraldProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var argument in arguments ?? [])
+        {
+            info.ArgumentList.Add(argument);
+        }
+
         info.Environment["Herald__Storage__DataDirectory"] = dataDirectory;
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
         info.Environment.Remove("ASPNETCORE_URLS");

@@ -27,8 +27,11 @@ internal sealed partial class SqliteStore : IHeraldStore, IDisposable
     private readonly Ids _ids;
     private readonly SecretSealer _sealer;
     private readonly CountLimits _limits;
+    private readonly DataDirectoryLock _lock;
 
-    public SqliteStore(IOptions<StorageOptions> options, Ids ids, SecretSealer sealer, ILogger<SqliteStore> logger, IOptions<CountLimits>? limits = null)
+    public SqliteStore(
+        IOptions<StorageOptions> options, Ids ids, SecretSealer sealer, ILogger<SqliteStore> logger, IOptions<CountLimits>? limits = null,
+        IHostApplicationLifetime? lifetime = null)
     {
         _ids = ids;
         _sealer = sealer;
@@ -36,6 +39,10 @@ internal sealed partial class SqliteStore : IHeraldStore, IDisposable
         // The folder 0700 and the database 0600 before SQLite first opens it: SQLite gives the -wal and -shm files it
         // makes the mode of the database file, so none of them is ever readable by other users.
         var directory = DataDirectory.EnsurePrivate(options.Value.DataDirectory, logger);
+        // One process per directory. Let go when the process begins to stop, so a restart in the same process (tests)
+        // or a new process started during the drain is not refused.
+        _lock = DataDirectoryLock.Acquire(directory);
+        lifetime?.ApplicationStopping.Register(_lock.Dispose);
         var database = Path.Combine(directory, "herald.db");
         DataDirectory.CreatePrivateFile(database);
         foreach (var file in (string[])[database, database + "-wal", database + "-shm", database + "-journal"])
@@ -137,11 +144,12 @@ internal sealed partial class SqliteStore : IHeraldStore, IDisposable
     private Task WriteAsync(Func<SqliteConnection, DbTransaction, Task> work, CancellationToken cancellationToken) =>
         WriteAsync(async (c, t) => { await work(c, t); return true; }, cancellationToken);
 
-    // "UNIQUE constraint failed: messages.app_id, messages.event_id" → "event_id"
-    private static string ConflictField(string message)
+    // "SQLite Error 19: 'UNIQUE constraint failed: messages.app_id, messages.event_id'." → "event_id" (SQLite's closing
+    // quote and full stop are not part of the name).
+    internal static string ConflictField(string message)
     {
         var columns = message[(message.LastIndexOf(':') + 1)..].Split(',', StringSplitOptions.TrimEntries);
-        var last = columns[^1];
+        var last = columns[^1].TrimEnd('\'', '.');
         return last[(last.IndexOf('.') + 1)..];
     }
 
@@ -203,5 +211,6 @@ internal sealed partial class SqliteStore : IHeraldStore, IDisposable
     {
         _writer.Dispose();
         _readers.Dispose();
+        _lock.Dispose();
     }
 }
