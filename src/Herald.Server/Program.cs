@@ -24,6 +24,7 @@ try
     builder.AddHeraldDelivery();     // dispatcher, HTTP sender, retry schedule, operational webhooks
     builder.AddHeraldBackgroundTasks(); // recover, replay, purge and statistics tasks, and their runner
     builder.AddHeraldMetrics();      // the Herald meter, exported at /metrics (Prometheus)
+    builder.AddHeraldTracing();      // OpenTelemetry spans, exported with OTLP when an endpoint is configured
     builder.AddHeraldRetention();    // payload expiry and history clean-up, in small batches
     builder.AddHeraldHealth();       // the shared storage write probe behind /api/v1/health and /health/ready
     builder.AddHeraldSecurityHeaders(); // HSTS over HTTPS, nosniff, no framing of /docs

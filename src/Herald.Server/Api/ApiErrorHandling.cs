@@ -1,6 +1,7 @@
 using Herald.Server.Storage;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.WebUtilities;
+using Herald.Server.Diagnostics;
 
 namespace Herald.Server.Api;
 
@@ -123,6 +124,6 @@ internal static partial class ApiErrorHandling
         return app;
     }
 
-    [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "Storage {Failure} while handling {Method} {Path}; answered with Retry-After: {Cause}")]
+    [LoggerMessage(EventId = EventIds.ApiStorageFailure, Level = LogLevel.Warning, Message = "Storage {Failure} while handling {Method} {Path}; answered with Retry-After: {Cause}")]
     private static partial void LogStorageFailure(ILogger logger, StorageFailureKind failure, string method, PathString path, string cause);
 }

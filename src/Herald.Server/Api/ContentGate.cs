@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Herald.Server.Diagnostics;
 
 namespace Herald.Server.Api;
 
@@ -49,7 +50,7 @@ internal sealed partial class ContentGate(IOptions<ApiOptions> options, ILogger<
         }
     }
 
-    [LoggerMessage(EventId = 4101, Level = LogLevel.Debug,
+    [LoggerMessage(EventId = EventIds.ContentGateWaiting, Level = LogLevel.Debug,
         Message = "A page with content waits: all {Slots} slots of Herald:Api:MaxContentBytesInFlight are held by answers still being written")]
     private static partial void LogWaiting(ILogger logger, int slots);
 }

@@ -3,6 +3,7 @@ using Herald.Server.Storage;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
+using Herald.Server.Diagnostics;
 
 namespace Herald.Server.Auth;
 
@@ -113,11 +114,11 @@ internal static partial class AdminTokenBootstrap
         }
     }
 
-    [LoggerMessage(EventId = 1302, Level = LogLevel.Warning,
+    [LoggerMessage(EventId = EventIds.AdminTokenWrittenToFile, Level = LogLevel.Warning,
         Message = "Herald is running for the first time. Its admin API token was written to {Path} (mode 0600), not to this log: read it, keep it somewhere safe and delete the file")]
     private static partial void LogTokenWritten(ILogger logger, string path);
 
-    [LoggerMessage(EventId = 3102, Level = LogLevel.Warning,
+    [LoggerMessage(EventId = EventIds.PresetAdminTokenEnded, Level = LogLevel.Warning,
         Message = "Herald:Auth:AdminToken names API key {KeyId}, which was revoked or has expired: it stays so. Remove the setting, or set a new token to add a new admin key")]
     private static partial void LogPresetTokenEnded(ILogger logger, string keyId);
 }

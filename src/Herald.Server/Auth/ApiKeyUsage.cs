@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Herald.Server.Storage;
+using Herald.Server.Diagnostics;
 
 namespace Herald.Server.Auth;
 
@@ -42,6 +43,6 @@ internal sealed partial class ApiKeyUsage(IHeraldStore store, ILogger<ApiKeyUsag
         }
     }
 
-    [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "Could not record the use of API key {KeyId}: storage is unavailable")]
+    [LoggerMessage(EventId = EventIds.ApiKeyTouchFailed, Level = LogLevel.Warning, Message = "Could not record the use of API key {KeyId}: storage is unavailable")]
     private static partial void LogTouchFailed(ILogger logger, string keyId);
 }

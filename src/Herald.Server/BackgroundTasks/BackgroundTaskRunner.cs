@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Herald.Server.Api;
 using Herald.Server.Delivery;
 using Herald.Server.Storage;
+using Herald.Server.Diagnostics;
 
 namespace Herald.Server.BackgroundTasks;
 
@@ -136,12 +137,12 @@ internal sealed partial class BackgroundTaskRunner(
         }
     }
 
-    [LoggerMessage(EventId = 2301, Level = LogLevel.Error, Message = "Could not claim background tasks")]
+    [LoggerMessage(EventId = EventIds.BackgroundTaskClaimFailed, Level = LogLevel.Error, Message = "Could not claim background tasks")]
     private static partial void LogClaimFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 2302, Level = LogLevel.Error, Message = "Background task {TaskId} ({Kind}) failed")]
+    [LoggerMessage(EventId = EventIds.BackgroundTaskFailed, Level = LogLevel.Error, Message = "Background task {TaskId} ({Kind}) failed")]
     private static partial void LogTaskFailed(ILogger logger, string taskId, string kind, Exception exception);
 
-    [LoggerMessage(EventId = 2303, Level = LogLevel.Warning, Message = "Background task {TaskId} stopped: it was deleted with its application, or claimed by another process after its lease expired")]
+    [LoggerMessage(EventId = EventIds.BackgroundTaskLeaseLost, Level = LogLevel.Warning, Message = "Background task {TaskId} stopped: it was deleted with its application, or claimed by another process after its lease expired")]
     private static partial void LogLeaseLost(ILogger logger, string taskId);
 }

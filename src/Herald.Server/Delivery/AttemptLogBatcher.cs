@@ -202,13 +202,13 @@ internal sealed partial class AttemptLogBatcher : BackgroundService
         string AppId, string EndpointId, string MsgId, string? MsgEventId, string EventType, DateTimeOffset MsgCreated, string AttemptId,
         DateTimeOffset Start, DateTimeOffset End, int ResponseStatusCode, int AttemptCount, MessageStatus Status);
 
-    [LoggerMessage(EventId = 2111, Level = LogLevel.Debug, Message = "message.attempt.log: published {Attempts} attempts to {Endpoints} operational endpoint(s)")]
+    [LoggerMessage(EventId = EventIds.AttemptLogBatchPublished, Level = LogLevel.Debug, Message = "message.attempt.log: published {Attempts} attempts to {Endpoints} operational endpoint(s)")]
     private static partial void LogBatchPublished(ILogger logger, int attempts, int endpoints);
 
-    [LoggerMessage(EventId = 2112, Level = LogLevel.Error, Message = "message.attempt.log: a batch of {Attempts} attempts could not be published")]
+    [LoggerMessage(EventId = EventIds.AttemptLogBatchFailed, Level = LogLevel.Error, Message = "message.attempt.log: a batch of {Attempts} attempts could not be published")]
     private static partial void LogBatchFailed(ILogger logger, int attempts, Exception exception);
 
-    [LoggerMessage(EventId = 2113, Level = LogLevel.Warning, Message = "message.attempt.log: reading who subscribes failed; tried again at the next interval")]
+    [LoggerMessage(EventId = EventIds.AttemptLogSubscribersFailed, Level = LogLevel.Warning, Message = "message.attempt.log: reading who subscribes failed; tried again at the next interval")]
     private static partial void LogSubscribersFailed(ILogger logger, Exception exception);
 }
 

@@ -8,6 +8,8 @@ namespace Herald.Server.Delivery;
 /// </summary>
 public sealed class AttemptLogOptions
 {
+    public const string Section = DeliveryOptions.Section;
+
     /// <summary>How often the attempts made since the last batch are sent (1 second to 1 hour). Default 10 seconds.</summary>
     public TimeSpan AttemptLogInterval { get; set; } = TimeSpan.FromSeconds(10);
 

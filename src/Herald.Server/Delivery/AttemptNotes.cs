@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using Herald.Server.Diagnostics;
 using Herald.Server.Hosting;
 
 namespace Herald.Server.Delivery;
@@ -46,11 +47,11 @@ internal sealed partial class AttemptNotes(IConfiguration configuration, ILogger
         return _refusedLogged.TryAdd(endpointId, 0);
     }
 
-    [LoggerMessage(EventId = 1310, Level = LogLevel.Information,
+    [LoggerMessage(EventId = EventIds.AttemptNoted, Level = LogLevel.Information,
         Message = "Attempt {Attempt} of message {MessageId} to endpoint {EndpointId} {Outcome}: status {StatusCode} in {DurationMs} ms; error: {Error}; next try: {NextTry}")]
     private static partial void LogAttempt(ILogger logger, int attempt, string messageId, string endpointId, string outcome, int statusCode, long durationMs, string error, string nextTry);
 
-    [LoggerMessage(EventId = 1311, Level = LogLevel.Warning,
+    [LoggerMessage(EventId = EventIds.FirstRefusedAttempt, Level = LogLevel.Warning,
         Message = "Endpoint {EndpointId} cannot be reached ({Error}); its deliveries fail until its URL or Herald:Delivery:AllowedNetworks changes (for local development, start Herald with --dev). Logged once per endpoint.")]
     private static partial void LogFirstRefusal(ILogger logger, string endpointId, string error);
 }

@@ -1,4 +1,5 @@
 using Herald.Server.Storage;
+using Herald.Server.Diagnostics;
 
 namespace Herald.Server.Delivery;
 
@@ -183,15 +184,15 @@ internal sealed partial class BookkeepingRetry(TimeProvider time, ILogger<Bookke
         }
     }
 
-    [LoggerMessage(EventId = 2011, Level = LogLevel.Warning,
+    [LoggerMessage(EventId = EventIds.BookkeepingOutage, Level = LogLevel.Warning,
         Message = "Storage failed; what became of the deliveries this node holds is kept in memory and written when storage answers again (they stay leased to this node)")]
     private static partial void LogOutage(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 2012, Level = LogLevel.Information,
+    [LoggerMessage(EventId = EventIds.BookkeepingRecovered, Level = LogLevel.Information,
         Message = "Storage answers again after {Duration}; {Held} held write(s) are retried now, {GivenUp} were given up")]
     private static partial void LogRecovered(ILogger logger, TimeSpan duration, int held, int givenUp);
 
-    [LoggerMessage(EventId = 2013, Level = LogLevel.Error,
+    [LoggerMessage(EventId = EventIds.BookkeepingGivenUp, Level = LogLevel.Error,
         Message = "A delivery's outcome could not be written before its lease ran out; it is given up and the delivery is sent again (further ones in this outage are counted, not logged)")]
     private static partial void LogGivenUp(ILogger logger);
 }

@@ -1,4 +1,5 @@
 using Herald.Server.Storage;
+using Herald.Server.Diagnostics;
 
 namespace Herald.Server.Delivery;
 
@@ -44,9 +45,9 @@ internal sealed partial class ClusterMembership(IHeraldStore store, DeliveryNode
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "{LiveNodes} Herald node(s) share the storage")]
+    [LoggerMessage(EventId = EventIds.LiveNodes, Level = LogLevel.Information, Message = "{LiveNodes} Herald node(s) share the storage")]
     private static partial void LogLiveNodes(ILogger logger, int liveNodes);
 
-    [LoggerMessage(EventId = 2102, Level = LogLevel.Warning, Message = "Writing this node's heartbeat failed; it is retried")]
+    [LoggerMessage(EventId = EventIds.HeartbeatFailed, Level = LogLevel.Warning, Message = "Writing this node's heartbeat failed; it is retried")]
     private static partial void LogHeartbeatFailed(ILogger logger, Exception exception);
 }

@@ -1,3 +1,5 @@
+using Herald.Server.Diagnostics;
+
 namespace Herald.Server.Delivery;
 
 /// <summary>
@@ -80,15 +82,15 @@ internal sealed partial class DeliveryDispatcher
         LogDrained(logger, time.GetElapsedTime(startedAt), cutOff);
     }
 
-    [LoggerMessage(EventId = 2014, Level = LogLevel.Information,
+    [LoggerMessage(EventId = EventIds.Draining, Level = LogLevel.Information,
         Message = "Stopping: draining {Attempts} attempt(s) under way (up to {DrainTimeout}); new messages are stored and left for the next start")]
     private static partial void LogDraining(ILogger logger, int attempts, TimeSpan drainTimeout);
 
-    [LoggerMessage(EventId = 2015, Level = LogLevel.Information,
+    [LoggerMessage(EventId = EventIds.Drained, Level = LogLevel.Information,
         Message = "Drained in {Duration}; {CutOff} send(s) still running were cut off and handed back with the rest")]
     private static partial void LogDrained(ILogger logger, TimeSpan duration, int cutOff);
 
-    [LoggerMessage(EventId = 2016, Level = LogLevel.Warning,
+    [LoggerMessage(EventId = EventIds.DrainHandBackFailed, Level = LogLevel.Warning,
         Message = "Could not hand back the deliveries this node holds; they are taken again when their leases run out")]
     private static partial void LogHandBackFailed(ILogger logger, Exception exception);
 }

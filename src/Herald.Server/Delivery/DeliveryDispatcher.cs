@@ -266,6 +266,8 @@ internal sealed partial class DeliveryDispatcher(
             var startedAt = time.GetUtcNow();
             var timeout = work.Endpoint.Timeout ?? _options.DefaultTimeout;
             permit.Sending();
+            using var activity = HeraldTracing.StartAttempt(
+                work.Message.TraceParent, delivery.ApplicationId, work.Message.Id, delivery.EndpointId, delivery.Id, work.Delivery.Attempts + 1);
             try
             {
                 // Not the intake token: a send under way finishes (bounded by its own timeout) during the drain and is
@@ -282,6 +284,7 @@ internal sealed partial class DeliveryDispatcher(
 
             permit.Observe(outcome, timeout); // The endpoint's concurrency limit learns from it (AdaptiveConcurrency).
 
+            HeraldTracing.AttemptEnded(activity, outcome.Succeeded, outcome.StatusCode);
             HeraldMetrics.AttemptMade(outcome.Succeeded, outcome.Duration, work.Message.CreatedAt, work.Delivery.Attempts + 1, startedAt);
             await RecordAsync(work, outcome, leaseEnds);
         }
@@ -460,18 +463,18 @@ internal sealed partial class DeliveryDispatcher(
         },
     };
 
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Debug, Message = "Delivery {DeliveryId} attempt {Attempt}: status {StatusCode}, success {Succeeded}")]
+    [LoggerMessage(EventId = EventIds.AttemptMade, Level = LogLevel.Debug, Message = "Delivery {DeliveryId} attempt {Attempt}: status {StatusCode}, success {Succeeded}")]
     private static partial void LogAttempt(ILogger logger, string deliveryId, int attempt, int statusCode, bool succeeded);
 
-    [LoggerMessage(EventId = 2002, Level = LogLevel.Error, Message = "Delivery {DeliveryId} could not be attempted; it is retried shortly")]
+    [LoggerMessage(EventId = EventIds.AttemptFailed, Level = LogLevel.Error, Message = "Delivery {DeliveryId} could not be attempted; it is retried shortly")]
     private static partial void LogAttemptFailed(ILogger logger, string deliveryId, Exception exception);
 
-    [LoggerMessage(EventId = 2003, Level = LogLevel.Error, Message = "Scanning storage for due deliveries failed, not because storage is unavailable")]
+    [LoggerMessage(EventId = EventIds.ScanFailed, Level = LogLevel.Error, Message = "Scanning storage for due deliveries failed, not because storage is unavailable")]
     private static partial void LogScanFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 2017, Level = LogLevel.Error, Message = "Delivery {DeliveryId} could not be handed back; it is tried again when its lease ends")]
+    [LoggerMessage(EventId = EventIds.DeliveryHandBackFailed, Level = LogLevel.Error, Message = "Delivery {DeliveryId} could not be handed back; it is tried again when its lease ends")]
     private static partial void LogDeliveryHandBackFailed(ILogger logger, string deliveryId, Exception exception);
 
-    [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "Endpoint {EndpointId} was disabled ({Reason})")]
+    [LoggerMessage(EventId = EventIds.EndpointDisabled, Level = LogLevel.Warning, Message = "Endpoint {EndpointId} was disabled ({Reason})")]
     private static partial void LogEndpointDisabled(ILogger logger, string endpointId, string reason);
 }

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Herald.Server.Api;
 using Herald.Server.Messages;
+using Herald.Server.Diagnostics;
 
 namespace Herald.Server.Delivery;
 
@@ -104,6 +105,6 @@ internal sealed partial class OperationalWebhooks(
         }
     }
 
-    [LoggerMessage(EventId = 2101, Level = LogLevel.Error, Message = "Could not publish the operational webhook {Type}")]
+    [LoggerMessage(EventId = EventIds.OperationalWebhookFailed, Level = LogLevel.Error, Message = "Could not publish the operational webhook {Type}")]
     private static partial void LogPublishFailed(ILogger logger, string type, Exception exception);
 }

@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.Options;
+using Herald.Server.Diagnostics;
 
 namespace Herald.Server.Delivery;
 
@@ -40,7 +41,8 @@ internal sealed partial class WebhookSender : IDisposable
     private readonly (string Id, string Timestamp, string Signature)[] _headerSets;
     private readonly bool _requireHttps;
 
-    public WebhookSender(AddressGuard guard, TimeProvider time, IOptions<DeliveryOptions> options, ILogger<WebhookSender> logger)
+    public WebhookSender(
+        AddressGuard guard, TimeProvider time, IOptions<DeliveryOptions> options, ILogger<WebhookSender> logger, IOptions<TracingOptions>? tracing = null)
     {
         _guard = guard;
         _time = time;
@@ -62,6 +64,10 @@ internal sealed partial class WebhookSender : IDisposable
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             ConnectTimeout = ConnectTimeout,
             ConnectCallback = ConnectAsync,
+            // No traceparent on webhooks unless asked (Herald:Tracing:PropagateToWebhooks): Svix sends none.
+            ActivityHeadersPropagator = tracing?.Value.PropagateToWebhooks == true
+                ? System.Diagnostics.DistributedContextPropagator.Current
+                : System.Diagnostics.DistributedContextPropagator.CreateNoOutputPropagator(),
         })
         { Timeout = Timeout.InfiniteTimeSpan };
     }
@@ -201,7 +207,7 @@ internal sealed partial class WebhookSender : IDisposable
 
     public void Dispose() => _client.Dispose();
 
-    [LoggerMessage(EventId = 2201, Level = LogLevel.Warning, Message = "A try of message {MessageId} failed unexpectedly; it is recorded as a failed attempt")]
+    [LoggerMessage(EventId = EventIds.SendUnexpected, Level = LogLevel.Warning, Message = "A try of message {MessageId} failed unexpectedly; it is recorded as a failed attempt")]
     private static partial void LogUnexpected(ILogger logger, string messageId, Exception exception);
 }
 

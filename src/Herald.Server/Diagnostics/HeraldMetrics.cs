@@ -21,17 +21,39 @@ internal static class HeraldMetrics
     private static readonly Counter<long> Attempts = Meter.CreateCounter<long>(
         "herald.delivery.attempts", "{attempt}", "Webhook attempts made, by outcome (success, failure).");
 
-    private static readonly Histogram<double> AttemptDuration = Meter.CreateHistogram<double>(
-        "herald.delivery.attempt.duration", "ms", "How long receivers took to answer an attempt.");
+    /// <summary>
+    /// Bucket boundaries for durations in seconds, as OpenTelemetry's <c>http.client.request.duration</c> advises
+    /// (5 ms … 10 s): without advice an exporter uses its millisecond-sized defaults (0 … 10,000), which put every
+    /// attempt of a second-based histogram into its first buckets.
+    /// </summary>
+    private static readonly InstrumentAdvice<double> RequestSeconds = new()
+    {
+        HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10],
+    };
 
-    private static readonly Histogram<double> DeliveryLag = Meter.CreateHistogram<double>(
-        "herald.delivery.lag", "ms", "From a message's commit to the start of its first attempt at an endpoint.");
+    /// <summary>Boundaries for waits that reach minutes (delivery lag: a backlog, a retry schedule): 1 ms … 10 min.</summary>
+    private static readonly InstrumentAdvice<double> LagSeconds = new()
+    {
+        HistogramBucketBoundaries = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300, 600],
+    };
+
+    /// <summary>Boundaries for one group commit of the storage writer: 0.1 ms … 1 s (an fsync is a few ms).</summary>
+    private static readonly InstrumentAdvice<double> CommitSeconds = new()
+    {
+        HistogramBucketBoundaries = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+    };
+
+    private static readonly Histogram<double> AttemptDuration = Meter.CreateHistogram(
+        "herald.delivery.attempt.duration", "s", "How long receivers took to answer an attempt.", tags: null, advice: RequestSeconds);
+
+    private static readonly Histogram<double> DeliveryLag = Meter.CreateHistogram(
+        "herald.delivery.lag", "s", "From a message's commit to the start of its first attempt at an endpoint.", tags: null, advice: LagSeconds);
 
     private static readonly Histogram<int> CommitSize = Meter.CreateHistogram<int>(
         "herald.storage.commit.writes", "{write}", "Writes committed together by one group commit (SQLite).");
 
-    private static readonly Histogram<double> CommitDuration = Meter.CreateHistogram<double>(
-        "herald.storage.commit.duration", "ms", "Time the storage writer spent on one group commit, fsync included (SQLite).");
+    private static readonly Histogram<double> CommitDuration = Meter.CreateHistogram(
+        "herald.storage.commit.duration", "s", "Time the storage writer spent on one group commit, fsync included (SQLite).", tags: null, advice: CommitSeconds);
 
     private static readonly Counter<long> PayloadsExpunged = Meter.CreateCounter<long>(
         "herald.retention.payloads.expunged", "{payload}", "Message payloads the retention job forgot because they expired.");
@@ -45,8 +67,8 @@ internal static class HeraldMetrics
     private static readonly Counter<long> TasksDeleted = Meter.CreateCounter<long>(
         "herald.retention.background_tasks.deleted", "{task}", "Finished or failed background tasks the retention job deleted (ended before the history retention).");
 
-    private static readonly Histogram<double> RetentionRunDuration = Meter.CreateHistogram<double>(
-        "herald.retention.run.duration", "s", "How long one pass of the retention job took, by outcome (success, failure).");
+    private static readonly Histogram<double> RetentionRunDuration = Meter.CreateHistogram(
+        "herald.retention.run.duration", "s", "How long one pass of the retention job took, by outcome (success, failure).", tags: null, advice: LagSeconds);
 
     private static readonly Counter<long> AttemptLogDropped = Meter.CreateCounter<long>(
         "herald.operational.attempt_log.dropped", "{attempt}", "Attempts left out of message.attempt.log because its buffer was full.");
@@ -59,17 +81,17 @@ internal static class HeraldMetrics
     public static void AttemptMade(bool succeeded, TimeSpan duration, DateTimeOffset messageCreatedAt, int attemptNumber, DateTimeOffset startedAt)
     {
         Attempts.Add(1, succeeded ? Success : Failure);
-        AttemptDuration.Record(duration.TotalMilliseconds, succeeded ? Success : Failure);
+        AttemptDuration.Record(duration.TotalSeconds, succeeded ? Success : Failure);
         if (attemptNumber == 1)
         {
-            DeliveryLag.Record(Math.Max(0, (startedAt - messageCreatedAt).TotalMilliseconds));
+            DeliveryLag.Record(Math.Max(0, (startedAt - messageCreatedAt).TotalSeconds));
         }
     }
 
     public static void GroupCommitted(int writes, long startTimestamp)
     {
         CommitSize.Record(writes);
-        CommitDuration.Record(Stopwatch.GetElapsedTime(startTimestamp).TotalMilliseconds);
+        CommitDuration.Record(Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds);
     }
 
     public static void RetentionRun(long payloads, long attempts, long messages, long tasks, TimeSpan duration, bool succeeded)

@@ -24,6 +24,7 @@ internal static class HealthApi
         app.MapMethods("/api/v1/health/ping", [HttpMethods.Get, HttpMethods.Head], () => TypedResults.NoContent())
             .AllowAnonymous().WithTags("Health").WithSummary("Is the server answering? (204, no storage check)")
             .WithDescription("Answers 204 as long as the process serves requests; storage is not checked (a liveness probe).");
+        app.MapHealthProbes(); // /health/live and /health/ready, ASP.NET Core health checks
         return app;
     }
 

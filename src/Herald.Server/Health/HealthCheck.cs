@@ -1,4 +1,5 @@
 using Herald.Server.Storage;
+using Herald.Server.Diagnostics;
 
 namespace Herald.Server.Health;
 
@@ -86,9 +87,9 @@ internal sealed partial class HealthCheck(IHeraldStore store, TimeProvider time,
         return status;
     }
 
-    [LoggerMessage(EventId = 1201, Level = LogLevel.Warning, Message = "Health: the storage write probe failed; reporting {Status} until a probe succeeds")]
+    [LoggerMessage(EventId = EventIds.HealthProbeFailed, Level = LogLevel.Warning, Message = "Health: the storage write probe failed; reporting {Status} until a probe succeeds")]
     private static partial void LogProbeFailed(ILogger logger, string status, Exception exception);
 
-    [LoggerMessage(EventId = 1202, Level = LogLevel.Information, Message = "Health: the storage write probe succeeds again (was {Previous})")]
+    [LoggerMessage(EventId = EventIds.HealthProbeRecovered, Level = LogLevel.Information, Message = "Health: the storage write probe succeeds again (was {Previous})")]
     private static partial void LogRecovered(ILogger logger, string previous);
 }

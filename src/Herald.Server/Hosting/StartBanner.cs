@@ -1,4 +1,5 @@
 using System.Globalization;
+using Herald.Server.Diagnostics;
 using Herald.Server.Storage;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -62,10 +63,10 @@ internal sealed partial class StartBanner(
 
     public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(EventId = 1300, Level = LogLevel.Information, Message = "Herald {Version} is listening on {Urls}; storage: {Storage}")]
+    [LoggerMessage(EventId = EventIds.Started, Level = LogLevel.Information, Message = "Herald {Version} is listening on {Urls}; storage: {Storage}")]
     private static partial void LogStarted(ILogger logger, string version, string urls, string storage);
 
-    [LoggerMessage(EventId = 1301, Level = LogLevel.Warning,
+    [LoggerMessage(EventId = EventIds.DevMode, Level = LogLevel.Warning,
         Message = "DEV MODE: NOT FOR PRODUCTION. Loopback and private receivers are allowed, failed deliveries are retried after {RetrySchedule}, and every attempt is logged (--dev / Herald:Dev)")]
     private static partial void LogDevMode(ILogger logger, string retrySchedule);
 }

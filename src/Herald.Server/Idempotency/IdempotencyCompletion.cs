@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Herald.Server.Storage;
+using Herald.Server.Diagnostics;
 
 namespace Herald.Server.Idempotency;
 
@@ -53,6 +54,6 @@ internal sealed partial class IdempotencyCompletion(IHeraldStore store, TimeProv
         }
     }
 
-    [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Too many idempotent answers wait for storage; one key of length {KeyLength} stays claimed until it expires")]
+    [LoggerMessage(EventId = EventIds.IdempotentAnswerDropped, Level = LogLevel.Warning, Message = "Too many idempotent answers wait for storage; one key of length {KeyLength} stays claimed until it expires")]
     private static partial void LogDropped(ILogger logger, int keyLength);
 }

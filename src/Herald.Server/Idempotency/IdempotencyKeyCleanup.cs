@@ -1,4 +1,5 @@
 using Herald.Server.Storage;
+using Herald.Server.Diagnostics;
 
 namespace Herald.Server.Idempotency;
 
@@ -25,9 +26,9 @@ internal sealed partial class IdempotencyKeyCleanup(IHeraldStore store, TimeProv
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    [LoggerMessage(EventId = 1002, Level = LogLevel.Debug, Message = "Deleted {Count} expired idempotency keys")]
+    [LoggerMessage(EventId = EventIds.IdempotencyKeysCleaned, Level = LogLevel.Debug, Message = "Deleted {Count} expired idempotency keys")]
     private static partial void LogCleaned(ILogger logger, int count);
 
-    [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "Could not delete expired idempotency keys")]
+    [LoggerMessage(EventId = EventIds.IdempotencyCleanupFailed, Level = LogLevel.Warning, Message = "Could not delete expired idempotency keys")]
     private static partial void LogFailed(ILogger logger, Exception exception);
 }

@@ -3,6 +3,7 @@ using System.Text;
 using Herald.Server.Api;
 using Herald.Server.Auth;
 using Herald.Server.Storage;
+using Herald.Server.Diagnostics;
 
 namespace Herald.Server.Idempotency;
 
@@ -160,9 +161,9 @@ internal sealed partial class IdempotencyMiddleware(
         return hash.GetHashAndReset();
     }
 
-    [LoggerMessage(EventId = 1005, Level = LogLevel.Warning, Message = "The answer to an idempotent request to {Path} is saved later: storage failed after the request took effect")]
+    [LoggerMessage(EventId = EventIds.IdempotentCompletionDeferred, Level = LogLevel.Warning, Message = "The answer to an idempotent request to {Path} is saved later: storage failed after the request took effect")]
     private static partial void LogCompletionDeferred(ILogger logger, PathString path);
 
-    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Replayed the stored response of an idempotent request to {Path}")]
+    [LoggerMessage(EventId = EventIds.IdempotentReplay, Level = LogLevel.Information, Message = "Replayed the stored response of an idempotent request to {Path}")]
     private static partial void LogReplay(ILogger logger, PathString path);
 }

@@ -20,6 +20,9 @@ public sealed record Message
 
     /// <summary>When the retention job forgets the payload (null: kept until expunged; rows from before retention existed).</summary>
     public DateTimeOffset? PayloadExpiresAt { get; init; }
+
+    /// <summary>The W3C <c>traceparent</c> of the span that published it (null outside a trace); attempts' spans link to it.</summary>
+    public string? TraceParent { get; init; }
 }
 
 /// <summary>A message as the publisher sends it, before storage gives it a sequence number.</summary>
@@ -42,6 +45,9 @@ public sealed record NewMessage
 
     /// <summary>Deliver to this endpoint only, whatever its filters (send-example); null fans out normally.</summary>
     public string? TargetEndpointId { get; init; }
+
+    /// <summary>The W3C <c>traceparent</c> of the publish span, stored with the message (null outside a trace).</summary>
+    public string? TraceParent { get; init; }
 }
 
 /// <summary>Filters of the message list. Null means "any".</summary>

@@ -18,9 +18,25 @@ internal sealed class MessagePublisher(
     public async Task<Message> PublishAsync(NewMessage message, Application? createApplication = null)
     {
         // Every message expires (operational webhooks and examples too), else the retention job could never delete it.
-        message = message with { PayloadExpiresAt = message.PayloadExpiresAt ?? message.CreatedAt + retention.Value.DefaultPayloadRetention };
+        using var activity = HeraldTracing.StartPublish(message.ApplicationId, message.Id, message.EventType);
+        message = message with
+        {
+            PayloadExpiresAt = message.PayloadExpiresAt ?? message.CreatedAt + retention.Value.DefaultPayloadRetention,
+            TraceParent = message.TraceParent ?? HeraldTracing.TraceParent(activity), // the attempts' spans link to it
+        };
         // Once storage has been asked to commit, the caller's disconnect must not leave the outcome unknown.
-        var published = await store.PublishMessageAsync(message, createApplication, node.NewLease(), CancellationToken.None);
+        PublishedMessage published;
+        try
+        {
+            published = await store.PublishMessageAsync(message, createApplication, node.NewLease(), CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            HeraldTracing.Failed(activity, e);
+            throw;
+        }
+
+        activity?.SetTag("herald.deliveries", published.Deliveries.Count);
         HeraldMetrics.MessagePublished();
         signal.Notify(published.Message.ApplicationId);
         await queue.EnqueueAsync(published.Deliveries);

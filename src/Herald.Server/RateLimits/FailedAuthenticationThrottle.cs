@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
+using Herald.Server.Diagnostics;
 
 namespace Herald.Server.RateLimits;
 
@@ -81,6 +82,6 @@ internal sealed partial class FailedAuthenticationThrottle(RequestDelegate next,
 
     public ValueTask DisposeAsync() => _failures?.DisposeAsync() ?? ValueTask.CompletedTask;
 
-    [LoggerMessage(EventId = 3142, Level = LogLevel.Warning, Message = "Client {Address} used up its budget of failed authentications; its requests are refused with 429 until it refills")]
+    [LoggerMessage(EventId = EventIds.FailedAuthenticationBudgetUsedUp, Level = LogLevel.Warning, Message = "Client {Address} used up its budget of failed authentications; its requests are refused with 429 until it refills")]
     private static partial void LogBudgetUsedUp(ILogger logger, string address);
 }

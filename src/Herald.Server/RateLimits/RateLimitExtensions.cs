@@ -4,6 +4,7 @@ using Herald.Server.Api;
 using Herald.Server.Storage;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
+using Herald.Server.Diagnostics;
 
 namespace Herald.Server.RateLimits;
 
@@ -46,6 +47,6 @@ internal static partial class RateLimitExtensions
 
     // Debug: under a flood this is one line per refused request; /metrics counts the refusals anyway
     // (http_server_request_duration_seconds with http_response_status_code 429).
-    [LoggerMessage(EventId = 3141, Level = LogLevel.Debug, Message = "Refused {Method} {Path} of caller {Caller}: its request budget is used up")]
+    [LoggerMessage(EventId = EventIds.RequestBudgetUsedUp, Level = LogLevel.Debug, Message = "Refused {Method} {Path} of caller {Caller}: its request budget is used up")]
     private static partial void LogRequestRefused(ILogger logger, string caller, string method, PathString path);
 }

@@ -83,10 +83,10 @@ internal sealed partial class RetentionJob(IHeraldStore store, TimeProvider time
         }
     }
 
-    [LoggerMessage(EventId = 5001, Level = LogLevel.Information,
+    [LoggerMessage(EventId = EventIds.RetentionPurged, Level = LogLevel.Information,
         Message = "Retention: expunged {Payloads} expired payloads; deleted {Attempts} old attempts, {Messages} old messages and {Tasks} ended background tasks")]
     private static partial void LogPurged(ILogger logger, long payloads, long attempts, long messages, long tasks);
 
-    [LoggerMessage(EventId = 5002, Level = LogLevel.Warning, Message = "Retention pass failed; it is tried again at the next interval")]
+    [LoggerMessage(EventId = EventIds.RetentionFailed, Level = LogLevel.Warning, Message = "Retention pass failed; it is tried again at the next interval")]
     private static partial void LogFailed(ILogger logger, Exception exception);
 }

@@ -1,5 +1,6 @@
 using Herald.Server.Storage;
 using Microsoft.Extensions.Options;
+using Herald.Server.Diagnostics;
 
 namespace Herald.Server.Secrets;
 
@@ -112,7 +113,7 @@ internal sealed partial class MainKeyRing
         new(SecretsOptions.Section, typeof(SecretsOptions), [message]);
 
     // Information, not a warning: generating the key is the quick start working as meant; the advice is in the text.
-    [LoggerMessage(EventId = 7102, Level = LogLevel.Information,
+    [LoggerMessage(EventId = EventIds.MainKeyGenerated, Level = LogLevel.Information,
         Message = "Generated the main key {KeyId} that seals endpoint secrets and headers, at {Path}. Back it up apart from the database: without it the secrets are lost. For production, set Herald__Secrets__MainKey or Herald__Secrets__MainKeyFile.")]
     private static partial void LogGenerated(ILogger logger, string path, string keyId);
 }

@@ -1,6 +1,7 @@
 using Herald.Server.Endpoints;
 using Herald.Server.Storage;
 using Microsoft.Extensions.Options;
+using Herald.Server.Diagnostics;
 
 namespace Herald.Server.Secrets;
 
@@ -97,10 +98,10 @@ internal sealed partial class SecretResealing(IHeraldStore store, SecretSealer s
         return rewritten;
     }
 
-    [LoggerMessage(EventId = 7103, Level = LogLevel.Information, Message = "Sealed {Count} stored endpoint secrets and headers with main key {KeyId}")]
+    [LoggerMessage(EventId = EventIds.SecretsResealed, Level = LogLevel.Information, Message = "Sealed {Count} stored endpoint secrets and headers with main key {KeyId}")]
     private static partial void LogResealed(ILogger logger, int count, string keyId);
 
-    [LoggerMessage(EventId = 7104, Level = LogLevel.Warning,
+    [LoggerMessage(EventId = EventIds.SecretsForgotten, Level = LogLevel.Warning,
         Message = "Endpoint {EndpointId}: its {Column} opened with no configured main key and was replaced (ForgetUnreadable): a new signing secret, or no headers")]
     private static partial void LogForgotten(ILogger logger, string endpointId, string column);
 }

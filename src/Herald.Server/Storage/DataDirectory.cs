@@ -1,3 +1,5 @@
+using Herald.Server.Diagnostics;
+
 namespace Herald.Server.Storage;
 
 /// <summary>
@@ -121,7 +123,7 @@ internal static partial class DataDirectory
         }
     }
 
-    [LoggerMessage(EventId = 7101, Level = LogLevel.Warning,
+    [LoggerMessage(EventId = EventIds.DataDirectoryNotRestricted, Level = LogLevel.Warning,
         Message = "Cannot set mode {Mode} on {Path} (not its owner): other users of this machine may read it. Make Herald's user its owner.")]
     private static partial void LogCannotRestrict(ILogger logger, string path, string mode);
 }

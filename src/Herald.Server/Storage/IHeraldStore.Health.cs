@@ -8,4 +8,7 @@ public partial interface IHeraldStore
     /// full disk, a read-only file system or a database that is down, where a read might still succeed.
     /// </summary>
     Task ProbeWriteAsync(DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Whether every migration this build knows is applied to the database (readiness: <c>/health/ready</c>).</summary>
+    Task<bool> MigrationsAppliedAsync(CancellationToken cancellationToken);
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.Extensions.Options;
+using Herald.Server.Diagnostics;
 
 namespace Herald.Server.Auth.OAuth;
 
@@ -164,9 +165,9 @@ internal static partial class OAuthEndpoints
 
     private static string Shorten(string value) => value.Length <= 80 ? value : value[..80] + "…";
 
-    [LoggerMessage(EventId = 3121, Level = LogLevel.Information, Message = "Issued an OAuth access token to client {ClientId} ({ClientName}) with scope {Scope} for {Lifetime}.")]
+    [LoggerMessage(EventId = EventIds.OAuthTokenIssued, Level = LogLevel.Information, Message = "Issued an OAuth access token to client {ClientId} ({ClientName}) with scope {Scope} for {Lifetime}.")]
     private static partial void LogIssued(ILogger logger, string clientId, string clientName, string scope, TimeSpan lifetime);
 
-    [LoggerMessage(EventId = 3122, Level = LogLevel.Information, Message = "Refused an OAuth token request: unknown client or wrong secret (client {ClientId}).")]
+    [LoggerMessage(EventId = EventIds.OAuthClientRefused, Level = LogLevel.Information, Message = "Refused an OAuth token request: unknown client or wrong secret (client {ClientId}).")]
     private static partial void LogClientRefused(ILogger logger, string clientId);
 }

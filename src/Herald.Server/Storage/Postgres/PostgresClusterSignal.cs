@@ -3,6 +3,7 @@ using Herald.Server.Cluster;
 using Herald.Server.Delivery;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Herald.Server.Diagnostics;
 
 namespace Herald.Server.Storage.Postgres;
 
@@ -98,9 +99,9 @@ internal sealed partial class PostgresClusterSignal(
         }
     }
 
-    [LoggerMessage(EventId = 5001, Level = LogLevel.Warning, Message = "Listening for other nodes' notifications failed; reconnecting")]
+    [LoggerMessage(EventId = EventIds.ClusterListenFailed, Level = LogLevel.Warning, Message = "Listening for other nodes' notifications failed; reconnecting")]
     private static partial void LogListenFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 5002, Level = LogLevel.Information, Message = "Listening for other nodes' notifications again")]
+    [LoggerMessage(EventId = EventIds.ClusterListenResumed, Level = LogLevel.Information, Message = "Listening for other nodes' notifications again")]
     private static partial void LogReconnected(ILogger logger);
 }

@@ -11,7 +11,7 @@ internal sealed partial class PostgresStore
 {
     private sealed record MessageRow(
         string Id, string AppId, long Sequence, string? EventId, string EventType, byte[]? Payload, string[]? Channels, string[]? Tags, DateTime CreatedAt,
-        DateTime? DeliverAt = null, DateTime? PayloadExpiresAt = null)
+        DateTime? DeliverAt = null, DateTime? PayloadExpiresAt = null, string? TraceParent = null)
     {
         // Npgsql reports text[] columns as System.Array, which matches no positional constructor: Dapper then builds
         // the row through this one and its init setters.
@@ -33,10 +33,11 @@ internal sealed partial class PostgresStore
             CreatedAt = Time(CreatedAt),
             DeliverAt = Time(DeliverAt),
             PayloadExpiresAt = Time(PayloadExpiresAt),
+            TraceParent = TraceParent,
         };
     }
 
-    private const string MessageColumns = "id, app_id, sequence, event_id, event_type, payload, channels, tags, created_at, deliver_at, payload_expires_at";
+    private const string MessageColumns = "id, app_id, sequence, event_id, event_type, payload, channels, tags, created_at, deliver_at, payload_expires_at, trace_parent";
 
     /// <summary>The message columns of a page: without content, no payload is read at all.</summary>
     private static string MessageColumnsOf(PageRequest page) => page.WithContent ? MessageColumns : MessageColumns.Replace("payload, ", "NULL::bytea AS payload, ", StringComparison.Ordinal);
@@ -68,7 +69,7 @@ internal sealed partial class PostgresStore
             await c.ExecuteAsync(
                 $"""
                 INSERT INTO messages ({MessageColumns})
-                VALUES (@Id, @ApplicationId, @sequence, @EventId, @EventType, @Payload, @channels::text[], @tags::text[], @createdAt, @deliverAt, @expiresAt);
+                VALUES (@Id, @ApplicationId, @sequence, @EventId, @EventType, @Payload, @channels::text[], @tags::text[], @createdAt, @deliverAt, @expiresAt, @TraceParent);
                 """,
                 new
                 {
@@ -83,6 +84,7 @@ internal sealed partial class PostgresStore
                     createdAt,
                     deliverAt = Ts(message.DeliverAt),
                     expiresAt = Ts(message.PayloadExpiresAt),
+                    message.TraceParent,
                 },
                 t);
 

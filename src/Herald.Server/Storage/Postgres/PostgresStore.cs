@@ -45,6 +45,7 @@ internal sealed partial class PostgresStore : IHeraldStore, IAsyncDisposable, ID
 
     private async Task<T> WriteAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work, CancellationToken cancellationToken)
     {
+        using var activity = Diagnostics.HeraldTracing.StartCommit("postgresql", writes: 1);
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -63,6 +64,10 @@ internal sealed partial class PostgresStore : IHeraldStore, IAsyncDisposable, ID
             {
                 // Writers on several nodes can meet in a lock cycle (deleting an endpoint while an attempt of it is
                 // recorded); PostgreSQL then rolls one back, which is safe to run again from the start.
+            }
+            catch (Exception e) when (Diagnostics.HeraldTracing.FailedFilter(activity, e))
+            {
+                throw; // Never reached: the filter marks the span failed and lets the exception pass.
             }
         }
     }

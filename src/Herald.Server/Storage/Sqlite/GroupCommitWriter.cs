@@ -13,6 +13,9 @@ internal sealed class PendingWrite(Func<SqliteConnection, DbTransaction, Task<ob
 
     public CancellationToken CancellationToken { get; } = cancellationToken;
 
+    /// <summary>The span of the caller that queued the write (default outside a trace): the group commit's span links to it.</summary>
+    public ActivityContext Caller { get; } = Activity.Current?.Context ?? default;
+
     public TaskCompletionSource<object?> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public object? Result { get; set; }
@@ -40,12 +43,13 @@ internal sealed class PendingWrite(Func<SqliteConnection, DbTransaction, Task<ob
 /// when nothing else waits, else by the syncer thread while the writer already runs the next group — so under load
 /// one fsync covers many writes and the writer never sits idle for the disk; alone, a write commits at once.
 /// </summary>
-internal sealed class GroupCommitWriter : IDisposable
+internal sealed partial class GroupCommitWriter : IDisposable
 {
     /// <summary>The most writes in one transaction: bounds how long the first of them waits for its commit.</summary>
     public const int MaxBatch = 256;
 
     private readonly Func<Task<SqliteConnection>> _open;
+    private readonly ILogger _logger;
     // A queue and an event rather than a Channel: a channel wakes its waiting reader through a pool thread, which put
     // one more thread hand-off (a wake-up, costly on a small VM) on the path of every write.
     private readonly ConcurrentQueue<PendingWrite> _queue = new();
@@ -56,9 +60,10 @@ internal sealed class GroupCommitWriter : IDisposable
     private SqliteConnection? _connection;
     private int _connections;
 
-    public GroupCommitWriter(string databasePath, Func<Task<SqliteConnection>> open)
+    public GroupCommitWriter(string databasePath, Func<Task<SqliteConnection>> open, ILogger logger)
     {
         _open = open;
+        _logger = logger;
         _syncer = new WalSyncer(databasePath);
         // Its own thread, not a pool thread: SQLite's calls block, and the writer is the one thread every write waits
         // for, so it must not queue behind request handlers for a pool thread, nor hold one of them.
@@ -131,6 +136,7 @@ internal sealed class GroupCommitWriter : IDisposable
     private void Commit(List<PendingWrite> batch)
     {
         var started = Stopwatch.GetTimestamp();
+        using var activity = HeraldTracing.StartCommit("sqlite", batch.Count, batch.ConvertAll(w => w.Caller));
         try
         {
             // The store's writes are SQLite calls, which complete synchronously; waiting on their tasks blocks nothing.
@@ -167,6 +173,8 @@ internal sealed class GroupCommitWriter : IDisposable
             var failure = StorageFailure.Classify(e) is not null
                 ? e
                 : batch.Select(w => w.Error).FirstOrDefault(error => StorageFailure.Classify(error) is not null) ?? e;
+            LogGroupFailed(_logger, batch.Count, failure);
+            HeraldTracing.Failed(activity, failure);
             foreach (var write in batch)
             {
                 write.Error = failure;
@@ -207,4 +215,8 @@ internal sealed class GroupCommitWriter : IDisposable
         _thread.Join(TimeSpan.FromSeconds(10));
         _syncer.Dispose();
     }
+
+    [LoggerMessage(EventId = EventIds.GroupCommitFailed, Level = LogLevel.Error,
+        Message = "A group commit of {Writes} writes failed: none of them is stored, each caller is told; the next group uses a fresh connection")]
+    private static partial void LogGroupFailed(ILogger logger, int writes, Exception exception);
 }

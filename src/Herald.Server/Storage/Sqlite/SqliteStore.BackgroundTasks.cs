@@ -77,7 +77,7 @@ internal sealed partial class SqliteStore
         string applicationId, string endpointId, DateTimeOffset since, DateTimeOffset? until, string? afterId, bool missingOnly, int limit, CancellationToken cancellationToken) =>
         ReadAsync<IReadOnlyList<Message>>(async c => (await c.QueryAsync<MessageRow>(
             $"""
-            SELECT id, app_id, sequence, event_id, event_type, NULL AS payload, channels, tags, created_at, deliver_at, payload_expires_at FROM messages m
+            SELECT id, app_id, sequence, event_id, event_type, NULL AS payload, channels, tags, created_at, deliver_at, payload_expires_at, trace_parent FROM messages m
             WHERE m.app_id = @applicationId AND m.id > @afterId AND m.created_at >= @since AND (@until IS NULL OR m.created_at < @until)
               AND m.payload IS NOT NULL
               AND {(missingOnly ? "NOT " : "")}EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = m.id AND d.endpoint_id = @endpointId)

@@ -11,7 +11,7 @@ internal sealed partial class SqliteStore
 {
     private sealed record MessageRow(
         string Id, string AppId, long Sequence, string? EventId, string EventType, byte[]? Payload, string? Channels, string? Tags, long CreatedAt,
-        long? DeliverAt = null, long? PayloadExpiresAt = null)
+        long? DeliverAt = null, long? PayloadExpiresAt = null, string? TraceParent = null)
     {
         public Message ToMessage() => new()
         {
@@ -26,10 +26,11 @@ internal sealed partial class SqliteStore
             CreatedAt = Time(CreatedAt),
             DeliverAt = DeliverAt is { } at ? Time(at) : null,
             PayloadExpiresAt = PayloadExpiresAt is { } expires ? Time(expires) : null,
+            TraceParent = TraceParent,
         };
     }
 
-    private const string MessageColumns = "id, app_id, sequence, event_id, event_type, payload, channels, tags, created_at, deliver_at, payload_expires_at";
+    private const string MessageColumns = "id, app_id, sequence, event_id, event_type, payload, channels, tags, created_at, deliver_at, payload_expires_at, trace_parent";
 
     /// <summary>The message columns of a page: without content, no payload is read at all.</summary>
     private static string MessageColumnsOf(PageRequest page) => page.WithContent ? MessageColumns : MessageColumns.Replace("payload, ", "NULL AS payload, ", StringComparison.Ordinal);
@@ -50,7 +51,7 @@ internal sealed partial class SqliteStore
             var channels = StorageJson.List(message.Channels);
             var createdAt = Ms(message.CreatedAt);
             c.Run(
-                $"INSERT INTO messages ({MessageColumns}) VALUES (@Id, @ApplicationId, @sequence, @EventId, @EventType, @Payload, @channels, @Tags, @createdAt, @deliverAt, @expiresAt)",
+                $"INSERT INTO messages ({MessageColumns}) VALUES (@Id, @ApplicationId, @sequence, @EventId, @EventType, @Payload, @channels, @Tags, @createdAt, @deliverAt, @expiresAt, @TraceParent)",
                 new
                 {
                     message.Id,
@@ -64,6 +65,7 @@ internal sealed partial class SqliteStore
                     createdAt,
                     deliverAt = Ms(message.DeliverAt),
                     expiresAt = Ms(message.PayloadExpiresAt),
+                    message.TraceParent,
                 },
                 t);
 

@@ -67,7 +67,7 @@ internal sealed partial class SqliteStore : IHeraldStore, IDisposable
             // written meanwhile.
             await connection.ExecuteAsync("PRAGMA synchronous = NORMAL;");
             return connection;
-        });
+        }, logger);
     }
 
     internal WalSyncer Syncer => _writer.Syncer;
