@@ -41,10 +41,17 @@ internal static class GraphQLExtensions
     /// <summary>The validation rules of a request: graphql-dotnet's own, the depth and cost limits, and no introspection when it is off.</summary>
     public static IEnumerable<IValidationRule> ValidationRules(GraphQLOptions options)
     {
+        // Introspection costs nothing: its size is the schema's, not the data's (the standard introspection query
+        // would otherwise "cost" ~700 000 by the list multipliers). Every other field keeps graphql-dotnet's estimate.
+        var fallback = new ComplexityOptions().DefaultComplexityImpactDelegate;
         IEnumerable<IValidationRule> rules = DocumentValidator.CoreRules.Append(new ComplexityValidationRule(new ComplexityOptions
         {
             MaxDepth = options.MaxDepth,
             MaxComplexity = options.MaxComplexity,
+            DefaultComplexityImpactDelegate = context =>
+                context.ParentType.Name.StartsWith("__", StringComparison.Ordinal) || context.FieldDefinition.Name.StartsWith("__", StringComparison.Ordinal)
+                    ? new FieldComplexityResult(0, 1)
+                    : fallback(context),
         }));
         return options.Introspection ? rules : rules.Append(NoIntrospectionValidationRule.Instance);
     }

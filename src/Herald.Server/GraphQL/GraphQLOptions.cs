@@ -13,9 +13,9 @@ public sealed class GraphQLOptions
     /// <summary>Answer introspection (<c>__schema</c>, <c>__type</c>); off, such a query is refused with <c>INTROSPECTION_DISABLED</c>. Default true.</summary>
     public bool Introspection { get; set; } = true;
 
-    /// <summary>Deepest nesting of fields a query may have; deeper ones are refused before they run. Default 12.</summary>
+    /// <summary>Deepest nesting of fields a query may have; deeper ones are refused before they run. Default 20 (the standard introspection query needs 15).</summary>
     [Range(2, 100)]
-    public int MaxDepth { get; set; } = 12;
+    public int MaxDepth { get; set; } = 20;
 
     /// <summary>
     /// Largest estimated cost of a query (graphql-dotnet's complexity analysis: a field costs 1, a connection field

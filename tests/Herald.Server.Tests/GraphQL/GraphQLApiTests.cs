@@ -172,7 +172,7 @@ public sealed class GraphQLApiTests(GraphQLFixture fixture) : IClassFixture<Grap
     [Fact]
     public async Task Limits_DepthBatchSizeAndGetMutations_AreRefusedWithCodes()
     {
-        var deep = "query($app: ID!) { application(id: $app) { " + string.Concat(Enumerable.Repeat("endpoints { edges { node { application { ", 4)) + "id" + new string('}', 16) + " } }";
+        var deep = "query($app: ID!) { application(id: $app) { " + string.Concat(Enumerable.Repeat("endpoints { edges { node { application { ", 6)) + "id" + new string('}', 24) + " } }";
         var body = await (await fixture.Admin.SendGraphQLAsync(deep, App)).ReadObjectAsync(HttpStatusCode.BadRequest);
         Assert.False(string.IsNullOrEmpty((string?)body["errors"]![0]!["extensions"]?["code"]), body.ToJsonString());
         Assert.Null(body["data"]);
@@ -194,6 +194,36 @@ public sealed class GraphQLApiTests(GraphQLFixture fixture) : IClassFixture<Grap
         var query = await fixture.Admin.GetAsync("/graphql?query=" + Uri.EscapeDataString("{ eventTypes { edges { node { name } } } }"));
         Assert.Equal("application/json", query.Content.Headers.ContentType?.MediaType);
         Assert.Equal(2, (await query.ReadObjectAsync(HttpStatusCode.OK))["data"]!["eventTypes"]!["edges"]!.AsArray().Count);
+    }
+
+    [Fact]
+    public async Task EndpointAndMessageMutations_RunTheRestRules()
+    {
+        var created = (await fixture.Admin.QueryAsync("""
+            mutation($app: ID!) { createEndpoint(appId: $app, input: { url: "https://example.com/gql", metadata: [{ key: "team", value: "a" }] }) { id url metadata { key value } } }
+            """, App))["createEndpoint"]!;
+        Assert.Equal("https://example.com/gql", (string?)created["url"]);
+        Assert.Equal("a", (string?)created["metadata"]![0]!["value"]);
+
+        var updated = (await fixture.Admin.QueryAsync("""
+            mutation($app: ID!, $ep: ID!) { updateEndpoint(appId: $app, endpointId: $ep, input: { eventTypes: ["invoice.paid"] }) { eventTypes url } }
+            """, new JsonObject { ["app"] = fixture.AppId, ["ep"] = created["id"]!.DeepClone() }))["updateEndpoint"]!;
+        Assert.Equal("https://example.com/gql", (string?)updated["url"]);
+        Assert.Equal(["invoice.paid"], updated["eventTypes"]!.AsArray().Select(t => (string)t!));
+        var rest = await (await fixture.Admin.GetAsync($"/api/v1/app/{fixture.AppId}/endpoint/{created["id"]}")).ReadObjectAsync(HttpStatusCode.OK);
+        Assert.Equal("invoice.paid", (string?)(rest["eventTypes"] ?? rest["filterTypes"])![0]);
+
+        Assert.Equal("VALIDATION_ERROR", await fixture.Admin.ErrorCodeAsync(
+            "mutation($app: ID!) { createEndpoint(appId: $app, input: { url: \"not a url\" }) { id } }", App));
+        Assert.Equal("VALIDATION_ERROR", await fixture.Admin.ErrorCodeAsync(
+            "mutation($app: ID!) { createEndpoint(appId: $app, input: { url: \"https://example.com/x\", eventTypes: [\"no.such.type\"] }) { id } }", App));
+
+        var published = (await fixture.Admin.QueryAsync("""
+            mutation($app: ID!) { publishMessage(appId: $app, input: { eventType: "invoice.paid", payload: "{\"n\": 7}" }) { id payload sequence } }
+            """, App))["publishMessage"]!;
+        Assert.Equal(7, JsonNode.Parse((string)published["payload"]!)!["n"]!.GetValue<int>());
+        Assert.Equal("VALIDATION_ERROR", await fixture.Admin.ErrorCodeAsync(
+            "mutation($app: ID!) { publishMessage(appId: $app, input: { eventType: \"invoice.paid\", payload: \"[1]\" }) { id } }", App));
     }
 
     [Fact]
