@@ -4,6 +4,7 @@ using Herald.Server.Auth.OAuth;
 using Herald.Server.BackgroundTasks;
 using Herald.Server.Delivery;
 using Herald.Server.Diagnostics;
+using Herald.Server.GraphQL;
 using Herald.Server.Health;
 using Herald.Server.Hosting;
 using Herald.Server.Portal;
@@ -29,6 +30,7 @@ try
     builder.AddHeraldHealth();       // the shared storage write probe behind /api/v1/health and /health/ready
     builder.AddHeraldSecurityHeaders(); // HSTS over HTTPS, nosniff, no framing of /docs
     builder.AddHeraldPortal();       // the app portal and operator dashboard pages (Herald:Portal)
+    builder.AddHeraldGraphQL();      // the GraphQL schema, executor and limits (Herald:GraphQL, docs/GRAPHQL.md)
 
     var app = builder.Build();
     await app.InitializeHeraldAsync();  // migrations and the admin token, before any request
@@ -40,6 +42,7 @@ try
     app.MapHeraldDocs();                // /openapi/v1.json and /docs
     app.MapHeraldOAuth();               // /oauth/token, /.well-known/openid-configuration and jwks.json
     app.MapHeraldPortal();              // /app-portal/{app_id} and the dashboard at /, clients of /api/v1
+    app.MapHeraldGraphQL();             // POST/GET /graphql over the same tokens and domain code as /api/v1
     await app.RunAsync();
     return 0;
 }

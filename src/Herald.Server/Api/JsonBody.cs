@@ -33,9 +33,12 @@ internal sealed class JsonBody<T>(T value, JsonDocument document) : IDisposable
 /// </summary>
 internal static class JsonBody
 {
-    public static async Task<JsonBody<T>> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> type, CancellationToken cancellationToken)
+    public static async Task<JsonBody<T>> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> type, CancellationToken cancellationToken) =>
+        Parse(await ReadBytesAsync(request, cancellationToken), type);
+
+    /// <summary>The same checks on a body that did not come from a request (a GraphQL mutation's input, serialized).</summary>
+    public static JsonBody<T> Parse<T>(byte[] bytes, JsonTypeInfo<T> type)
     {
-        var bytes = await ReadBytesAsync(request, cancellationToken);
         if (bytes.Length == 0)
         {
             throw ApiException.BadJson("The request body is empty; send a JSON object.");

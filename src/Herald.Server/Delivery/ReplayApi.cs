@@ -45,7 +45,23 @@ internal static class ReplayApi
         CurrentApplication app, string msg_id, string endpoint_id, HttpContext context, IHeraldStore store, DeliveryQueue queue, DeliveryNode node, TimeProvider time)
     {
         var endpoint = await app.FindEndpointAsync(store, endpoint_id, context.RequestAborted);
-        var message = await store.GetMessageAsync(endpoint.ApplicationId, msg_id, context.RequestAborted) ?? throw ApiException.NotFound("Message");
+        await ResendMessageAsync(endpoint, msg_id, store, queue, node, time, context.RequestAborted);
+        return TypedResults.Accepted((string?)null, new EmptyResponse());
+    }
+
+    private static async Task<Accepted<RecoverOut>> RecoverAsync(CurrentApplication app, string endpoint_id, HttpContext context, IHeraldStore store, BackgroundTaskQueue tasks)
+    {
+        var endpoint = await app.FindEndpointAsync(store, endpoint_id, context.RequestAborted);
+        using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.RecoverIn, context.RequestAborted);
+        var task = await StartRecoverAsync(endpoint, body.Value.Since, body.Value.Until, tasks);
+        return TypedResults.Accepted((string?)null, new RecoverOut(task.Id, task.Status, task.Kind, task.UpdatedAt));
+    }
+
+    /// <summary>Resend's rules and work, shared by REST and GraphQL: one manual attempt of the message to the endpoint (404, 409s as documented).</summary>
+    public static async Task ResendMessageAsync(
+        HeraldEndpoint endpoint, string msg_id, IHeraldStore store, DeliveryQueue queue, DeliveryNode node, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var message = await store.GetMessageAsync(endpoint.ApplicationId, msg_id, cancellationToken) ?? throw ApiException.NotFound("Message");
         if (message.Payload is null)
         {
             throw ApiException.Conflict("This message's payload was expunged; it cannot be sent again.", "payload_expunged");
@@ -58,17 +74,11 @@ internal static class ReplayApi
 
         var created = await store.CreateManualDeliveriesAsync(endpoint.Id, [message.Id], node.NewLease(), time.Now(), CancellationToken.None);
         await queue.EnqueueAsync(created);
-        return TypedResults.Accepted((string?)null, new EmptyResponse());
     }
 
-    private static async Task<Accepted<RecoverOut>> RecoverAsync(CurrentApplication app, string endpoint_id, HttpContext context, IHeraldStore store, BackgroundTaskQueue tasks)
-    {
-        var endpoint = await app.FindEndpointAsync(store, endpoint_id, context.RequestAborted);
-        using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.RecoverIn, context.RequestAborted);
-        var input = Window(body.Value.Since, body.Value.Until, new Validator());
-        var task = await StartAsync(tasks, BackgroundTaskKinds.EndpointRecover, endpoint, input);
-        return TypedResults.Accepted((string?)null, new RecoverOut(task.Id, task.Status, task.Kind, task.UpdatedAt));
-    }
+    /// <summary>Recover's rules and work, shared by REST and GraphQL: checks the window and starts the endpoint.recover task.</summary>
+    public static Task<BackgroundTask> StartRecoverAsync(HeraldEndpoint endpoint, DateTimeOffset? since, DateTimeOffset? until, BackgroundTaskQueue tasks) =>
+        StartAsync(tasks, BackgroundTaskKinds.EndpointRecover, endpoint, Window(since, until, new Validator()));
 
     private static async Task<Accepted<ReplayOut>> ReplayMissingAsync(CurrentApplication app, string endpoint_id, HttpContext context, IHeraldStore store, BackgroundTaskQueue tasks)
     {

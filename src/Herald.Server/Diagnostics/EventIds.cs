@@ -83,5 +83,8 @@ internal static class EventIds
     public const int SecretsForgotten = 7104;
     public const int GroupCommitFailed = 7111;
 
-    // 8100–8199: GraphQL. 8200–8299: transformations and payload schemas.
+    // 8100–8199: GraphQL.
+    public const int GraphQLFieldFailed = 8100;
+
+    // 8200–8299: transformations and payload schemas.
 }

@@ -129,13 +129,22 @@ internal static class EndpointsApi
     {
         var applicationId = scope.ApplicationId;
         using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.EndpointIn, context.RequestAborted);
+        var endpoint = await CreateEndpointAsync(applicationId, body, store, ids, time, options, operational, context.RequestAborted);
+        return TypedResults.Created($"/api/v1/app/{applicationId}/endpoint/{endpoint.Id}", await EndpointUrlWarning.AnswerAsync(endpoint, context));
+    }
+
+    /// <summary>Create's rules and work, shared by REST and GraphQL: validates the body, stores the endpoint with its secret, notifies.</summary>
+    public static async Task<HeraldEndpoint> CreateEndpointAsync(
+        string applicationId, JsonBody<EndpointIn> body, IHeraldStore store, Ids ids, TimeProvider time, IOptions<DeliveryOptions> options, OperationalWebhooks operational,
+        CancellationToken cancellationToken)
+    {
         var v = new Validator();
         var fields = EndpointInput.From(body, v);
-        await ValidateAsync(v, fields, store, partial: false, EndpointRules.For(applicationId, options), context.RequestAborted);
+        await ValidateAsync(v, fields, store, partial: false, EndpointRules.For(applicationId, options), cancellationToken);
         var endpoint = NewEndpoint(applicationId, fields.Value, ids, time);
-        await store.CreateEndpointAsync(endpoint, new EndpointSecretKey(body.Value.Secret ?? EndpointSecret.New(), endpoint.CreatedAt), context.RequestAborted);
+        await store.CreateEndpointAsync(endpoint, new EndpointSecretKey(body.Value.Secret ?? EndpointSecret.New(), endpoint.CreatedAt), cancellationToken);
         await NotifyAsync(operational, "endpoint.created", endpoint);
-        return TypedResults.Created($"/api/v1/app/{applicationId}/endpoint/{endpoint.Id}", await EndpointUrlWarning.AnswerAsync(endpoint, context));
+        return endpoint;
     }
 
     private static async Task<Ok<EndpointOut>> GetAsync(string endpoint_id, EndpointScope scope, HttpContext context, IHeraldStore store) =>
@@ -194,6 +203,14 @@ internal static class EndpointsApi
     {
         var existing = await scope.FindEndpointAsync(store, endpoint_id, context.RequestAborted);
         using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.EndpointIn, context.RequestAborted);
+        return TypedResults.Ok(await EndpointUrlWarning.AnswerAsync(await PatchEndpointAsync(existing, body, store, time, options, operational, context.RequestAborted), context));
+    }
+
+    /// <summary>Patch's rules and work, shared by REST and GraphQL: only the fields present in the body change.</summary>
+    public static async Task<HeraldEndpoint> PatchEndpointAsync(
+        HeraldEndpoint existing, JsonBody<EndpointIn> body, IHeraldStore store, TimeProvider time, IOptions<DeliveryOptions> options, OperationalWebhooks operational,
+        CancellationToken cancellationToken)
+    {
         var v = new Validator();
         var fields = EndpointInput.From(body, v);
         var input = fields.Value;
@@ -212,7 +229,7 @@ internal static class EndpointsApi
             v.Add("body.version", "missing", "cannot be null.");
         }
 
-        await ValidateAsync(v, fields, store, partial: true, EndpointRules.For(existing.ApplicationId, options), context.RequestAborted);
+        await ValidateAsync(v, fields, store, partial: true, EndpointRules.For(existing.ApplicationId, options), cancellationToken);
         var updated = existing with
         {
             Url = input.Url ?? existing.Url,
@@ -228,9 +245,9 @@ internal static class EndpointsApi
             Timeout = body.Has("timeoutSeconds") ? (input.TimeoutSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null) : existing.Timeout,
             UpdatedAt = time.Now(),
         };
-        await store.UpdateEndpointAsync(updated, context.RequestAborted);
+        await store.UpdateEndpointAsync(updated, cancellationToken);
         await NotifyUpdatedAsync(operational, existing, updated);
-        return TypedResults.Ok(await EndpointUrlWarning.AnswerAsync(updated, context));
+        return updated;
     }
 
     /// <summary>

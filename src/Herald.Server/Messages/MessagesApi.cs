@@ -33,8 +33,17 @@ internal static class MessagesApi
         IOptions<RetentionOptions> retention,
         [Description("false leaves the payload out of the answer (default true).")] bool? with_content)
     {
-        var now = time.Now();
         using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.MessageIn, context.RequestAborted);
+        var stored = await PublishAsync(app_id, app, body, context.User, store, ids, time, publisher, retention, context.RequestAborted);
+        return TypedResults.Accepted($"/api/v1/app/{stored.ApplicationId}/msg/{stored.Id}", MessageOut.From(stored, with_content ?? true));
+    }
+
+    /// <summary>Publish's rules and work, shared by REST and GraphQL: validates the body and publishes (creating the application when asked).</summary>
+    public static async Task<Message> PublishAsync(
+        string app_id, CurrentApplication app, JsonBody<MessageIn> body, System.Security.Claims.ClaimsPrincipal user, IHeraldStore store, Ids ids, TimeProvider time,
+        MessagePublisher publisher, IOptions<RetentionOptions> retention, CancellationToken cancellationToken)
+    {
+        var now = time.Now();
         var input = body.Value;
         var v = new Validator();
         v.Identifier("body.eventType", input.EventType, required: true)
@@ -54,12 +63,12 @@ internal static class MessagesApi
         }
 
         v.ThrowIfInvalid();
-        if (await store.GetEventTypeAsync(input.EventType!, context.RequestAborted) is { Archived: true })
+        if (await store.GetEventTypeAsync(input.EventType!, cancellationToken) is { Archived: true })
         {
             throw ApiException.Invalid("body.eventType", "event_type_archived", $"'{input.EventType}' is archived; unarchive it to publish with it.");
         }
 
-        var (application, create) = ResolveApplication(app_id, app, input, context, ids, time);
+        var (application, create) = ResolveApplication(app_id, app, input, user, ids, time);
         var message = new NewMessage
         {
             Id = ids.New(Ids.Message),
@@ -82,7 +91,7 @@ internal static class MessagesApi
         catch (StorageConflictException e) when (e.Field == "uid" && create is not null)
         {
             // A concurrent request created the same application first: publish into it.
-            var winner = await store.GetApplicationAsync(app_id, context.RequestAborted);
+            var winner = await store.GetApplicationAsync(app_id, cancellationToken);
             if (winner is null)
             {
                 throw;
@@ -91,7 +100,7 @@ internal static class MessagesApi
             stored = await publisher.PublishAsync(message with { ApplicationId = winner.Id });
         }
 
-        return TypedResults.Accepted($"/api/v1/app/{stored.ApplicationId}/msg/{stored.Id}", MessageOut.From(stored, with_content ?? true));
+        return stored;
     }
 
     /// <summary>
@@ -99,14 +108,14 @@ internal static class MessagesApi
     /// <c>application</c> defines, to be created with the message (ApiAccess already answered 404 to anyone else).
     /// </summary>
     private static (Application Application, Application? Create) ResolveApplication(
-        string app_id, CurrentApplication app, MessageIn input, HttpContext context, Ids ids, TimeProvider time)
+        string app_id, CurrentApplication app, MessageIn input, System.Security.Claims.ClaimsPrincipal user, Ids ids, TimeProvider time)
     {
         if (app.ValueOrNull is { } existing)
         {
             return (existing, null);
         }
 
-        if (input.Application is not null && context.User.IsAdmin()
+        if (input.Application is not null && user.IsAdmin()
             && !Ids.IsValid(Ids.Application, app_id) && Validator.IdentifierPattern().IsMatch(app_id))
         {
             if (input.Application.Uid is not null && input.Application.Uid != app_id)
