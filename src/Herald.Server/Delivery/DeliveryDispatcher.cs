@@ -262,9 +262,14 @@ internal sealed partial class DeliveryDispatcher(
                 // Not the intake token: a send under way finishes (bounded by its own timeout) during the drain and is
                 // recorded, rather than being cut off and sent again after the restart; only a send still running when
                 // the drain's grace ends is abandoned.
-                outcome = await sender.SendAsync(new WebhookRequest(
+                var webhook = new WebhookRequest(
                     work.Endpoint.Url, work.Message.Id, payload, work.Secrets, work.Endpoint.Headers,
-                    work.Endpoint.Timeout ?? _options.DefaultTimeout), _abandon.Token);
+                    work.Endpoint.Timeout ?? _options.DefaultTimeout)
+                {
+                    Transformation = work.Endpoint.Transformation,
+                    EventType = work.Message.EventType,
+                };
+                outcome = await sender.SendAsync(webhook, _abandon.Token);
             }
             finally
             {

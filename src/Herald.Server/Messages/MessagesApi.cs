@@ -4,6 +4,7 @@ using System.Text.Json;
 using Herald.Server.Api;
 using Herald.Server.Applications;
 using Herald.Server.Auth;
+using Herald.Server.EventTypes;
 using Herald.Server.Retention;
 using Herald.Server.Storage;
 using Microsoft.Extensions.Options;
@@ -31,7 +32,7 @@ internal static class MessagesApi
 
     private static async Task<Accepted<MessageOut>> CreateAsync(
         string app_id, CurrentApplication app, HttpContext context, IHeraldStore store, Ids ids, TimeProvider time, MessagePublisher publisher,
-        IOptions<RetentionOptions> retention,
+        IOptions<RetentionOptions> retention, PayloadSchemas schemas,
         [Description("false leaves the payload out of the answer (default true).")] bool? with_content)
     {
         var now = time.Now();
@@ -55,10 +56,13 @@ internal static class MessagesApi
         }
 
         v.ThrowIfInvalid();
-        if (await store.GetEventTypeAsync(input.EventType!, context.RequestAborted) is { Archived: true })
+        var eventType = await store.GetEventTypeAsync(input.EventType!, context.RequestAborted);
+        if (eventType is { Archived: true })
         {
             throw ApiException.Invalid("body.eventType", "event_type_archived", $"'{input.EventType}' is archived; unarchive it to publish with it.");
         }
+
+        schemas.Enforce(input.EventType!, eventType, input.Payload!.Value);
 
         var (application, create) = ResolveApplication(app_id, app, input, context, ids, time);
         var message = new NewMessage
