@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 
 namespace Herald.Server.Api;
@@ -11,7 +12,6 @@ internal sealed partial class Validator
     public const int MaxUrlLength = 2048;
     public const int MaxChannels = 10;
     public const int MaxChannelLength = 128;
-    public const int MaxTags = 5;
     public const int MaxMetadataEntries = 64;
 
     private readonly List<ValidationItem> _errors = [];
@@ -139,6 +139,24 @@ internal sealed partial class Validator
         }
 
         return this;
+    }
+
+    /// <summary>A date-time query parameter read by hand (routes whose query is not bound from a record); null when absent or malformed (then recorded).</summary>
+    public DateTimeOffset? QueryTime(HttpRequest request, string name)
+    {
+        var text = request.Query[name].ToString();
+        if (text.Length == 0)
+        {
+            return null;
+        }
+
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value))
+        {
+            return value;
+        }
+
+        Add($"query.{name}", "invalid_datetime", "must be an ISO 8601 date-time, e.g. 2026-01-31T12:00:00Z.");
+        return null;
     }
 
     public Validator Range(string location, int? value, int min, int max)

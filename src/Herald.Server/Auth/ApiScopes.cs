@@ -106,7 +106,7 @@ internal static class ApiScopes
         {
             if (apps.ContainsValue(true))
             {
-                problem = "admin:read cannot be combined with an application write scope: a key is either read-only everywhere or reaches one application.";
+                problem = "combines admin:read with an application write scope: a key is either read-only everywhere or reaches one application.";
                 return null;
             }
 
@@ -129,8 +129,11 @@ internal static class ApiScopes
         return new ApiScope(id, !writable);
     }
 
+    /// <summary>True for a well-formed scope string: <c>admin</c>, <c>admin:read</c>, <c>app:{id}</c> or <c>app:{id}:read</c>.</summary>
+    public static bool IsValid(string scope) => scope is Admin or AdminRead || ParseApplication(scope) is not null;
+
     /// <summary><c>app:{id}</c> or <c>app:{id}:read</c> with a well-formed id or uid; null otherwise.</summary>
-    private static (string ApplicationId, bool ReadOnly)? ParseApplication(string scope)
+    public static (string ApplicationId, bool ReadOnly)? ParseApplication(string scope)
     {
         if (!scope.StartsWith(AppPrefix, StringComparison.Ordinal))
         {

@@ -1,8 +1,9 @@
 namespace Herald.Server.Cluster;
 
 /// <summary>
-/// Wake-ups between Herald nodes sharing one database. Storage sends them inside its transactions, so they go
-/// out exactly when the change commits; each node hears the other nodes' and raises them here. Runs for the life of
+/// Wake-ups between Herald nodes sharing one database. Storage sends them once the change has committed (message
+/// commits batched after their transactions, released deliveries with their release); each node hears the other
+/// nodes' and raises them here. Runs for the life of
 /// the host (a listener), hence <see cref="IHostedService"/>. They only make
 /// things faster: a node that misses one still finds the change on its next read or storage scan.
 /// </summary>

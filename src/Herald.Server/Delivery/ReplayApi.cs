@@ -202,8 +202,8 @@ internal static class ReplayApi
     {
         var endpoint = await app.FindEndpointAsync(store, endpoint_id, context.RequestAborted);
         var v = new Validator();
-        var since = MessagesApi.ParseTime(v, context.Request, "since");
-        var until = MessagesApi.ParseTime(v, context.Request, "until");
+        var since = v.QueryTime(context.Request, "since");
+        var until = v.QueryTime(context.Request, "until");
         v.ThrowIfInvalid();
         var counts = await store.CountEndpointDeliveriesAsync(endpoint.Id, since, until, context.RequestAborted);
         return TypedResults.Ok(new EndpointStats(counts.Success, counts.Pending, counts.Sending, counts.Fail, counts.Canceled));

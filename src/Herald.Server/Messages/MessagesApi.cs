@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.Globalization;
 using System.Text.Json;
 using Herald.Server.Api;
 using Herald.Server.Applications;
@@ -158,23 +157,5 @@ internal static class MessagesApi
 
         var result = await store.ListMessagesAsync(application.Id, filter, page, context.RequestAborted);
         return TypedResults.Ok(Paging.ToResponse(result, m => m.Id, m => MessageOut.From(m, withContent)));
-    }
-
-    /// <summary>A date-time query parameter read by hand (routes whose query is not bound from a record); problems go to <paramref name="v"/>.</summary>
-    public static DateTimeOffset? ParseTime(Validator v, HttpRequest request, string name)
-    {
-        var text = request.Query[name].ToString();
-        if (text.Length == 0)
-        {
-            return null;
-        }
-
-        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value))
-        {
-            return value;
-        }
-
-        v.Add($"query.{name}", "invalid_datetime", "must be an ISO 8601 date-time, e.g. 2026-01-31T12:00:00Z.");
-        return null;
     }
 }

@@ -9,7 +9,7 @@ using Herald.Server.Messages;
 namespace Herald.Server.Storage;
 
 /// <summary>
-/// Everything Herald keeps. One interface, one implementation per engine (SQLite now, PostgreSQL next):
+/// Everything Herald keeps. One interface, one implementation per engine (SQLite and PostgreSQL):
 /// nothing above it knows which engine runs. Each method is one transaction; the ones that must be
 /// atomic together (an endpoint and its first secret, a message and its place in the app's ordered log)
 /// are single methods. Uniqueness violations surface as <see cref="StorageConflictException"/>.

@@ -2,6 +2,7 @@ using System.Text;
 using Dapper;
 using Herald.Server.Storage;
 using Herald.Server.Tests.Infrastructure;
+using Herald.Server.Tests.Secrets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -51,7 +52,7 @@ public sealed class ApiKeyIdempotencyTests : IDisposable
 
         var bodies = await IdempotencyBodiesAsync();
         Assert.Contains("Stored", bodies, StringComparison.Ordinal);
-        var files = RawSqliteFiles();
+        var files = _herald.RawDatabaseFiles();
         foreach (var secret in secrets)
         {
             // The random part: prefixes are stored on purpose (and the hash), never the rest.
@@ -69,24 +70,5 @@ public sealed class ApiKeyIdempotencyTests : IDisposable
         await connection.OpenAsync();
         var bodies = await connection.QueryAsync<byte[]?>("SELECT body FROM idempotency_keys");
         return string.Join('\n', bodies.Select(b => b is null ? "" : Encoding.UTF8.GetString(b)));
-    }
-
-    /// <summary>The SQLite database and its WAL as bytes (empty on PostgreSQL, whose files are not the test's to read).</summary>
-    private string RawSqliteFiles()
-    {
-        var text = new StringBuilder();
-        foreach (var name in (string[])["herald.db", "herald.db-wal"])
-        {
-            var path = Path.Combine(_herald.DataDirectory, name);
-            if (File.Exists(path))
-            {
-                using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-                using var bytes = new MemoryStream();
-                file.CopyTo(bytes);
-                text.Append(Encoding.Latin1.GetString(bytes.ToArray()));
-            }
-        }
-
-        return text.ToString();
     }
 }

@@ -1,3 +1,4 @@
+using System.Text;
 using Dapper;
 using Herald.Receiver;
 using Herald.Server.Secrets;
@@ -89,5 +90,24 @@ internal static class SecretsTestKit
         }
 
         return HeraldProcess.StartAsync(origin.DataDirectory, environment, waitUntilHealthy: false);
+    }
+
+    /// <summary>The SQLite database file and its WAL as bytes on disk (read beside Herald's open connections), as Latin-1 text to search; empty on PostgreSQL.</summary>
+    public static string RawDatabaseFiles(this HeraldApplication herald)
+    {
+        var text = new StringBuilder();
+        foreach (var name in (string[])["herald.db", "herald.db-wal"])
+        {
+            var path = Path.Combine(herald.DataDirectory, name);
+            if (File.Exists(path))
+            {
+                using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                using var bytes = new MemoryStream();
+                file.CopyTo(bytes);
+                text.Append(Encoding.Latin1.GetString(bytes.ToArray()));
+            }
+        }
+
+        return text.ToString();
     }
 }

@@ -1,4 +1,3 @@
-using System.Text;
 using Herald.Server.Tests.Delivery;
 using Herald.Server.Tests.Infrastructure;
 using static Herald.Server.Tests.Secrets.SecretsTestKit;
@@ -25,7 +24,7 @@ public sealed class SqliteFilesTests : IAsyncLifetime
         await CreateGuardedEndpointAsync(client, _receiver.Url("/canary-url-path"));
         await AssertDeliversAsync(client, _receiver, Secret);
 
-        var files = RawDatabaseFiles(herald);
+        var files = herald.RawDatabaseFiles();
         Assert.Contains("canary-url-path", files, StringComparison.Ordinal); // the grep sees what is stored in clear
         Assert.DoesNotContain(Secret["whsec_".Length..], files, StringComparison.Ordinal);
         Assert.DoesNotContain(BearerToken["Bearer ".Length..], files, StringComparison.Ordinal);
@@ -39,12 +38,12 @@ public sealed class SqliteFilesTests : IAsyncLifetime
         await ExecuteRawAsync(old, "UPDATE endpoint_secrets SET key = @Secret WHERE endpoint_id = @endpointId", new { Secret, endpointId });
         await ExecuteRawAsync(old, "UPDATE endpoints SET headers = @headers WHERE id = @endpointId",
             new { headers = $$"""{"Authorization":"{{BearerToken}}"}""", endpointId });
-        Assert.Contains(Secret["whsec_".Length..], RawDatabaseFiles(old), StringComparison.Ordinal);
+        Assert.Contains(Secret["whsec_".Length..], old.RawDatabaseFiles(), StringComparison.Ordinal);
 
         using var upgraded = Restart(old, old);
         await AssertDeliversAsync(upgraded.CreateAdminClient(), _receiver, Secret);
 
-        var files = RawDatabaseFiles(upgraded);
+        var files = upgraded.RawDatabaseFiles();
         Assert.DoesNotContain(Secret["whsec_".Length..], files, StringComparison.Ordinal);
         Assert.DoesNotContain(BearerToken["Bearer ".Length..], files, StringComparison.Ordinal);
     }
@@ -80,24 +79,5 @@ public sealed class SqliteFilesTests : IAsyncLifetime
         using var second = Restart(first, first);
         await AssertDeliversAsync(second.CreateAdminClient(), _receiver, Secret);
         Assert.Equal(keyId, KeyId(File.ReadAllText(keyFile).Trim()));
-    }
-
-    /// <summary>The database file and its WAL as bytes on disk (read beside Herald's open connections), as Latin-1 text to search.</summary>
-    private static string RawDatabaseFiles(HeraldApplication herald)
-    {
-        var text = new StringBuilder();
-        foreach (var name in (string[])["herald.db", "herald.db-wal"])
-        {
-            var path = Path.Combine(herald.DataDirectory, name);
-            if (File.Exists(path))
-            {
-                using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-                using var bytes = new MemoryStream();
-                file.CopyTo(bytes);
-                text.Append(Encoding.Latin1.GetString(bytes.ToArray()));
-            }
-        }
-
-        return text.ToString();
     }
 }

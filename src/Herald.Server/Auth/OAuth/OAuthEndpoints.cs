@@ -94,7 +94,7 @@ internal static partial class OAuthEndpoints
 
         if (ScopeGrant.Resolve(scopes, out var problem) is not { } grant)
         {
-            return Error("invalid_scope", (requested.Length == 0 ? "Name one scope in the scope parameter. " : "") + problem);
+            return Error("invalid_scope", (requested.Length == 0 ? "Name one scope in the scope parameter. " : "") + "The scope list " + problem);
         }
 
         var token = issuer.Issue(client.Id, grant, IssuerOf(request, options.Value));

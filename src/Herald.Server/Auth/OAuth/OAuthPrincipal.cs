@@ -40,7 +40,7 @@ internal static class OAuthPrincipal
 
         if (ScopeGrant.Resolve(scopes, out var problem) is not { } grant)
         {
-            context.Fail(problem ?? "The token carries no Herald scope.");
+            context.Fail("The token's scope list " + problem);
             return;
         }
 
