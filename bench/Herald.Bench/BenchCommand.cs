@@ -6,7 +6,7 @@ namespace Herald.Bench;
 /// <summary>The command line: <c>Herald.Bench &lt;scenario&gt; [options]</c>.</summary>
 internal static class BenchCommand
 {
-    public static readonly string[] Scenarios = ["ceiling", "throughput", "latency", "fanout", "push-vs-pull", "backlog", "retry-timing", "noisy-neighbour", "quick", "all"];
+    public static readonly string[] Scenarios = ["ceiling", "throughput", "latency", "fanout", "push-vs-pull", "backlog", "retry-timing", "noisy-neighbour", "hot-endpoint", "quick", "all"];
 
     private static readonly BenchSettings Defaults = new() { ServerAssembly = "", ResultsDirectory = "", ChartsDirectory = "" };
 
@@ -14,7 +14,7 @@ internal static class BenchCommand
     {
         var scenario = new Argument<string>("scenario")
         {
-            Description = "ceiling, throughput, latency, fanout, push-vs-pull, backlog, retry-timing, noisy-neighbour, quick (≤ 60 s smoke run, for CI), or all (everything but quick).",
+            Description = "ceiling, throughput, latency, fanout, push-vs-pull, backlog, retry-timing, noisy-neighbour, hot-endpoint, quick (≤ 60 s smoke run, for CI), or all (everything but quick).",
         };
         scenario.AcceptOnlyFromAmong(Scenarios);
         var storage = new Option<string?>("--storage") { Description = "Storage of the Herald processes: sqlite (default; a fresh temp folder per scenario) or postgres." };
@@ -39,6 +39,7 @@ internal static class BenchCommand
         var pullRate = Int("--pull-rate", "Publishing rate of push-vs-pull, messages/s.", Defaults.PullRate);
         var pullDuration = Duration("--pull-duration", "How long push-vs-pull publishes.", Defaults.PullDuration);
         var backlogCount = Int("--backlog-count", "Messages queued while the receiver is down.", Defaults.BacklogCount);
+        var receiverLatency = Int("--receiver-latency-ms", "How long the receiver of hot-endpoint takes to answer each webhook, ms.", Defaults.ReceiverLatencyMs);
         var drainTimeout = Duration("--drain-timeout", "How long to wait for deliveries after publishing before calling the missing ones lost.", Defaults.DrainTimeout);
         var environment = new Option<string[]>("--env")
         {
@@ -52,7 +53,7 @@ internal static class BenchCommand
         var root = new RootCommand("Herald.Bench: measures Herald (run as a separate process) against this machine's own ceiling.")
         {
             scenario, storage, postgres, nodes, apps, clients, ceilingClients, ceilingDuration, warmUp, duration, rates, latencyDuration,
-            fanouts, fanoutDeliveries, fanoutDuration, pullRate, pullDuration, backlogCount, drainTimeout, environment, server, results, noLatest,
+            fanouts, fanoutDeliveries, fanoutDuration, pullRate, pullDuration, backlogCount, receiverLatency, drainTimeout, environment, server, results, noLatest,
         };
         root.Validators.Add(result =>
         {
@@ -106,6 +107,7 @@ internal static class BenchCommand
                 PullDuration = parse.GetValue(pullDuration),
                 BacklogCount = parse.GetValue(backlogCount),
                 DrainTimeout = parse.GetValue(drainTimeout),
+                ReceiverLatencyMs = parse.GetValue(receiverLatency),
                 ResultsDirectory = Path.GetFullPath(parse.GetValue(results) ?? Path.Combine(repository, "bench", "results")),
                 ChartsDirectory = Path.Combine(repository, "docs", "bench"),
                 UpdateLatest = !parse.GetValue(noLatest),

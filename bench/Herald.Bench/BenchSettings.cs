@@ -65,6 +65,9 @@ internal sealed record BenchSettings
     /// <summary>Messages queued while the receiver is down.</summary>
     public int BacklogCount { get; init; } = 100_000;
 
+    /// <summary>How long the receiver of hot-endpoint takes to answer each webhook.</summary>
+    public int ReceiverLatencyMs { get; init; } = 50;
+
     /// <summary>How long to wait for deliveries after publishing ended before calling the missing ones lost.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromMinutes(3);
 

@@ -11,6 +11,7 @@ internal sealed class ArrivalLog
 {
     private readonly ConcurrentDictionary<string, byte> _seen = new(StringComparer.Ordinal);
     private readonly List<double> _latencies = [];
+    private readonly List<(long PublishedAt, long ArrivedAt)> _timeline = [];
     private long _requests;
     private long _unique;
     private long _invalid;
@@ -54,10 +55,20 @@ internal sealed class ArrivalLog
             lock (_latencies)
             {
                 _latencies.Add(latency);
+                _timeline.Add((publishedAt, arrivedAt));
             }
         }
 
         Interlocked.Increment(ref _unique);
+    }
+
+    /// <summary>Every delivery's publish and arrival timestamps, in order of arrival.</summary>
+    public IReadOnlyList<(long PublishedAt, long ArrivedAt)> Timeline()
+    {
+        lock (_latencies)
+        {
+            return [.. _timeline];
+        }
     }
 
     public LatencySummary Latency()

@@ -51,6 +51,9 @@ internal sealed class WebhookReceiver : IAsyncDisposable
 
     public string Url(string path) => new Uri(BaseUrl, path).AbsoluteUri;
 
+    /// <summary>How long the receiver takes to answer after recording an arrival (a slow receiver); none by default.</summary>
+    public TimeSpan AddedLatency { get; set; }
+
     /// <summary>The log requests are recorded in now (a fresh receiver records from its first request).</summary>
     public ArrivalLog Log => Volatile.Read(ref _log);
 
@@ -91,6 +94,11 @@ internal sealed class WebhookReceiver : IAsyncDisposable
 
             var publishedAt = BenchPayload.TryRead(body, out var timestamp, out _) ? timestamp : -1;
             log.Record(request.Path.Value ?? "/", result.MessageId!, publishedAt, arrivedAt);
+            if (AddedLatency > TimeSpan.Zero)
+            {
+                await Task.Delay(AddedLatency, context.RequestAborted);
+            }
+
             context.Response.StatusCode = StatusCodes.Status204NoContent;
         }
         finally

@@ -57,7 +57,7 @@ internal sealed class NoisyNeighbourScenario : IScenario
         await warmUp.WaitForAsync(warm.Accepted, s.DrainTimeout, ct);
 
         context.Log($"noisy-neighbour: idle, {Rate} msg/s for {duration.TotalSeconds:0} s");
-        var idle = await MeasureAsync("idle", context, publisher, receiver, quietApps, duration, hanging, noisy: null, report.Problems);
+        var idle = await MeasureAsync("idle", context, publisher, receiver, quietApps, duration, hanging, noisy: null, report.Problems, herald.Nodes[0].Id);
 
         var noisyApp = context.Prefix("noisy");
         await HeraldSetup.CreateFanoutAppAsync(herald.Admin, noisyApp, NoisyEndpoints, i => hanging.Url($"/noisy/{i}"), context.Secret, ct);
@@ -70,7 +70,7 @@ internal sealed class NoisyNeighbourScenario : IScenario
         }
 
         context.Log($"noisy-neighbour: {hanging.InFlight} sends of the noisy app hang ({burst.Accepted} messages × {NoisyEndpoints} endpoints, then {NoisyRate} msg/s)");
-        var noisy = await MeasureAsync("noisy", context, publisher, receiver, quietApps, duration, hanging, (noisyPublisher, noisyApp), report.Problems);
+        var noisy = await MeasureAsync("noisy", context, publisher, receiver, quietApps, duration, hanging, (noisyPublisher, noisyApp), report.Problems, herald.Nodes[0].Id);
         var phases = new[] { idle, noisy with { NoisyPublished = noisy.NoisyPublished + burst.Accepted } };
 
         report.Results = phases;
@@ -92,11 +92,29 @@ internal sealed class NoisyNeighbourScenario : IScenario
 
     private static async Task<NoisyNeighbourPhase> MeasureAsync(
         string phase, BenchContext context, Publisher publisher, WebhookReceiver receiver, IReadOnlyList<string> apps, TimeSpan duration,
-        HangingReceiver hanging, (Publisher Publisher, string App)? noisy, List<string> problems)
+        HangingReceiver hanging, (Publisher Publisher, string App)? noisy, List<string> problems, int heraldPid)
     {
         var ct = context.CancellationToken;
         hanging.ResetMax();
         var log = receiver.StartRecording();
+        var timelineDir = Environment.GetEnvironmentVariable("HERALD_BENCH_TIMELINE");
+        using var sampling = new CancellationTokenSource();
+        var samples = new List<string>();
+        var sampler = timelineDir is { Length: > 0 } ? Task.Run(async () =>
+        {
+            while (!sampling.IsCancellationRequested)
+            {
+                samples.Add(FormattableString.Invariant(
+                    $"{BenchClock.Now},{ProcessCpu.Read(heraldPid)?.TotalMilliseconds},{ProcessCpu.Read(Environment.ProcessId)?.TotalMilliseconds},{ThreadPool.PendingWorkItemCount},{GC.CollectionCount(0)}"));
+                try
+                {
+                    await Task.Delay(50, sampling.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            }
+        }) : Task.CompletedTask;
         var noisyRun = noisy is { } n ? OrNull(n.Publisher.RunAtRateAsync([n.App], NoisyRate, duration, ct)) : Task.FromResult<PublishResult?>(null);
         var run = await publisher.RunAtRateAsync(apps, Rate, duration, ct);
         var noisyResult = await noisyRun;
@@ -110,6 +128,22 @@ internal sealed class NoisyNeighbourScenario : IScenario
             problems.Add($"noisy-neighbour ({phase}): {run.Failed + (noisyResult?.Failed ?? 0)} publish requests failed (first: {run.FirstError ?? noisyResult?.FirstError}); {log.Invalid} webhooks failed verification.");
         }
 
+        await sampling.CancelAsync();
+        await sampler;
+        if (timelineDir is { Length: > 0 } dir)
+        {
+            var origin = run.StartedAt;
+            File.WriteAllLines(Path.Combine(dir, $"{phase}-cpu.csv"), samples.Select(line =>
+            {
+                var at = long.Parse(line[..line.IndexOf(',')], System.Globalization.CultureInfo.InvariantCulture);
+                return FormattableString.Invariant($"{BenchClock.Milliseconds(origin, at):0.0}") + line[line.IndexOf(',')..];
+            }));
+            File.WriteAllLines(Path.Combine(dir, $"{phase}-quiet.csv"), log.Timeline().Select(t =>
+                FormattableString.Invariant($"{BenchClock.Milliseconds(origin, t.PublishedAt):0.0},{BenchClock.Milliseconds(t.PublishedAt, t.ArrivedAt):0.00}")));
+            File.WriteAllLines(Path.Combine(dir, $"{phase}-hang.csv"), hanging.Events().Select(e =>
+                FormattableString.Invariant($"{BenchClock.Milliseconds(origin, e.At):0.0},{e.Kind}")));
+        }
+
         return new NoisyNeighbourPhase(phase, run.Accepted, log.Unique, log.Latency(), hanging.MaxInFlight, noisyResult?.Accepted ?? 0);
     }
 
@@ -120,6 +154,9 @@ internal sealed class NoisyNeighbourScenario : IScenario
     {
         private readonly WebApplication _app;
         private int _inFlight;
+        private readonly System.Collections.Concurrent.ConcurrentQueue<(long At, char Kind)> _events = new();
+
+        public IEnumerable<(long At, char Kind)> Events() => _events;
         private int _maxInFlight;
 
         private HangingReceiver(WebApplication app) => _app = app;
@@ -149,6 +186,7 @@ internal sealed class NoisyNeighbourScenario : IScenario
 
         private async Task HangAsync(HttpContext context)
         {
+            _events.Enqueue((BenchClock.Now, 's'));
             var now = Interlocked.Increment(ref _inFlight);
             int max;
             while (now > (max = Volatile.Read(ref _maxInFlight)) && Interlocked.CompareExchange(ref _maxInFlight, now, max) != max)
@@ -166,6 +204,7 @@ internal sealed class NoisyNeighbourScenario : IScenario
             finally
             {
                 Interlocked.Decrement(ref _inFlight);
+                _events.Enqueue((BenchClock.Now, 'e'));
             }
         }
 

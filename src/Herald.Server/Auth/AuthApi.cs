@@ -22,6 +22,9 @@ public sealed record AppPortalAccessIn
     public long? Expiry { get; init; }
     /// <summary>Groups tokens so that POST /auth/app/{app_id}/expire-all can end just these.</summary>
     public string? SessionId { get; init; }
+
+    /// <summary>Herald: how the portal looks for this link (colours, logo, dark mode), added to the URL's query.</summary>
+    public Portal.PortalThemeIn? Theme { get; init; }
 }
 
 /// <summary>A token for one application.</summary>
@@ -81,6 +84,7 @@ internal static class AuthApi
         }
 
         SessionId(validator, "body.sessionId", input.SessionId);
+        Portal.PortalTheme.Validate(validator, "body.theme", input.Theme);
         var capabilities = PortalCapabilities.Resolve(validator, input.Capabilities, input.ReadOnly == true);
         if (input.FeatureFlags is { Count: > 0 })
         {
@@ -112,7 +116,7 @@ internal static class AuthApi
 
         var baseUrl = apiOptions.Value.PublicUrl?.TrimEnd('/') ?? $"{context.Request.Scheme}://{context.Request.Host}";
         // The token travels in the URL fragment, which browsers never send to servers or proxies' logs.
-        return TypedResults.Ok(new AppPortalAccessOut($"{baseUrl}/app-portal/{application.Id}#token={token}", token));
+        return TypedResults.Ok(new AppPortalAccessOut($"{baseUrl}/app-portal/{application.Id}{Portal.PortalTheme.Query(input.Theme)}#token={token}", token));
     }
 
     private static async Task<NoContent> ExpireAllAsync(string app_id, HttpContext context, IHeraldStore store, TimeProvider time)

@@ -155,7 +155,14 @@ public sealed record EndpointMessageOut
 /// <param name="Sending">Being attempted now.</param>
 /// <param name="Fail">Failed for good.</param>
 /// <param name="Canceled">Canceled before an attempt (the payload was expunged or expired).</param>
-public sealed record EndpointStats(long Success, long Pending, long Sending, long Fail, long Canceled);
+public sealed record EndpointStats(long Success, long Pending, long Sending, long Fail, long Canceled)
+{
+    /// <summary>
+    /// Attempts this node may have in flight to the endpoint now: its adaptive concurrency limit (Herald's own field,
+    /// see DELIVERY.md). It grows while the endpoint answers quickly and halves on timeouts, 5xx and 429.
+    /// </summary>
+    public int? ConcurrencyLimit { get; init; }
+}
 
 /// <summary>Body of endpoint recover.</summary>
 public sealed record RecoverIn

@@ -32,8 +32,11 @@ internal sealed partial class DeliveryDispatcher(
 {
     private static readonly TimeSpan LimitWait = TimeSpan.FromSeconds(30);
 
-    /// <summary>Publishers start their deliveries themselves only while fewer attempts than this are held.</summary>
+    /// <summary>Publishers start their deliveries themselves only while fewer attempts than this are held…</summary>
     private const int StartInlineBelow = 8;
+
+    /// <summary>… or fewer than this by their application (a light application beside a busy one).</summary>
+    private const int StartInlineBelowPerApp = 2;
     private readonly DeliveryOptions _options = options.Value;
     // Two limits, taken in this order: how many claimed deliveries this process holds (waiting for their endpoint,
     // sending, or waiting for storage to record their outcome), and how many HTTP sends run at once. A delivery waiting
@@ -152,9 +155,12 @@ internal sealed partial class DeliveryDispatcher(
 
     private bool TryStartNow(DeliveryTask delivery, ExecutionContext? context, CancellationToken intake)
     {
-        // Only on a quiet dispatcher: there the hand-offs it saves are wake-ups of sleeping threads. Under load the
-        // threads are awake anyway, and the publisher would only answer later (and closed-loop clients publish less).
-        if (intake.IsCancellationRequested || !_holds.TryHold(delivery, busyBelow: StartInlineBelow))
+        // On a quiet dispatcher: there the hand-offs it saves are wake-ups of sleeping threads. Under load the threads
+        // are awake anyway, and the publisher would only answer later (and closed-loop clients publish less). But for
+        // an application with (nearly) nothing in flight, also on a busy dispatcher: each hand-off it saves is a turn
+        // at the back of the thread pool's queue, behind whatever burst the busy applications just caused (e.g. 240
+        // timeouts at once and the sends that replace them: the noisy-neighbour tail, BENCHMARKS.md).
+        if (intake.IsCancellationRequested || !_holds.TryHold(delivery, busyBelow: StartInlineBelow, appBusyBelow: StartInlineBelowPerApp))
         {
             return false;
         }
@@ -257,14 +263,15 @@ internal sealed partial class DeliveryDispatcher(
             }
 
             var startedAt = time.GetUtcNow();
+            var timeout = work.Endpoint.Timeout ?? _options.DefaultTimeout;
+            permit.Sending();
             try
             {
                 // Not the intake token: a send under way finishes (bounded by its own timeout) during the drain and is
                 // recorded, rather than being cut off and sent again after the restart; only a send still running when
                 // the drain's grace ends is abandoned.
                 var webhook = new WebhookRequest(
-                    work.Endpoint.Url, work.Message.Id, payload, work.Secrets, work.Endpoint.Headers,
-                    work.Endpoint.Timeout ?? _options.DefaultTimeout)
+                    work.Endpoint.Url, work.Message.Id, payload, work.Secrets, work.Endpoint.Headers, timeout)
                 {
                     Transformation = work.Endpoint.Transformation,
                     EventType = work.Message.EventType,
@@ -275,6 +282,8 @@ internal sealed partial class DeliveryDispatcher(
             {
                 _sends.Release(delivery.ApplicationId, delivery.EndpointId);
             }
+
+            permit.Observe(outcome, timeout); // The endpoint's concurrency limit learns from it (AdaptiveConcurrency).
 
             HeraldMetrics.AttemptMade(outcome.Succeeded, outcome.Duration, work.Message.CreatedAt, work.Delivery.Attempts + 1, startedAt);
             await RecordAsync(work, outcome, leaseEnds);

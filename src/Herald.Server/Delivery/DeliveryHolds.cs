@@ -41,12 +41,16 @@ internal sealed class DeliveryHolds(int capacity, TimeProvider time)
         }
     }
 
-    /// <summary>Holds the delivery now when the rules allow it and fewer than <paramref name="busyBelow"/> are held.</summary>
-    public bool TryHold(DeliveryTask delivery, int busyBelow = int.MaxValue)
+    /// <summary>
+    /// Holds the delivery now when the rules allow it and fewer than <paramref name="busyBelow"/> are held in all, or
+    /// fewer than <paramref name="appBusyBelow"/> by its application.
+    /// </summary>
+    public bool TryHold(DeliveryTask delivery, int busyBelow = int.MaxValue, int appBusyBelow = 0)
     {
         lock (_lock)
         {
-            return _shares.InUse < busyBelow && _shares.TryTake(delivery.ApplicationId, delivery.EndpointId);
+            return (_shares.InUse < busyBelow || _shares.HeldBy(delivery.ApplicationId) < appBusyBelow)
+                && _shares.TryTake(delivery.ApplicationId, delivery.EndpointId);
         }
     }
 

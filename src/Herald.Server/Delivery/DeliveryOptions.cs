@@ -43,9 +43,20 @@ public sealed class DeliveryOptions
     [Range(1, 10_000)]
     public int MaxConcurrentSends { get; set; } = 256;
 
-    /// <summary>Attempts in flight at once to one endpoint, so one slow receiver cannot take every slot.</summary>
+    /// <summary>
+    /// Attempts in flight at once to one endpoint to start with, so one slow receiver cannot take every slot. The limit
+    /// then adapts to the endpoint's answers: +1 per window of fast successes while it is what holds deliveries back,
+    /// halved on a timeout, 5xx or 429, between 1 and <see cref="MaxConcurrentPerEndpointCeiling"/>.
+    /// </summary>
     [Range(1, 1_000)]
     public int MaxConcurrentPerEndpoint { get; set; } = 16;
+
+    /// <summary>
+    /// The most attempts in flight at once to one endpoint that its adaptive limit grows to (1–1000; below
+    /// <see cref="MaxConcurrentPerEndpoint"/> it counts as that, so setting both alike fixes the limit but for halving).
+    /// </summary>
+    [Range(1, 1_000)]
+    public int MaxConcurrentPerEndpointCeiling { get; set; } = 64;
 
     /// <summary>How often storage is scanned for due deliveries (retries, work left by a restart). New messages do not wait for it.</summary>
     public TimeSpan ScanInterval { get; set; } = TimeSpan.FromSeconds(1);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.RateLimiting;
+using Herald.Server.Diagnostics;
 using Herald.Server.Endpoints;
 using Herald.Server.Storage;
 using Microsoft.Extensions.Options;
@@ -7,25 +8,41 @@ using Microsoft.Extensions.Options;
 namespace Herald.Server.Delivery;
 
 /// <summary>
-/// Per-endpoint limits: at most <see cref="DeliveryOptions.MaxConcurrentPerEndpoint"/> attempts in flight (one slow
-/// receiver cannot take every sending slot), and at most <c>throttleRate</c> attempts per second when the endpoint
-/// sets one. On one node both live in memory. When several nodes share the storage, the concurrency cap is divided
-/// among the live nodes (rounded up) and every send also takes one from the endpoint's per-second budget in the
-/// database, so the rate holds for the cluster as a whole.
+/// Per-endpoint limits: attempts in flight bounded by the endpoint's adaptive limit (<see cref="AdaptiveConcurrency"/>:
+/// it starts at <see cref="DeliveryOptions.MaxConcurrentPerEndpoint"/>, grows while the endpoint answers quickly up
+/// to <see cref="DeliveryOptions.MaxConcurrentPerEndpointCeiling"/>, and halves on timeouts, 5xx and 429), so one slow
+/// receiver cannot take every sending slot and a fast one is not held to a fixed cap; and at most <c>throttleRate</c>
+/// attempts per second when the endpoint sets one. On one node both live in memory. When several nodes share the
+/// storage, the start and the ceiling are divided among the live nodes (rounded up) and every send also takes one from
+/// the endpoint's per-second budget in the database, so the rate holds for the cluster as a whole.
 /// </summary>
 internal sealed class EndpointLimits(IOptions<DeliveryOptions> options, IHeraldStore store, ClusterMembership cluster, TimeProvider time) : IDisposable
 {
-    private readonly ConcurrentDictionary<string, Lane> _lanes = new();
+    /// <summary>The least an endpoint's limit falls to.</summary>
+    public const int Floor = 1;
+
+    private readonly ConcurrentDictionary<string, Lane> _lanes = Observed(new());
+
+    private static ConcurrentDictionary<string, Lane> Observed(ConcurrentDictionary<string, Lane> lanes)
+    {
+        // One number for the node, no endpoint label: /metrics cardinality stays fixed (see HeraldMetrics).
+        HeraldMetrics.ObserveReducedEndpoints(() => lanes.Values.Count(lane => lane.Gate.Limit < lane.Initial));
+        return lanes;
+    }
+
+    /// <summary>The endpoint's concurrency limit on this node now (its start value when it sent nothing lately).</summary>
+    public int CurrentLimit(string endpointId) =>
+        _lanes.TryGetValue(endpointId, out var lane) ? lane.Gate.Limit : Shares().Initial;
 
     /// <summary>
     /// A permit to send to the endpoint now, or null when none came within <paramref name="maxWait"/> — or at once
     /// when this endpoint already has a queue of waiters: its backlog then waits in storage, not in memory.
     /// </summary>
-    public async Task<IDisposable?> AcquireAsync(HeraldEndpoint endpoint, TimeSpan maxWait, CancellationToken cancellationToken)
+    public async Task<EndpointPermit?> AcquireAsync(HeraldEndpoint endpoint, TimeSpan maxWait, CancellationToken cancellationToken)
     {
         var lane = LaneFor(endpoint.Id);
         var limiter = lane.LimiterFor(endpoint.ThrottleRate);
-        if (Interlocked.Increment(ref lane.Waiting) > options.Value.MaxConcurrentPerEndpoint * 4)
+        if (Interlocked.Increment(ref lane.Waiting) > Math.Max(lane.Gate.Limit, lane.Initial) * 4)
         {
             Interlocked.Decrement(ref lane.Waiting);
             return null;
@@ -33,65 +50,86 @@ internal sealed class EndpointLimits(IOptions<DeliveryOptions> options, IHeraldS
 
         using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         wait.CancelAfter(maxWait);
+        bool entered;
         try
         {
-            await lane.Concurrency.WaitAsync(wait.Token);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return null;
+            entered = await lane.Gate.EnterAsync(maxWait, time, cancellationToken);
         }
         finally
         {
             Interlocked.Decrement(ref lane.Waiting);
         }
 
-        if (limiter is not null)
+        if (!entered)
         {
-            RateLimitLease permit;
-            try
-            {
-                permit = await limiter.AcquireAsync(1, wait.Token);
-            }
-            catch (Exception e) when (e is ObjectDisposedException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-            {
-                // Timed out, or the endpoint's throttleRate changed under us: try again later.
-                lane.Concurrency.Release();
-                return null;
-            }
-
-            if (!permit.IsAcquired)
-            {
-                permit.Dispose();
-                lane.Concurrency.Release();
-                return null;
-            }
-
-            permit.Dispose();
-        }
-
-        if (store.IsShared && endpoint.ThrottleRate is { } rate && !await TakeSharedBudgetAsync(endpoint.Id, rate, wait.Token, cancellationToken))
-        {
-            lane.Concurrency.Release();
             return null;
         }
 
-        return new Permit(lane.Concurrency);
+        var permit = new EndpointPermit(lane.Gate, time);
+        try
+        {
+            if (limiter is not null)
+            {
+                RateLimitLease lease;
+                try
+                {
+                    lease = await limiter.AcquireAsync(1, wait.Token);
+                }
+                catch (Exception e) when (e is ObjectDisposedException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+                {
+                    // Timed out, or the endpoint's throttleRate changed under us: try again later.
+                    permit.Dispose();
+                    return null;
+                }
+
+                using (lease)
+                {
+                    if (!lease.IsAcquired)
+                    {
+                        permit.Dispose();
+                        return null;
+                    }
+                }
+            }
+
+            if (store.IsShared && endpoint.ThrottleRate is { } rate && !await TakeSharedBudgetAsync(endpoint.Id, rate, wait.Token, cancellationToken))
+            {
+                permit.Dispose();
+                return null;
+            }
+
+            return permit;
+        }
+        catch
+        {
+            permit.Dispose();
+            throw;
+        }
     }
 
     /// <summary>This node's lane of the endpoint; a new one when the node's share of the concurrency cap changed.</summary>
     private Lane LaneFor(string endpointId)
     {
-        var cap = Math.Max(1, (int)Math.Ceiling(options.Value.MaxConcurrentPerEndpoint / (double)cluster.LiveNodes));
-        var lane = _lanes.GetOrAdd(endpointId, _ => new Lane(cap));
-        if (lane.Cap != cap)
+        var (initial, ceiling) = Shares();
+        var lane = _lanes.GetOrAdd(endpointId, _ => new Lane(initial, ceiling));
+        if (lane.Initial != initial || lane.Gate.Ceiling != ceiling)
         {
             // Permits of the old lane are given back to it; the new lane holds the new share from now on.
-            var replacement = new Lane(cap);
+            var replacement = new Lane(initial, ceiling);
             lane = _lanes.TryUpdate(endpointId, replacement, lane) ? replacement : _lanes[endpointId];
         }
 
         return lane;
+    }
+
+    /// <summary>This node's share of the start value and of the ceiling of every endpoint's limit.</summary>
+    private (int Initial, int Ceiling) Shares()
+    {
+        var nodes = (double)cluster.LiveNodes;
+        var o = options.Value;
+        var initial = Math.Max(Floor, (int)Math.Ceiling(o.MaxConcurrentPerEndpoint / nodes));
+        var ceiling = Math.Max(initial, (int)Math.Ceiling(Math.Max(o.MaxConcurrentPerEndpoint, o.MaxConcurrentPerEndpointCeiling) / nodes));
+        return (initial, ceiling);
     }
 
     /// <summary>One send from the cluster-wide budget of this second, waiting for the next second while it is spent.</summary>
@@ -122,9 +160,9 @@ internal sealed class EndpointLimits(IOptions<DeliveryOptions> options, IHeraldS
         }
     }
 
-    private sealed class Lane(int concurrency) : IDisposable
+    private sealed class Lane(int initial, int ceiling) : IDisposable
     {
-        public int Cap { get; } = concurrency;
+        public int Initial { get; } = initial;
 
         private readonly Lock _lock = new();
         private int? _rate;
@@ -133,7 +171,7 @@ internal sealed class EndpointLimits(IOptions<DeliveryOptions> options, IHeraldS
         public int Waiting;
         private TokenBucketRateLimiter? _limiter;
 
-        public SemaphoreSlim Concurrency { get; } = new(concurrency, concurrency);
+        public ConcurrencyGate Gate { get; } = new(new AdaptiveConcurrency(initial, Math.Min(Floor, ceiling), ceiling));
 
         /// <summary>The token bucket for this rate; a changed throttleRate replaces it.</summary>
         public TokenBucketRateLimiter? LimiterFor(int? rate)
@@ -162,20 +200,6 @@ internal sealed class EndpointLimits(IOptions<DeliveryOptions> options, IHeraldS
         public void Dispose()
         {
             _limiter?.Dispose();
-            Concurrency.Dispose();
-        }
-    }
-
-    private sealed class Permit(SemaphoreSlim concurrency) : IDisposable
-    {
-        private int _released;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _released, 1) == 0)
-            {
-                concurrency.Release();
-            }
         }
     }
 }

@@ -38,7 +38,7 @@ internal static class ReplayApi
             .WithSummary("Send an example message of an event type to this endpoint only.")
             .WithDescription("Publishes a message of the event type whose payload is the example at exampleIndex of its schema (or `{\"eventType\": …, \"example\": true}` without one) and routes it to this endpoint only. Answers 202 with the message.");
         app.MapGet("/endpoint/{endpoint_id}/stats", StatsAsync).WithSummary("How many messages of this endpoint succeeded, are pending or failed.")
-            .WithDescription("Counts of the endpoint's deliveries by status: success, pending, sending, fail, canceled.");
+            .WithDescription("Counts of the endpoint's deliveries by status: success, pending, sending, fail, canceled; and concurrencyLimit, the attempts this node may have in flight to it now (adaptive).");
         return app;
     }
 
@@ -198,7 +198,8 @@ internal static class ReplayApi
         return schemas.IsValid(eventType, instance.RootElement) ? bytes : null;
     }
 
-    private static async Task<Ok<EndpointStats>> StatsAsync(CurrentApplication app, string endpoint_id, HttpContext context, IHeraldStore store)
+    private static async Task<Ok<EndpointStats>> StatsAsync(
+        CurrentApplication app, string endpoint_id, HttpContext context, IHeraldStore store, EndpointLimits limits)
     {
         var endpoint = await app.FindEndpointAsync(store, endpoint_id, context.RequestAborted);
         var v = new Validator();
@@ -206,6 +207,9 @@ internal static class ReplayApi
         var until = v.QueryTime(context.Request, "until");
         v.ThrowIfInvalid();
         var counts = await store.CountEndpointDeliveriesAsync(endpoint.Id, since, until, context.RequestAborted);
-        return TypedResults.Ok(new EndpointStats(counts.Success, counts.Pending, counts.Sending, counts.Fail, counts.Canceled));
+        return TypedResults.Ok(new EndpointStats(counts.Success, counts.Pending, counts.Sending, counts.Fail, counts.Canceled)
+        {
+            ConcurrencyLimit = limits.CurrentLimit(endpoint.Id),
+        });
     }
 }

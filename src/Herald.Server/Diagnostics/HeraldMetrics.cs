@@ -82,4 +82,13 @@ internal static class HeraldMetrics
     }
 
     public static void AttemptLogEntryDropped() => AttemptLogDropped.Add(1);
+
+    private static Func<int>? _reducedEndpoints;
+
+    private static readonly ObservableGauge<int> ReducedEndpoints = Meter.CreateObservableGauge(
+        "herald.delivery.endpoints.reduced", () => _reducedEndpoints?.Invoke() ?? 0, "{endpoint}",
+        "Endpoints whose adaptive concurrency limit is below its start now (they answered with timeouts, 5xx or 429); per endpoint, see its stats.");
+
+    /// <summary>Where <c>herald.delivery.endpoints.reduced</c> is read from (the node's EndpointLimits).</summary>
+    public static void ObserveReducedEndpoints(Func<int> count) => _reducedEndpoints = count;
 }

@@ -5,7 +5,7 @@ using Microsoft.Playwright;
 namespace Herald.Portal.Tests.Browser;
 
 /// <summary>The operator dashboard at <c>/</c>, signed in with the admin API key.</summary>
-public sealed class DashboardPageTests(PortalHost host) : IClassFixture<PortalHost>
+public sealed partial class DashboardPageTests(PortalHost host) : IClassFixture<PortalHost>
 {
     private static readonly LocatorAssertionsToBeVisibleOptions Soon = new() { Timeout = 15_000 };
 
@@ -25,7 +25,7 @@ public sealed class DashboardPageTests(PortalHost host) : IClassFixture<PortalHo
         await Assertions.Expect(row).ToContainTextAsync("1 ok", new() { Timeout = 15_000 }); // the delivered message's attempt
         await PortalHost.ScreenshotForDocsAsync(page, "dashboard.png");
 
-        await row.GetByRole(AriaRole.Button, new() { Name = "Open the portal of Umbrella" }).ClickAsync();
+        await row.GetByRole(AriaRole.Button, new() { Name = "Open portal of Umbrella" }).ClickAsync();
         var popup = await page.Context.RunAndWaitForPageAsync(() =>
             page.GetByRole(AriaRole.Link, new() { Name = "Open Umbrella's portal" }).ClickAsync());
         await Assertions.Expect(popup.Locator("#app-name")).ToHaveTextAsync("Umbrella", new() { Timeout = 15_000 });

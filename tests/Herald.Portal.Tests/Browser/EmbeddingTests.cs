@@ -48,4 +48,28 @@ public sealed class EmbeddingTests(PortalHost host) : IClassFixture<PortalHost>
         Assert.Equal(0, await frame.Locator("#app-name").CountAsync());
         Assert.DoesNotContain("data-portal-height", await page.ContentAsync(), StringComparison.Ordinal);
     }
+
+    [SkippableFact]
+    public async Task Portal_ThemeFromAccessRequest_AppliesDarkModeColourAndLogo()
+    {
+        var page = await host.NewPageAsync();
+        var app = await Seed.ApplicationAsync(host, "Oscorp", endpoints: []);
+        const string logo = "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' width='10' height='10'/%3E";
+        var url = await Seed.PortalUrlAsync(host, app, theme: new { darkMode = "true", primaryColor = "#0a7d4f", icon = logo });
+        Assert.Contains($"/app-portal/{app}?darkMode=true&primaryColor=%230a7d4f&icon=", url, StringComparison.Ordinal);
+
+        await page.GotoAsync(url);
+        await Assertions.Expect(page.Locator("#app-name")).ToHaveTextAsync("Oscorp", new() { Timeout = 15_000 });
+        Assert.Equal("dark", await page.EvaluateAsync<string>("document.documentElement.dataset.theme"));
+        Assert.Equal("#0a7d4f", await page.EvaluateAsync<string>("getComputedStyle(document.documentElement).getPropertyValue('--primary').trim()"));
+        Assert.Equal(logo, await page.Locator("#brand img.logo").GetAttributeAsync("src"));
+
+        // What the page would ignore is refused when the link is made, not silently dropped.
+        using var admin = host.CreateAdminClient();
+        var refused = await admin.PostAsJsonAsync($"/api/v1/auth/app-portal-access/{app}", new { theme = new { primaryColor = "red; background: url(x)", icon = "javascript:alert(1)" } });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        var body = await refused.Content.ReadAsStringAsync();
+        Assert.Contains("primaryColor", body, StringComparison.Ordinal);
+        Assert.Contains("icon", body, StringComparison.Ordinal);
+    }
 }

@@ -5,7 +5,7 @@ using Microsoft.Playwright;
 namespace Herald.Portal.Tests.Browser;
 
 /// <summary>The app portal in a real browser, as a platform's customer uses it, with a full and a read-only token.</summary>
-public sealed class PortalPageTests(PortalHost host) : IClassFixture<PortalHost>
+public sealed partial class PortalPageTests(PortalHost host) : IClassFixture<PortalHost>
 {
     private static readonly LocatorAssertionsToBeVisibleOptions Soon = new() { Timeout = 15_000 };
 

@@ -31,30 +31,47 @@ internal static class Seed
     }
 
     /// <summary>Publishes one message of the event type to the application and waits until its attempt is logged.</summary>
-    public static async Task DeliveredMessageAsync(PortalHost host, string app)
+    public static async Task<string> DeliveredMessageAsync(PortalHost host, string app, string invoiceId = "inv_9", string[]? channels = null)
+    {
+        var id = await PublishAsync(host, app, invoiceId, channels);
+        await AttemptsAsync(host, app, id, count: 1, status: 0);
+        return id;
+    }
+
+    /// <summary>Publishes one message of the event type (its id); delivery happens in the background.</summary>
+    public static async Task<string> PublishAsync(PortalHost host, string app, string invoiceId = "inv_9", string[]? channels = null)
     {
         using var admin = host.CreateAdminClient();
-        var message = await admin.PostAsJsonAsync($"/api/v1/app/{app}/msg", new { eventType = EventType, payload = new { invoiceId = "inv_9" } });
+        var message = await admin.PostAsJsonAsync($"/api/v1/app/{app}/msg", new { eventType = EventType, payload = new { invoiceId }, channels });
         message.EnsureSuccessStatusCode();
-        var id = (string)(await message.Content.ReadFromJsonAsync<JsonObject>())!["id"]!;
-        // Delivery runs in the background; poll the attempt log (what a user would refresh) until it shows a success.
+        return (string)(await message.Content.ReadFromJsonAsync<JsonObject>())!["id"]!;
+    }
+
+    /// <summary>Waits until the message has at least <paramref name="count"/> attempts (of the status, if given) and returns them.</summary>
+    public static async Task<JsonArray> AttemptsAsync(PortalHost host, string app, string msgId, int count, int? status = null)
+    {
+        using var admin = host.CreateAdminClient();
+        // Delivery runs in the background; poll the attempt log (what a user would refresh) until it shows.
+        JsonArray data = [];
         for (var deadline = DateTime.UtcNow.AddSeconds(30); DateTime.UtcNow < deadline; await Task.Delay(100))
         {
-            var attempts = await admin.GetFromJsonAsync<JsonObject>($"/api/v1/app/{app}/attempt/msg/{id}?status=0");
-            if (attempts!["data"]!.AsArray().Count > 0)
+            var attempts = await admin.GetFromJsonAsync<JsonObject>($"/api/v1/app/{app}/attempt/msg/{msgId}{(status is { } s ? $"?status={s}" : "")}");
+            data = attempts!["data"]!.AsArray();
+            if (data.Count >= count)
             {
-                return;
+                return data;
             }
         }
 
-        Assert.Fail($"The message {id} was not delivered to {host.Receiver} within 30 s.");
+        Assert.Fail($"The message {msgId} had {data.Count} of {count} attempts after 30 s.");
+        return data;
     }
 
     /// <summary>The portal URL Herald hands out for the application (POST /api/v1/auth/app-portal-access).</summary>
-    public static async Task<string> PortalUrlAsync(PortalHost host, string app, bool readOnly = false)
+    public static async Task<string> PortalUrlAsync(PortalHost host, string app, bool readOnly = false, object? theme = null)
     {
         using var admin = host.CreateAdminClient();
-        var response = await admin.PostAsJsonAsync($"/api/v1/auth/app-portal-access/{app}", new { readOnly });
+        var response = await admin.PostAsJsonAsync($"/api/v1/auth/app-portal-access/{app}", new { readOnly, theme });
         response.EnsureSuccessStatusCode();
         return (string)(await response.Content.ReadFromJsonAsync<JsonObject>())!["url"]!;
     }

@@ -32,6 +32,9 @@ public sealed class PortalHost : IAsyncLifetime
     /// <summary>A webhook receiver on loopback that answers 200 "thanks from the receiver".</summary>
     public Uri Receiver { get; private set; } = null!;
 
+    /// <summary>A webhook receiver on loopback that answers 500 "receiver is down".</summary>
+    public Uri FailingReceiver { get; private set; } = null!;
+
     public IBrowser? Browser { get; private set; }
 
     /// <summary>Why the tests cannot run here (no chromium); null when they can.</summary>
@@ -62,9 +65,11 @@ public sealed class PortalHost : IAsyncLifetime
         _embedder.MapGet("/embed", () => Results.Content(page, "text/html; charset=utf-8"));
         // A webhook receiver too, so the portal's logs show real deliveries and responses.
         _embedder.MapPost("/hook", () => Results.Text("thanks from the receiver"));
+        _embedder.MapPost("/fail", () => Results.Text("receiver is down", statusCode: 500));
         await _embedder.StartAsync();
         AllowedEmbedder = new Uri($"http://127.0.0.1:{allowedPort}/embed");
         Receiver = new Uri($"http://127.0.0.1:{allowedPort}/hook");
+        FailingReceiver = new Uri($"http://127.0.0.1:{allowedPort}/fail");
         OtherEmbedder = new Uri($"http://127.0.0.1:{otherPort}/embed");
 
         BaseAddress = new Uri($"http://127.0.0.1:{FreePort()}");

@@ -34,7 +34,8 @@ public sealed class EndpointLimitsTests : IAsyncLifetime
     [Fact]
     public async Task ConcurrencyCap_LimitsRequestsInFlightToOneEndpoint_AndOthersStillGetTheirs()
     {
-        using var herald = DeliveryTestKit.LoopbackHerald().With("Herald:Delivery:MaxConcurrentPerEndpoint", "2");
+        using var herald = DeliveryTestKit.LoopbackHerald().With("Herald:Delivery:MaxConcurrentPerEndpoint", "2")
+            .With("Herald:Delivery:MaxConcurrentPerEndpointCeiling", "2"); // Fixed: fast answers do not raise it.
         var client = herald.CreateAdminClient();
         await client.CreateAppAsync("Acme", "acme");
         await client.CreateEndpointAsync("acme", _receiver.Url("/slow"), new JsonObject { ["channels"] = new JsonArray("slow") });
@@ -74,6 +75,28 @@ public sealed class EndpointLimitsTests : IAsyncLifetime
 
         await _receiver.WaitForAsync(5, r => r.Path == "/slow");
         Assert.Equal(2, Volatile.Read(ref mostInFlight));
+    }
+
+    [Fact]
+    public async Task ConcurrencyLimit_AfterA503_IsHalvedInTheEndpointStats()
+    {
+        using var herald = DeliveryTestKit.LoopbackHerald().With("Herald:Delivery:MaxConcurrentPerEndpoint", "4");
+        var client = herald.CreateAdminClient();
+        await client.CreateAppAsync("Acme", "acme");
+        var endpoint = await client.CreateEndpointAsync("acme", _receiver.Url("/busy"));
+        var stats = $"/api/v1/app/acme/endpoint/{(string)endpoint["id"]!}/stats";
+        _receiver.Respond = (_, context) =>
+        {
+            context.Response.StatusCode = 503;
+            return Task.CompletedTask;
+        };
+        Assert.Equal(4, (int)(await client.GetObjectAsync(stats))["concurrencyLimit"]!);
+
+        await client.PublishAsync("acme");
+
+        await _receiver.WaitForAsync(1);
+        await DeliveryTestKit.EventuallyAsync(
+            async () => (int)(await client.GetObjectAsync(stats))["concurrencyLimit"]! == 2, "the 503 halved the endpoint's limit from 4 to 2");
     }
 
     private static void InterlockedMax(ref int target, int value)

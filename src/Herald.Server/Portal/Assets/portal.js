@@ -4,6 +4,7 @@
 import { createApi, query } from './api.js';
 import { h, replace, announce, errorText, when, field, pagedTable, statusBadge, statusNames } from './ui.js';
 import { applyTheme, reportHeightToParent } from './theme.js';
+import { stackedBars, line, tick, percentile } from './charts.js';
 
 const params = new URLSearchParams(location.search);
 const icon = applyTheme(params);
@@ -17,6 +18,8 @@ const api = createApi(token);
 const app = `/app/${encodeURIComponent(appId)}`;
 let can = {};
 let eventTypeNames = [];
+/** Ends the live tail of a polling endpoint, if one runs (set by tail()). */
+let stopTail = null;
 
 reportHeightToParent();
 start();
@@ -49,13 +52,14 @@ async function start() {
 }
 
 function tabs() {
-  const views = { Endpoints: endpointsView, 'Event catalog': catalogView, Logs: logsView };
+  const views = { Endpoints: endpointsView, 'Polling endpoints': pollersView, 'Event catalog': catalogView, Logs: () => logsView() };
   replace(nav, Object.entries(views).map(([name, view]) =>
     h('button', { type: 'button', class: 'tab', onclick: e => select(e.currentTarget, view) }, name)));
   select(nav.firstChild, endpointsView);
 }
 
 function select(button, view) {
+  stopTail?.();
   for (const b of nav.children) b.removeAttribute('aria-current');
   button.setAttribute('aria-current', 'page');
   view();
@@ -81,8 +85,14 @@ function endpointsView() {
     table);
 }
 
-function endpointForm(existing) {
+async function endpointForm(existing) {
   const id = s => `ep-${s}`;
+  // An existing endpoint's headers: values of ordinary ones are shown to edit; credentials (Authorization, tokens …)
+  // the API lists by name only, so they are kept unless their box is checked.
+  let current = { headers: {}, sensitive: [] };
+  if (existing) {
+    try { current = await api.get(`${app}/endpoint/${existing.id}/headers`); } catch (e) { announce(errorText(e), 'error'); }
+  }
   const url = h('input', { id: id('url'), type: 'url', required: true, value: existing?.url ?? '', placeholder: 'https://example.com/webhooks' });
   const description = h('input', { id: id('description'), value: existing?.description ?? '' });
   const selected = new Set(existing?.filterTypes ?? []);
@@ -95,6 +105,12 @@ function endpointForm(existing) {
   const rateLimit = h('input', { id: id('rate'), type: 'number', min: 1, value: existing?.rateLimit ?? '' });
   const timeout = h('input', { id: id('timeout'), type: 'number', min: 1, max: 60, value: existing?.timeoutSeconds ?? '' });
   const headers = h('textarea', { id: id('headers'), rows: 3, placeholder: 'X-Example: value' });
+  headers.value = Object.entries(current.headers || {}).map(([k, v]) => `${k}: ${v}`).join('\n');
+  const sensitive = current.sensitive?.length
+    ? h('fieldset', { class: 'checks' }, h('legend', {}, 'Secret headers (sent, never shown)'),
+      current.sensitive.map((name, i) => h('label', { for: id(`drop-${i}`) },
+        h('input', { id: id(`drop-${i}`), type: 'checkbox', value: name }), ` Remove ${name}`)))
+    : null;
   const form = h('form', { class: 'card', 'aria-labelledby': id('title') },
     h('h2', { id: id('title') }, existing ? 'Edit endpoint' : 'Add endpoint'),
     field('Endpoint URL', url),
@@ -103,7 +119,8 @@ function endpointForm(existing) {
     field('Channels', channels, 'Comma-separated; empty: every channel.'),
     field('Rate limit (messages per second)', rateLimit, 'Empty: no limit.'),
     field('Timeout (seconds)', timeout, 'Empty: the server default.'),
-    existing ? null : field('Custom headers', headers, 'One "Name: value" per line, sent with every delivery.'),
+    field('Custom headers', headers, 'One "Name: value" per line, sent with every delivery.'),
+    sensitive,
     h('div', { class: 'actions' },
       h('button', { type: 'submit' }, existing ? 'Save' : 'Create'),
       h('button', { type: 'button', class: 'secondary', onclick: () => existing ? endpointView(existing.id) : endpointsView() }, 'Cancel')));
@@ -120,13 +137,22 @@ function endpointForm(existing) {
     };
     if (!body.filterTypes.length) body.filterTypes = null;
     if (!body.channels.length) body.channels = null;
+    const extra = Object.fromEntries(headers.value.split('\n').map(l => l.split(':')).filter(p => p.length > 1 && p[0].trim())
+      .map(([k, ...v]) => [k.trim(), v.join(':').trim()]));
     try {
       let saved;
       if (existing) {
         saved = await api.patch(`${app}/endpoint/${existing.id}`, body);
+        const lower = new Set(Object.keys(extra).map(k => k.toLowerCase()));
+        const removed = [
+          ...Object.keys(current.headers || {}).filter(k => !lower.has(k.toLowerCase())),
+          ...(sensitive ? [...sensitive.querySelectorAll('input:checked')].map(x => x.value) : []),
+        ];
+        const changed = Object.entries(extra).some(([k, v]) => current.headers?.[k] !== v);
+        if (changed || removed.length) {
+          await api.patch(`${app}/endpoint/${existing.id}/headers`, { headers: extra, deleteHeaders: removed.length ? removed : undefined });
+        }
       } else {
-        const extra = Object.fromEntries(headers.value.split('\n').map(l => l.split(':')).filter(p => p.length > 1 && p[0].trim())
-          .map(([k, ...v]) => [k.trim(), v.join(':').trim()]));
         saved = await api.post(`${app}/endpoint`, { ...body, headers: Object.keys(extra).length ? extra : undefined });
       }
       announce(existing ? 'Endpoint saved.' : 'Endpoint created.', 'success');
@@ -152,7 +178,12 @@ async function endpointView(endpointId) {
     try { await run(); } catch (e) { announce(errorText(e), 'error'); }
   } }, label);
   const secret = h('div', { class: 'secret' });
-  const stats = h('div', { class: 'stats', 'aria-label': 'Delivery counts' });
+  const headerNames = h('dd', {}, '…');
+  api.get(`${path}/headers`).then(x => replace(headerNames,
+    [...Object.keys(x.headers || {}), ...(x.sensitive || []).map(n => `${n} (secret)`)].join(', ') || 'none')).catch(() => replace(headerNames, '—'));
+  const chart = h('section', { class: 'charts', 'aria-labelledby': 'chart-title' }, h('h3', { id: 'chart-title' }, 'Last 24 hours'));
+  endpointCharts(endpointId, chart);
+  const stats = h('div', { class: 'stats', role: 'group', 'aria-label': 'Delivery counts' });
   api.get(`${path}/stats`).then(s => replace(stats, ['success', 'pending', 'sending', 'fail'].map(k =>
     h('div', { class: `stat stat-${k}` }, h('strong', {}, String(s[k] ?? 0)), ` ${k === 'fail' ? 'failed' : k}`)))).catch(() => {});
   replace(main,
@@ -165,8 +196,11 @@ async function endpointView(endpointId) {
       h('dt', {}, 'Event types'), h('dd', {}, ep.filterTypes?.join(', ') || 'all'),
       h('dt', {}, 'Channels'), h('dd', {}, ep.channels?.join(', ') || 'all'),
       h('dt', {}, 'Rate limit'), h('dd', {}, ep.rateLimit ? `${ep.rateLimit}/s` : 'none'),
+      h('dt', {}, 'Timeout'), h('dd', {}, ep.timeoutSeconds ? `${ep.timeoutSeconds} s` : 'server default'),
+      h('dt', {}, 'Custom headers'), headerNames,
       h('dt', {}, 'Created'), h('dd', {}, when(ep.createdAt))),
     stats,
+    chart,
     h('div', { class: 'actions' },
       can.manage ? act('Edit', () => endpointForm(ep)) : null,
       can.manage ? act(ep.disabled ? 'Enable' : 'Disable', async () => {
@@ -194,8 +228,54 @@ async function endpointView(endpointId) {
         }, 'secondary') : null)) : null,
     can.attempts ? testEventForm(path) : null,
     can.attempts ? recoverForm(path) : null,
+    h('p', {}, h('a', { href: '#', onclick: e => { e.preventDefault(); logsView({ endpoint: endpointId }); } }, 'Messages of this endpoint in the logs')),
     h('h3', {}, 'Delivery attempts'),
     attemptsWithFilter(`/attempt/endpoint/${endpointId}`, endpointId));
+}
+
+/**
+ * The endpoint's success rate and latency per hour over the last 24 hours. The API's time series
+ * (/stats/app/{app}/attempt) is per application and for admins, so the page counts the endpoint's own attempts of the
+ * window (GET /attempt/endpoint/{id}?after=…, up to 1,000 of them — enough to draw a rate and a median).
+ */
+async function endpointCharts(endpointId, into) {
+  const hour = 3600000, hours = 24;
+  const end = Math.ceil(Date.now() / hour) * hour, start = end - hours * hour;
+  const attempts = [];
+  try {
+    let iterator = null;
+    for (let i = 0; i < 4; i++) {
+      const page = await api.get(`${app}/attempt/endpoint/${encodeURIComponent(endpointId)}${query({
+        limit: 250, iterator, with_content: false, after: new Date(start).toISOString() })}`);
+      attempts.push(...page.data);
+      if (page.done || !page.iterator) break;
+      iterator = page.iterator;
+    }
+  } catch (e) {
+    into.append(h('p', { class: 'error' }, errorText(e)));
+    return;
+  }
+  const ok = Array(hours).fill(0), bad = Array(hours).fill(0), durations = Array.from({ length: hours }, () => []);
+  for (const a of attempts) {
+    const i = Math.floor((Date.parse(a.timestamp) - start) / hour);
+    if (i < 0 || i >= hours || a.status === 1 || a.status === 3) continue;
+    (a.status === 2 ? bad : ok)[i]++;
+    durations[i].push(a.responseDurationMs);
+  }
+  const done = ok.reduce((x, y) => x + y, 0) + bad.reduce((x, y) => x + y, 0);
+  const all = durations.flat().sort((x, y) => x - y);
+  const medians = durations.map(d => percentile(d.sort((x, y) => x - y), 0.5));
+  const rate = done ? Math.round((100 * ok.reduce((x, y) => x + y, 0)) / done) : null;
+  const from = tick(start, true), to = tick(end, true);
+  into.append(
+    h('p', { class: 'chart-summary' }, done
+      ? `${done} attempt${done === 1 ? '' : 's'}, ${rate}% succeeded, median ${percentile(all, 0.5)} ms, p95 ${percentile(all, 0.95)} ms`
+      : 'No attempts in the last 24 hours.',
+    attempts.length >= 1000 ? ' (from the latest 1,000 attempts)' : ''),
+    h('div', { class: 'chart-row' },
+      stackedBars({ title: 'Attempts per hour', ok, bad, start: from, end: to, summary: done ? `${rate}% succeeded` : 'none' }),
+      line({ title: 'Median latency per hour', values: medians, unit: ' ms', start: from, end: to,
+        summary: all.length ? `median ${percentile(all, 0.5)} ms` : 'no data' })));
 }
 
 /** Re-sends what failed (recover) or what was never sent (replay missing) to this endpoint since a date. */
@@ -250,18 +330,202 @@ function attemptsTable(listPath, endpointId, status) {
     empty: 'No attempts yet.',
     load: iterator => api.get(`${app}${listPath}${query({ limit: 20, iterator, with_content: true, status })}`),
     row: a => h('tr', {},
-      h('td', {}, when(a.timestamp)),
+      h('td', {}, h('a', { href: '#', title: 'Request and response', onclick: e => { e.preventDefault(); attemptView(a.msgId, a.id, endpointId ? () => endpointView(endpointId) : null); } }, when(a.timestamp))),
       h('td', {}, statusBadge(a.status)),
       h('td', {}, a.responseStatusCode ? String(a.responseStatusCode) : '—'),
       h('td', {}, h('code', {}, a.msgId)),
       h('td', {}, h('details', {}, h('summary', {}, `${a.responseDurationMs} ms`), h('pre', {}, a.response || a.error || '(empty)'))),
-      h('td', {}, can.attempts ? h('button', { type: 'button', class: 'secondary small', onclick: async () => {
-        try {
-          await api.post(`${app}/msg/${a.msgId}/endpoint/${endpointId ?? a.endpointId}/resend`);
-          announce('Resend queued.', 'success');
-        } catch (e) { announce(errorText(e), 'error'); }
-      } }, 'Resend') : null)),
+      h('td', {}, can.attempts ? resendButton(a.msgId, endpointId ?? a.endpointId, 'Resend') : null)),
   });
+}
+
+// ---- Polling endpoints -------------------------------------------------------------------------------------------
+
+function pollersView() {
+  const table = pagedTable({
+    caption: 'Polling endpoints',
+    headers: ['Uid', 'Id', 'Event types', 'State'],
+    empty: 'No polling endpoints yet.',
+    load: iterator => api.get(`${app}/destination${query({ limit: 20, iterator })}`),
+    row: d => h('tr', {},
+      h('td', {}, h('a', { href: '#', onclick: e => { e.preventDefault(); pollerView(d.id); } }, d.uid || d.id)),
+      h('td', {}, h('code', {}, d.id)),
+      h('td', {}, d.eventTypes?.join(', ') || 'all'),
+      h('td', {}, d.status === 'disabled' ? h('span', { class: 'badge badge-failed' }, 'disabled') : h('span', { class: 'badge badge-success' }, 'enabled'))),
+  });
+  replace(main,
+    h('div', { class: 'toolbar' }, h('h2', {}, 'Polling endpoints'),
+      can.manage ? h('button', { type: 'button', onclick: pollerForm }, 'Add polling endpoint') : null),
+    h('p', { class: 'hint' }, 'Instead of receiving webhooks, your service fetches the events when it wants them: no public URL needed.'),
+    table);
+}
+
+function pollerForm() {
+  const uid = h('input', { id: 'poller-uid', required: true, pattern: '[a-zA-Z0-9\\-_.]{1,256}', value: 'my-service' });
+  const types = h('fieldset', { class: 'checks' }, h('legend', {}, 'Event types (none checked: all of them)'),
+    eventTypeNames.map((name, i) => h('label', { for: `poller-type-${i}` },
+      h('input', { id: `poller-type-${i}`, type: 'checkbox', value: name }), ` ${name}`)));
+  const channels = h('input', { id: 'poller-channels' });
+  const form = h('form', { class: 'card', 'aria-labelledby': 'poller-title' },
+    h('h2', { id: 'poller-title' }, 'Add polling endpoint'),
+    field('Name (uid)', uid, 'Letters, digits, - _ and .; the herald CLI and your code refer to it by this name.'),
+    types,
+    field('Channels', channels, 'Comma-separated; empty: every channel.'),
+    h('div', { class: 'actions' },
+      h('button', { type: 'submit' }, 'Create polling endpoint'),
+      h('button', { type: 'button', class: 'secondary', onclick: pollersView }, 'Cancel')));
+  form.addEventListener('submit', async e => {
+    e.preventDefault();
+    const picked = [...types.querySelectorAll('input:checked')].map(x => x.value);
+    const list = channels.value.split(',').map(x => x.trim()).filter(Boolean);
+    try {
+      const created = await api.post(`${app}/destination`, {
+        type: 'pollingEndpoint', uid: uid.value.trim(), eventTypes: picked.length ? picked : undefined, channels: list.length ? list : undefined,
+      });
+      announce('Polling endpoint created.', 'success');
+      pollerView(created.id);
+    } catch (err) { announce(errorText(err), 'error'); }
+  });
+  replace(main, form);
+  uid.focus();
+}
+
+async function pollerView(id) {
+  let d;
+  try {
+    d = await api.get(`${app}/destination/${encodeURIComponent(id)}`);
+  } catch (e) {
+    announce(errorText(e), 'error');
+    return pollersView();
+  }
+  const name = d.uid || d.id;
+  const url = `${location.origin}/api/v1${app}/poller/${encodeURIComponent(d.id)}`;
+  const tokenNote = h('p', { class: 'hint', id: 'poller-token-hint' },
+    'Every request sends ', h('code', {}, 'Authorization: Bearer $HERALD_TOKEN'),
+    ': an API key for this application from the service that gave you this portal. This portal\'s own token works too, until the link expires.');
+  const tokenBox = h('div', { class: 'secret' });
+  const snippet = (label, text) => h('div', { class: 'snippet' }, h('h4', {}, label), h('pre', { tabindex: '0' }, text));
+  replace(main,
+    h('p', {}, h('a', { href: '#', onclick: e => { e.preventDefault(); pollersView(); } }, '← All polling endpoints')),
+    h('div', { class: 'toolbar' }, h('h2', {}, name),
+      d.status === 'disabled' ? h('span', { class: 'badge badge-failed' }, 'disabled') : h('span', { class: 'badge badge-success' }, 'enabled')),
+    h('dl', { class: 'facts' },
+      h('dt', {}, 'Id'), h('dd', {}, h('code', {}, d.id)),
+      h('dt', {}, 'Event types'), h('dd', {}, d.eventTypes?.join(', ') || 'all'),
+      h('dt', {}, 'Channels'), h('dd', {}, d.channels?.join(', ') || 'all'),
+      h('dt', {}, 'Created'), h('dd', {}, when(d.createdAt))),
+    h('section', { 'aria-labelledby': 'consume-title' },
+      h('h3', { id: 'consume-title' }, 'How to consume it'),
+      h('dl', { class: 'facts' },
+        h('dt', {}, 'URL'), h('dd', {}, h('code', { id: 'poller-url' }, url)),
+        h('dt', {}, 'Token'), h('dd', {}, tokenNote, tokenBox,
+          h('button', { type: 'button', class: 'secondary small', onclick: () => replace(tokenBox, h('code', {}, token)) }, 'Show this portal\'s token'))),
+      snippet('Fetch the events (the answer\'s iterator is where the next call continues)',
+        `curl -s -H "Authorization: Bearer $HERALD_TOKEN" "${url}?limit=100"\n` +
+        `curl -s -H "Authorization: Bearer $HERALD_TOKEN" "${url}?iterator=ITERATOR&wait=30s"   # waits up to 30 s for new ones`),
+      snippet('Or stream them as Server-Sent Events',
+        `curl -N -H "Authorization: Bearer $HERALD_TOKEN" "${url}/stream"`),
+      snippet('Or forward them to a local URL with the herald CLI, signed like webhooks, resuming where it stopped',
+        `export HERALD_URL=${location.origin} HERALD_TOKEN=…\n` +
+        `herald listen --app ${appId} --name ${name} --forward-to http://localhost:3000/webhooks`)),
+    tail(d),
+    can.manage ? h('div', { class: 'actions' },
+      h('button', { type: 'button', class: 'danger', onclick: async () => {
+        if (!confirm(`Delete the polling endpoint ${name}? Its consumers' positions go with it; the messages stay.`)) return;
+        try {
+          await api.del(`${app}/destination/${encodeURIComponent(d.id)}`);
+          announce('Polling endpoint deleted.', 'success');
+          pollersView();
+        } catch (e) { announce(errorText(e), 'error'); }
+      } }, 'Delete polling endpoint')) : null);
+}
+
+/**
+ * The live tail: new events as they commit, over the polling endpoint's Server-Sent-Events stream. EventSource cannot
+ * send an Authorization header and the stream takes its token only there (never in the URL, where logs would keep
+ * it), so the page reads the stream with fetch() and parses the events itself.
+ */
+function tail(d) {
+  const log = h('ol', { class: 'tail', role: 'log', 'aria-live': 'polite', 'aria-label': 'New events' });
+  const state = h('span', { class: 'hint', id: 'tail-state' }, 'Stopped.');
+  const toggle = h('button', { type: 'button', class: 'secondary' }, 'Start live tail');
+  let controller = null;
+  // Any other view replacing this one ends the stream at once (not at the next event or keep-alive).
+  const watch = new MutationObserver(() => { if (!log.isConnected) stop(); });
+  const stop = () => {
+    watch.disconnect();
+    controller?.abort();
+    controller = null;
+    stopTail = null;
+    toggle.textContent = 'Start live tail';
+    state.textContent = 'Stopped.';
+  };
+  const add = (iterator, data) => {
+    let m;
+    try { m = JSON.parse(data); } catch { return; }
+    log.prepend(h('li', {}, h('details', {},
+      h('summary', {}, when(m.timestamp), ' ', h('strong', {}, m.eventType), ' ', h('code', {}, m.id)),
+      h('pre', {}, JSON.stringify(m.payload, null, 2)))));
+    while (log.children.length > 100) log.lastChild.remove();
+  };
+  async function run() {
+    stopTail?.();
+    controller = new AbortController();
+    stopTail = stop;
+    watch.observe(main, { childList: true });
+    toggle.textContent = 'Stop live tail';
+    state.textContent = 'Connecting…';
+    const signal = controller.signal;
+    let lastId = null;
+    const since = new Date().toISOString();
+    while (!signal.aborted) {
+      try {
+        const headers = { Authorization: `Bearer ${token}`, Accept: 'text/event-stream' };
+        if (lastId) headers['Last-Event-ID'] = lastId;
+        const response = await fetch(`/api/v1${app}/poller/${encodeURIComponent(d.id)}/stream${lastId ? '' : query({ after: since })}`,
+          { headers, signal, cache: 'no-store' });
+        if (!response.ok) {
+          const body = await response.json().catch(() => ({}));
+          stop();
+          state.textContent = `The stream was refused: ${body.detail || response.status}.`;
+          return;
+        }
+        state.textContent = 'Live: new events appear here as they are published.';
+        const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+        let buffer = '';
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          buffer += value.replace(/\r\n?/g, '\n');
+          let end;
+          while ((end = buffer.indexOf('\n\n')) >= 0) {
+            const block = buffer.slice(0, end);
+            buffer = buffer.slice(end + 2);
+            let id = null, data = [];
+            for (const row of block.split('\n')) {
+              if (row.startsWith(':')) continue;
+              const colon = row.indexOf(':');
+              const key = colon < 0 ? row : row.slice(0, colon);
+              const val = colon < 0 ? '' : row.slice(colon + 1).replace(/^ /, '');
+              if (key === 'id') id = val;
+              else if (key === 'data') data.push(val);
+            }
+            if (data.length) { lastId = id ?? lastId; add(id, data.join('\n')); }
+          }
+        }
+      } catch (e) {
+        if (signal.aborted) return;
+        state.textContent = `Reconnecting… (${errorText(e)})`;
+      }
+      // The stream ended (a restart, a proxy's timeout): continue after the last event seen, as EventSource would.
+      await new Promise(r => setTimeout(r, 2000));
+    }
+  }
+  toggle.addEventListener('click', () => controller ? stop() : run());
+  return h('section', { 'aria-labelledby': 'tail-title' },
+    h('h3', { id: 'tail-title' }, 'Live tail'),
+    h('div', { class: 'inline' }, toggle, state),
+    log);
 }
 
 // ---- Event catalog ---------------------------------------------------------------------------------------------
@@ -300,28 +564,64 @@ function example(type) {
 
 // ---- Logs --------------------------------------------------------------------------------------------------------
 
-function logsView() {
+/** The application's endpoints for a <select> (the first 250: more than a portal's reader picks from a list). */
+async function endpointChoices() {
+  try {
+    return (await api.get(`${app}/endpoint?limit=250`)).data;
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Messages with filters. Without an endpoint it lists the application's messages (GET /msg); with one, the messages
+ * routed to it with their delivery status there (GET /endpoint/{id}/msg), which is where a status filter means
+ * something: a message has a status per endpoint, not one of its own.
+ */
+async function logsView(preset = {}) {
+  const endpoints = await endpointChoices();
+  const endpoint = h('select', { id: 'log-endpoint' }, h('option', { value: '' }, 'All endpoints'),
+    endpoints.map(ep => h('option', { value: ep.id, selected: ep.id === preset.endpoint }, ep.url)));
+  const status = h('select', { id: 'log-status', 'aria-describedby': 'log-status-hint' },
+    h('option', { value: '' }, 'Any status'),
+    ['0', '2', '1', '3'].map(v => h('option', { value: v }, statusNames[v])));
   const type = h('select', { id: 'log-type' }, h('option', { value: '' }, 'All event types'), eventTypeNames.map(n => h('option', { value: n }, n)));
   const channel = h('input', { id: 'log-channel' });
   const after = h('input', { id: 'log-after', type: 'datetime-local' });
+  const before = h('input', { id: 'log-before', type: 'datetime-local' });
+  const statusHint = h('small', { id: 'log-status-hint', class: 'hint' }, 'Delivery status is per endpoint: choose an endpoint first.');
+  const syncStatus = () => {
+    status.disabled = !endpoint.value;
+    if (status.disabled) status.value = '';
+    statusHint.hidden = !status.disabled;
+  };
+  endpoint.addEventListener('change', syncStatus);
+  syncStatus();
   const results = h('div');
   const filters = h('form', { class: 'filters', 'aria-label': 'Filter messages' },
-    field('Event type', type), field('Channel', channel), field('Since', after),
+    field('Endpoint', endpoint),
+    h('div', { class: 'field' }, h('label', { for: status.id }, 'Status'), status, statusHint),
+    field('Event type', type), field('Channel', channel), field('Since', after), field('Until', before),
     h('button', { type: 'submit', class: 'secondary' }, 'Apply'));
-  const show = () => replace(results, pagedTable({
-    caption: 'Messages',
-    headers: ['When', 'Event type', 'Id', 'Channels'],
-    empty: 'No messages match.',
-    load: iterator => api.get(`${app}/msg${query({
-      limit: 20, iterator, with_content: false, event_types: type.value, channel: channel.value,
-      after: after.value ? new Date(after.value).toISOString() : null,
-    })}`),
-    row: m => h('tr', {},
-      h('td', {}, when(m.timestamp)),
-      h('td', {}, m.eventType),
-      h('td', {}, h('a', { href: '#', onclick: e => { e.preventDefault(); messageView(m.id); } }, m.id)),
-      h('td', {}, m.channels?.join(', ') || '')),
-  }));
+  const iso = input => input.value ? new Date(input.value).toISOString() : null;
+  const show = () => {
+    const ep = endpoint.value;
+    const filter = { event_types: type.value, channel: channel.value.trim(), after: iso(after), before: iso(before) };
+    replace(results, pagedTable({
+      caption: 'Messages',
+      headers: ep ? ['When', 'Event type', 'Id', 'Channels', 'Status'] : ['When', 'Event type', 'Id', 'Channels'],
+      empty: 'No messages match.',
+      load: iterator => ep
+        ? api.get(`${app}/endpoint/${encodeURIComponent(ep)}/msg${query({ limit: 20, iterator, with_content: false, status: status.value, ...filter })}`)
+        : api.get(`${app}/msg${query({ limit: 20, iterator, with_content: false, ...filter })}`),
+      row: m => h('tr', {},
+        h('td', {}, when(m.timestamp)),
+        h('td', {}, m.eventType),
+        h('td', {}, h('a', { href: '#', onclick: e => { e.preventDefault(); messageView(m.id); } }, m.id)),
+        h('td', {}, m.channels?.join(', ') || ''),
+        ep ? h('td', {}, statusBadge(m.status)) : null),
+    }));
+  };
   filters.addEventListener('submit', e => { e.preventDefault(); show(); });
   replace(main, h('h2', {}, 'Logs'), filters, results);
   show();
@@ -329,14 +629,66 @@ function logsView() {
 
 async function messageView(msgId) {
   try {
-    const m = await api.get(`${app}/msg/${msgId}`);
+    const path = `${app}/msg/${encodeURIComponent(msgId)}`;
+    const m = await api.get(path);
+    const destinations = pagedTable({
+      caption: 'Endpoints of this message',
+      headers: ['Endpoint', 'Status', 'Next attempt', ''],
+      empty: 'No endpoint took this message.',
+      load: iterator => api.get(`${path}/endpoint${query({ limit: 20, iterator })}`),
+      row: d => h('tr', {},
+        h('td', {}, d.url),
+        h('td', {}, statusBadge(d.status)),
+        h('td', {}, d.nextAttempt ? when(d.nextAttempt) : '—'),
+        h('td', {}, can.attempts ? resendButton(m.id, d.id, `Resend to ${d.url}`) : null)),
+    });
     replace(main,
       h('p', {}, h('a', { href: '#', onclick: e => { e.preventDefault(); logsView(); } }, '← All messages')),
       h('h2', {}, m.eventType, ' ', h('code', {}, m.id)),
-      h('p', {}, when(m.timestamp)),
-      h('h3', {}, 'Payload'), h('pre', {}, JSON.stringify(m.payload, null, 2)),
+      h('p', {}, when(m.timestamp), m.channels?.length ? ` · channels: ${m.channels.join(', ')}` : ''),
+      h('h3', {}, 'Payload'), h('pre', {}, m.payload === null || m.payload === undefined ? '(expunged)' : JSON.stringify(m.payload, null, 2)),
+      h('h3', {}, 'Endpoints'), destinations,
       h('h3', {}, 'Delivery attempts'),
-      attemptsTable(`/attempt/msg/${msgId}`, null));
+      attemptsTable(`/attempt/msg/${encodeURIComponent(msgId)}`, null));
+  } catch (e) {
+    announce(errorText(e), 'error');
+  }
+}
+
+function resendButton(msgId, endpointId, label) {
+  return h('button', { type: 'button', class: 'secondary small', 'aria-label': label, onclick: async () => {
+    try {
+      await api.post(`${app}/msg/${encodeURIComponent(msgId)}/endpoint/${encodeURIComponent(endpointId)}/resend`);
+      announce('Resend queued.', 'success');
+    } catch (e) { announce(errorText(e), 'error'); }
+  } }, 'Resend');
+}
+
+/** One attempt: what Herald sent (the message's payload, POSTed to the URL) and what the receiver answered. */
+async function attemptView(msgId, attemptId, back) {
+  try {
+    const [a, m] = await Promise.all([
+      api.get(`${app}/msg/${encodeURIComponent(msgId)}/attempt/${encodeURIComponent(attemptId)}`),
+      api.get(`${app}/msg/${encodeURIComponent(msgId)}`),
+    ]);
+    replace(main,
+      h('p', {}, h('a', { href: '#', onclick: e => { e.preventDefault(); back ? back() : messageView(msgId); } }, '← Back')),
+      h('div', { class: 'toolbar' }, h('h2', {}, 'Attempt ', h('code', {}, a.id)), statusBadge(a.status)),
+      h('dl', { class: 'facts' },
+        h('dt', {}, 'When'), h('dd', {}, when(a.timestamp)),
+        h('dt', {}, 'Message'), h('dd', {}, h('a', { href: '#', onclick: e => { e.preventDefault(); messageView(msgId); } }, m.id), ` (${m.eventType})`),
+        h('dt', {}, 'Trigger'), h('dd', {}, a.triggerType === 1 ? 'manual (resend or replay)' : 'scheduled'),
+        h('dt', {}, 'Duration'), h('dd', {}, `${a.responseDurationMs} ms`)),
+      h('section', { 'aria-labelledby': 'request-title' },
+        h('h3', { id: 'request-title' }, 'Request'),
+        h('p', {}, h('code', {}, `POST ${a.url}`)),
+        h('p', { class: 'hint' }, 'Signed with webhook-id, webhook-timestamp and webhook-signature headers (Standard Webhooks) and the endpoint\'s custom headers.'),
+        h('h4', {}, 'Body'), h('pre', { id: 'attempt-request' }, m.payload === null || m.payload === undefined ? '(expunged)' : JSON.stringify(m.payload, null, 2))),
+      h('section', { 'aria-labelledby': 'response-title' },
+        h('h3', { id: 'response-title' }, 'Response'),
+        h('p', {}, a.responseStatusCode ? `HTTP ${a.responseStatusCode}` : `No HTTP response${a.error ? `: ${a.error}` : ''}`),
+        h('pre', { id: 'attempt-response' }, a.response || '(empty)')),
+      can.attempts ? h('div', { class: 'actions' }, resendButton(msgId, a.endpointId, 'Resend')) : null);
   } catch (e) {
     announce(errorText(e), 'error');
   }

@@ -4,8 +4,10 @@
 
 const COLOR = /^#?([0-9a-f]{3}|[0-9a-f]{4}|[0-9a-f]{6}|[0-9a-f]{8})$/i;
 
-export function applyTheme(params) {
+export function applyTheme(query) {
   const root = document.documentElement;
+  // The access request's theme is in the URL first; svix-react appends its own after it, so the last value wins.
+  const params = { get: name => query.getAll(name).at(-1) ?? null };
   const dark = params.get('darkMode');
   root.dataset.theme = dark === 'true' ? 'dark' : dark === 'auto' ? 'auto' : 'light';
   const color = params.get('primaryColor');
