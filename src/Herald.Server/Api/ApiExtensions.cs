@@ -35,6 +35,11 @@ internal static class ApiExtensions
         builder.Services.AddHostedService<IdempotencyKeyCleanup>();
         builder.Services.AddSingleton<IdempotencyCompletion>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IdempotencyCompletion>());
+        builder.Services.AddOptions<EventTypeOptions>().BindConfiguration(EventTypeOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<PayloadSchemas>(); // event type schemas, built once per version, checked on publish
+        builder.Services.AddOptions<Transformations.TransformationOptions>().BindConfiguration(Transformations.TransformationOptions.Section)
+            .ValidateDataAnnotations().Validate(Transformations.TransformationOptions.IsValid, Transformations.TransformationOptions.Rule).ValidateOnStart();
+        builder.Services.AddSingleton<Transformations.TransformationSandbox>(); // endpoint handler(webhook) scripts, in Jint
         return builder;
     }
 
@@ -92,6 +97,7 @@ internal static class ApiExtensions
         api.MapPoller();
         api.MapAuth();
         api.MapWhoami();
+        Transformations.TransformationsApi.MapTransformations(api);
         return api;
     }
 

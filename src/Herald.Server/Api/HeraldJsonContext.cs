@@ -81,6 +81,10 @@ namespace Herald.Server.Api;
 [JsonSerializable(typeof(ApiKeyOut))]
 [JsonSerializable(typeof(ApiKeySecretOut))]
 [JsonSerializable(typeof(ListResponse<ApiKeyOut>))]
+[JsonSerializable(typeof(Herald.Server.Transformations.EndpointTransformationOut))]
+[JsonSerializable(typeof(Herald.Server.Transformations.EndpointTransformationPatch))]
+[JsonSerializable(typeof(Herald.Server.Transformations.TransformationSimulateIn))]
+[JsonSerializable(typeof(Herald.Server.Transformations.TransformationSimulateOut))]
 internal sealed partial class HeraldJsonContext : JsonSerializerContext
 {
     /// <summary>The context the API uses: as generated, but without escaping ' &lt; &gt; &amp; in strings (responses are JSON, never HTML).</summary>

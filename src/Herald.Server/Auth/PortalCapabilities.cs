@@ -5,7 +5,7 @@ namespace Herald.Server.Auth;
 /// <summary>
 /// Svix's AppPortalCapability values: what an app-portal token may do. A token without capabilities has all of them
 /// (Svix's default); <c>readOnly</c> is <see cref="ViewBase"/> alone. Herald enforces each on its routes
-/// (<see cref="RouteAccess"/>); <see cref="ManageTransformations"/> is refused because Herald has no transformations.
+/// (<see cref="RouteAccess"/>).
 /// </summary>
 internal static class PortalCapabilities
 {
@@ -18,7 +18,7 @@ internal static class PortalCapabilities
     /// <summary>Rotates (and reads) endpoint secrets.</summary>
     public const string ManageEndpointSecret = "ManageEndpointSecret";
 
-    /// <summary>Svix's transformation editing: Herald has no transformations, so a token cannot be given it.</summary>
+    /// <summary>Reads, changes and simulates endpoint transformations.</summary>
     public const string ManageTransformations = "ManageTransformations";
 
     /// <summary>Creates attempts: resend, recover, replay, send-example.</summary>
@@ -35,7 +35,7 @@ internal static class PortalCapabilities
 
     /// <summary>
     /// The capabilities to store for an <c>app-portal-access</c> request: null (all) when neither option limits the
-    /// token, else the distinct list; refuses unknown names, a list without ViewBase, ManageTransformations, and a
+    /// token, else the distinct list; refuses unknown names, a list without ViewBase, and a
     /// write capability together with <c>readOnly: true</c>.
     /// </summary>
     public static IReadOnlyList<string>? Resolve(Validator v, IReadOnlyList<string>? requested, bool readOnly)
@@ -50,10 +50,6 @@ internal static class PortalCapabilities
             if (!All.Contains(requested[i]))
             {
                 v.Add($"body.capabilities.{i}", "unknown_capability", $"'{requested[i]}' is not an app-portal capability ({string.Join(", ", All)}).");
-            }
-            else if (requested[i] == ManageTransformations)
-            {
-                v.Add($"body.capabilities.{i}", "unsupported_capability", "ManageTransformations is not supported: Herald has no transformations.");
             }
             else if (readOnly && Writes.Contains(requested[i]))
             {

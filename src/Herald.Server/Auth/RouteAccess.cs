@@ -35,6 +35,10 @@ internal sealed record RouteAccess(string Pattern, bool AppScoped, string? ReadC
         {
             writeCapability = PortalCapabilities.ManageEndpointSecret;
         }
+        else if (EndsWithAny(pattern, "/transformation", "/transformation/simulate"))
+        {
+            writeCapability = PortalCapabilities.ManageTransformations;
+        }
         else if (EndsWithAny(pattern, "/resend", "/recover", "/replay-missing", "/bulk-replay", "/send-example"))
         {
             writeCapability = PortalCapabilities.CreateAttempts;

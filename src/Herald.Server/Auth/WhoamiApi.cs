@@ -18,9 +18,9 @@ internal static class WhoamiApi
             {
                 var user = context.User;
                 var readOnly = user.IsReadOnly();
-                // Without a limit a token has every capability Herald supports (ManageTransformations is never granted).
+                // Without a limit a token has every capability.
                 var capabilities = user.Capabilities()
-                    ?? (readOnly ? [PortalCapabilities.ViewBase] : PortalCapabilities.All.Where(c => c != PortalCapabilities.ManageTransformations).ToList());
+                    ?? (readOnly ? [PortalCapabilities.ViewBase] : [.. PortalCapabilities.All]);
                 return TypedResults.Ok(new WhoamiOut(user.ScopedApplicationId(), "Unknown", user.IsAdmin(), readOnly, capabilities));
             })
             .WithTags("Authentication")

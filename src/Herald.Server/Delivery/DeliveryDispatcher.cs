@@ -273,9 +273,13 @@ internal sealed partial class DeliveryDispatcher(
                 // Not the intake token: a send under way finishes (bounded by its own timeout) during the drain and is
                 // recorded, rather than being cut off and sent again after the restart; only a send still running when
                 // the drain's grace ends is abandoned.
-                outcome = await sender.SendAsync(new WebhookRequest(
-                    work.Endpoint.Url, work.Message.Id, payload, work.Secrets, work.Endpoint.Headers,
-                    timeout), _abandon.Token);
+                var webhook = new WebhookRequest(
+                    work.Endpoint.Url, work.Message.Id, payload, work.Secrets, work.Endpoint.Headers, timeout)
+                {
+                    Transformation = work.Endpoint.Transformation,
+                    EventType = work.Message.EventType,
+                };
+                outcome = await sender.SendAsync(webhook, _abandon.Token);
             }
             finally
             {

@@ -5,6 +5,7 @@ using Herald.Server.Api;
 using Herald.Server.Auth;
 using Herald.Server.BackgroundTasks;
 using Herald.Server.Endpoints;
+using Herald.Server.EventTypes;
 using Herald.Server.Messages;
 using Herald.Server.Storage;
 
@@ -141,7 +142,8 @@ internal static class ReplayApi
     }
 
     private static async Task<Accepted<MessageOut>> SendExampleAsync(
-        CurrentApplication app, string endpoint_id, HttpContext context, IHeraldStore store, MessagePublisher publisher, Ids ids, TimeProvider time)
+        CurrentApplication app, string endpoint_id, HttpContext context, IHeraldStore store, MessagePublisher publisher, Ids ids, TimeProvider time,
+        PayloadSchemas schemas)
     {
         var endpoint = await app.FindEndpointAsync(store, endpoint_id, context.RequestAborted);
         using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.EventExampleIn, context.RequestAborted);
@@ -151,6 +153,7 @@ internal static class ReplayApi
         // As Svix: an example is of an event type that exists (404 otherwise, rather than a message of an unknown type).
         var eventType = await store.GetEventTypeAsync(body.Value.EventType!, context.RequestAborted) ?? throw ApiException.NotFound("Event type");
         var payload = Example(eventType.Schemas, body.Value.ExampleIndex ?? 0)
+            ?? Generated(eventType, schemas)
             ?? Encoding.UTF8.GetBytes($$"""{"eventType":"{{body.Value.EventType}}","example":true}""");
         var message = await publisher.PublishAsync(new NewMessage
         {
@@ -180,6 +183,29 @@ internal static class ReplayApi
             && index < examples.GetArrayLength() && examples[index].ValueKind == JsonValueKind.Object
             ? Encoding.UTF8.GetBytes(examples[index].GetRawText())
             : null;
+    }
+
+    /// <summary>
+    /// Without examples, a minimal instance generated from the newest schema version (<see cref="SchemaExample"/>), if it
+    /// is an object and valid against that schema; else null (the placeholder payload).
+    /// </summary>
+    private static byte[]? Generated(EventType eventType, PayloadSchemas schemas)
+    {
+        if (eventType.Schemas is null)
+        {
+            return null;
+        }
+
+        using var document = JsonDocument.Parse(eventType.Schemas);
+        var newest = PayloadSchemas.Newest(document.RootElement);
+        if (newest.ValueKind != JsonValueKind.Object || SchemaExample.Generate(newest) is not JsonObject example)
+        {
+            return null;
+        }
+
+        var bytes = Encoding.UTF8.GetBytes(example.ToJsonString());
+        using var instance = JsonDocument.Parse(bytes);
+        return schemas.IsValid(eventType, instance.RootElement) ? bytes : null;
     }
 
     private static async Task<Ok<EndpointStats>> StatsAsync(

@@ -3,14 +3,23 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
-using Microsoft.Extensions.Options;
 using Herald.Server.Diagnostics;
+using Herald.Server.Endpoints;
+using Herald.Server.Transformations;
+using Microsoft.Extensions.Options;
 
 namespace Herald.Server.Delivery;
 
 /// <summary>One signed POST, ready to go.</summary>
 internal sealed record WebhookRequest(
-    string Url, string MessageId, byte[] Body, IReadOnlyList<string> Secrets, IReadOnlyDictionary<string, string> Headers, TimeSpan Timeout);
+    string Url, string MessageId, byte[] Body, IReadOnlyList<string> Secrets, IReadOnlyDictionary<string, string> Headers, TimeSpan Timeout)
+{
+    /// <summary>The endpoint's transformation, run before the request is built when it <see cref="EndpointTransformation.Runs"/>.</summary>
+    public EndpointTransformation? Transformation { get; init; }
+
+    /// <summary>The message's event type, which the transformation's webhook object carries.</summary>
+    public string EventType { get; init; } = "";
+}
 
 /// <summary>
 /// What happened: <see cref="StatusCode"/> 0 means no HTTP answer (refused, unreachable, timed out; <see cref="Error"/> says
@@ -29,6 +38,9 @@ internal sealed record AttemptOutcome(bool Succeeded, int StatusCode, string? Re
 internal sealed partial class WebhookSender : IDisposable
 {
     public const int MaxResponseBytes = 64 * 1024;
+
+    /// <summary>The response text of an attempt whose transformation set <c>cancel = true</c>: recorded as succeeded, nothing sent.</summary>
+    public const string TransformationCanceled = "Not sent: the endpoint's transformation canceled this webhook (webhook.cancel = true).";
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
     private static readonly string UserAgent = $"Herald/{typeof(WebhookSender).Assembly.GetName().Version?.ToString(3) ?? "0.0.0"}";
 
@@ -41,9 +53,12 @@ internal sealed partial class WebhookSender : IDisposable
     private readonly (string Id, string Timestamp, string Signature)[] _headerSets;
     private readonly bool _requireHttps;
 
-    public WebhookSender(
-        AddressGuard guard, TimeProvider time, IOptions<DeliveryOptions> options, ILogger<WebhookSender> logger, IOptions<TracingOptions>? tracing = null)
+    private readonly TransformationSandbox? _transformations;
+
+    public WebhookSender(AddressGuard guard, TimeProvider time, IOptions<DeliveryOptions> options, ILogger<WebhookSender> logger,
+        IOptions<TracingOptions>? tracing = null, TransformationSandbox? transformations = null)
     {
+        _transformations = transformations;
         _guard = guard;
         _time = time;
         _logger = logger;
@@ -92,12 +107,31 @@ internal sealed partial class WebhookSender : IDisposable
     private async Task<AttemptOutcome> TrySendAsync(WebhookRequest webhook, CancellationToken cancellationToken)
     {
         var timestamp = _time.GetUtcNow();
+        var method = HttpMethod.Post;
+        if (webhook.Transformation is { Runs: true } transformation && _transformations is not null)
+        {
+            // Before anything else, so the https rule, the signature and the address guard apply to what it made.
+            var result = _transformations.Run(transformation.Code!, new TransformationInput(webhook.Url, webhook.EventType, webhook.Body, webhook.Headers, timestamp));
+            if (result.Error is { } error)
+            {
+                return new AttemptOutcome(false, 0, null, TimeSpan.Zero, error, null);
+            }
+
+            if (result.Canceled)
+            {
+                return new AttemptOutcome(true, 0, TransformationCanceled, TimeSpan.Zero, null, null);
+            }
+
+            method = new HttpMethod(result.Method);
+            webhook = webhook with { Url = result.Url, Body = result.Body, Headers = result.Headers };
+        }
+
         if (_requireHttps && !webhook.Url.StartsWith("https:", StringComparison.OrdinalIgnoreCase))
         {
             return new AttemptOutcome(false, 0, null, TimeSpan.Zero, "Refused to send: this server requires https endpoint URLs (Herald:Delivery:RequireHttps).", null);
         }
 
-        using var request = new HttpRequestMessage(HttpMethod.Post, webhook.Url) { Content = new ByteArrayContent(webhook.Body) };
+        using var request = new HttpRequestMessage(method, webhook.Url) { Content = new ByteArrayContent(webhook.Body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         foreach (var (name, value) in webhook.Headers)
         {

@@ -87,4 +87,5 @@ internal static class EventIds
     public const int GraphQLFieldFailed = 8100;
 
     // 8200–8299: transformations and payload schemas.
+    public const int UnusablePayloadSchema = 8201;
 }

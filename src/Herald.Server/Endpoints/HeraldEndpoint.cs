@@ -24,8 +24,17 @@ public sealed record HeraldEndpoint
     /// <summary>HTTP timeout of its attempts (1–30 s); null uses the server default.</summary>
     public TimeSpan? Timeout { get; init; }
 
+    /// <summary>Its transformation (Transformations/), changed only through the transformation route; null: none was ever set.</summary>
+    public EndpointTransformation? Transformation { get; init; }
+
     /// <summary>Since when every attempt has failed (null while healthy); drives auto-disable.</summary>
     public DateTimeOffset? FailingSince { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
     public required DateTimeOffset UpdatedAt { get; init; }
+}
+
+/// <summary>An endpoint's JavaScript <c>handler(webhook)</c>, run before each attempt while <see cref="Enabled"/>.</summary>
+public sealed record EndpointTransformation(string? Code, bool Enabled, DateTimeOffset? UpdatedAt)
+{
+    public bool Runs => Enabled && !string.IsNullOrEmpty(Code);
 }

@@ -39,13 +39,9 @@ internal static class EventTypesApi
             }
             else
             {
-                foreach (var version in schemas.EnumerateObject())
-                {
-                    if (version.Value.ValueKind is not (JsonValueKind.Object or JsonValueKind.True or JsonValueKind.False))
-                    {
-                        v.Add($"body.schemas.{version.Name}", "invalid_schema", "must be a JSON Schema (an object or a boolean).");
-                    }
-                }
+                // Every version must build (JsonSchema.Net, draft 2020-12 unless its $schema says otherwise), so a
+                // schema that could never validate a payload is refused here rather than at publish.
+                PayloadSchemas.Check(v, schemas);
             }
         }
     }

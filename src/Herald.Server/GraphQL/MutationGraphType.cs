@@ -88,7 +88,8 @@ internal sealed class MutationGraphType : ObjectGraphType
                 using var body = InputAsBody(c, HeraldJsonContext.Api.MessageIn);
                 var s = c.RequestServices!;
                 return await MessagesApi.PublishAsync(application.Id, new CurrentApplication(application), body, c.Caller(), c.Store(), s.GetRequiredService<Ids>(),
-                    s.GetRequiredService<TimeProvider>(), s.GetRequiredService<MessagePublisher>(), s.GetRequiredService<IOptions<RetentionOptions>>(), c.CancellationToken);
+                    s.GetRequiredService<TimeProvider>(), s.GetRequiredService<MessagePublisher>(), s.GetRequiredService<IOptions<RetentionOptions>>(),
+                    s.GetRequiredService<PayloadSchemas>(), c.CancellationToken);
             });
     }
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Herald.Server.Api;
 using Herald.Server.Applications;
 using Herald.Server.Auth;
+using Herald.Server.EventTypes;
 using Herald.Server.Retention;
 using Herald.Server.Storage;
 using Microsoft.Extensions.Options;
@@ -30,18 +31,18 @@ internal static class MessagesApi
 
     private static async Task<Accepted<MessageOut>> CreateAsync(
         string app_id, CurrentApplication app, HttpContext context, IHeraldStore store, Ids ids, TimeProvider time, MessagePublisher publisher,
-        IOptions<RetentionOptions> retention,
+        IOptions<RetentionOptions> retention, PayloadSchemas schemas,
         [Description("false leaves the payload out of the answer (default true).")] bool? with_content)
     {
         using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.MessageIn, context.RequestAborted);
-        var stored = await PublishAsync(app_id, app, body, context.User, store, ids, time, publisher, retention, context.RequestAborted);
+        var stored = await PublishAsync(app_id, app, body, context.User, store, ids, time, publisher, retention, schemas, context.RequestAborted);
         return TypedResults.Accepted($"/api/v1/app/{stored.ApplicationId}/msg/{stored.Id}", MessageOut.From(stored, with_content ?? true));
     }
 
     /// <summary>Publish's rules and work, shared by REST and GraphQL: validates the body and publishes (creating the application when asked).</summary>
     public static async Task<Message> PublishAsync(
         string app_id, CurrentApplication app, JsonBody<MessageIn> body, System.Security.Claims.ClaimsPrincipal user, IHeraldStore store, Ids ids, TimeProvider time,
-        MessagePublisher publisher, IOptions<RetentionOptions> retention, CancellationToken cancellationToken)
+        MessagePublisher publisher, IOptions<RetentionOptions> retention, PayloadSchemas schemas, CancellationToken cancellationToken)
     {
         var now = time.Now();
         var input = body.Value;
@@ -63,10 +64,13 @@ internal static class MessagesApi
         }
 
         v.ThrowIfInvalid();
-        if (await store.GetEventTypeAsync(input.EventType!, cancellationToken) is { Archived: true })
+        var eventType = await store.GetEventTypeAsync(input.EventType!, cancellationToken);
+        if (eventType is { Archived: true })
         {
             throw ApiException.Invalid("body.eventType", "event_type_archived", $"'{input.EventType}' is archived; unarchive it to publish with it.");
         }
+
+        schemas.Enforce(input.EventType!, eventType, input.Payload!.Value);
 
         var (application, create) = ResolveApplication(app_id, app, input, user, ids, time);
         var message = new NewMessage

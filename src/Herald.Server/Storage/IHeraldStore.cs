@@ -62,6 +62,9 @@ public partial interface IHeraldStore
     Task UpdateEndpointAsync(HeraldEndpoint endpoint, CancellationToken cancellationToken);
     Task<bool> DeleteEndpointAsync(string applicationId, string endpointId, CancellationToken cancellationToken);
 
+    /// <summary>Sets the endpoint's transformation (code, enabled, when); false when the endpoint is gone. Nothing else of it changes.</summary>
+    Task<bool> SetEndpointTransformationAsync(string endpointId, EndpointTransformation transformation, CancellationToken cancellationToken);
+
     /// <summary>The endpoint's signing keys that are valid at <paramref name="now"/>, newest first.</summary>
     Task<IReadOnlyList<EndpointSecretKey>> GetEndpointSecretsAsync(string endpointId, DateTimeOffset now, CancellationToken cancellationToken);
 

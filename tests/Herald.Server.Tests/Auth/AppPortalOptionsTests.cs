@@ -91,7 +91,7 @@ public sealed class AppPortalOptionsTests : IAsyncLifetime
     [Theory]
     [InlineData("""{"capabilities":["ViewEndpointSecret"]}""", """["body","capabilities"]""", "missing_view_base")]
     [InlineData("""{"capabilities":["ViewBase","Teleport"]}""", """["body","capabilities","1"]""", "unknown_capability")]
-    [InlineData("""{"capabilities":["ViewBase","ManageTransformations"]}""", """["body","capabilities","1"]""", "unsupported_capability")]
+    [InlineData("""{"readOnly":true,"capabilities":["ViewBase","ManageTransformations"]}""", """["body","capabilities","1"]""", "conflicts_with_read_only")]
     [InlineData("""{"readOnly":true,"capabilities":["ViewBase","ManageEndpoint"]}""", """["body","capabilities","1"]""", "conflicts_with_read_only")]
     [InlineData("""{"featureFlags":["beta"]}""", """["body","featureFlags"]""", "unsupported")]
     [InlineData("""{"sessionId":"has space"}""", """["body","sessionId"]""", "pattern_mismatch")]

@@ -30,6 +30,8 @@ public sealed class SvixSdkCompatibilityTests
             ["Herald__Delivery__AllowedNetworks__0"] = "127.0.0.0/8",
             ["Herald__Delivery__AllowedNetworks__1"] = "::1/128",
             ["Herald__Delivery__RetrySchedule__0"] = "00:00:00.2",
+            // schemas-and-transformations.test.mjs publishes against event types with schemas; no other file does.
+            ["Herald__EventTypes__PayloadValidation"] = "Declared",
         });
 
         var (exitCode, output) = await ExternalCommand.RunAsync(

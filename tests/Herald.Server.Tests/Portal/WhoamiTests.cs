@@ -38,7 +38,7 @@ public sealed class WhoamiTests : IDisposable
 
         Assert.False((bool)who["admin"]!);
         Assert.StartsWith("app_", (string?)who["appId"], StringComparison.Ordinal);
-        Assert.Equal(["ViewBase", "ViewEndpointSecret", "ManageEndpointSecret", "CreateAttempts", "ManageEndpoint"],
+        Assert.Equal(["ViewBase", "ViewEndpointSecret", "ManageEndpointSecret", "ManageTransformations", "CreateAttempts", "ManageEndpoint"],
             who["capabilities"]!.AsArray().Select(c => (string)c!));
     }
 

@@ -8,12 +8,13 @@ internal sealed partial class PostgresStore
 {
     private sealed record EndpointRow(
         string Id, string AppId, string? Uid, string Url, string Description, string[]? EventTypes, string[]? Channels,
-        int? ThrottleRate, bool Disabled, string Metadata, string Headers, DateTime CreatedAt, DateTime UpdatedAt, long? TimeoutMs, DateTime? FailingSince, int Version)
+        int? ThrottleRate, bool Disabled, string Metadata, string Headers, DateTime CreatedAt, DateTime UpdatedAt, long? TimeoutMs, DateTime? FailingSince, int Version,
+        string? Transformation, bool TransformationEnabled, DateTime? TransformationUpdatedAt)
     {
         // Npgsql reports text[] columns as System.Array, which matches no positional constructor: Dapper then builds
         // the row through this one and its init setters.
         private EndpointRow()
-            : this("", "", null, "", "", null, null, null, false, "{}", "{}", default, default, null, null, 1)
+            : this("", "", null, "", "", null, null, null, false, "{}", "{}", default, default, null, null, 1, null, false, null)
         {
         }
 
@@ -35,6 +36,8 @@ internal sealed partial class PostgresStore
             CreatedAt = Time(CreatedAt),
             UpdatedAt = Time(UpdatedAt),
             Version = Version,
+            Transformation = Transformation is null && !TransformationEnabled ? null
+                : new EndpointTransformation(Transformation, TransformationEnabled, Time(TransformationUpdatedAt)),
         };
     }
 
@@ -43,7 +46,7 @@ internal sealed partial class PostgresStore
     private sealed record StoredSecretRow(long Seq, string Key);
 
     private const string EndpointColumns =
-        "id, app_id, uid, url, description, event_types, channels, throttle_rate, disabled, metadata, headers, created_at, updated_at, timeout_ms, failing_since, version";
+        "id, app_id, uid, url, description, event_types, channels, throttle_rate, disabled, metadata, headers, created_at, updated_at, timeout_ms, failing_since, version, transformation, transformation_enabled, transformation_updated_at";
 
     private object EndpointParameters(HeraldEndpoint e) => new
     {
@@ -92,7 +95,7 @@ internal sealed partial class PostgresStore
                 $"""
                 INSERT INTO endpoints ({EndpointColumns}) VALUES
                 (@Id, @AppId, @Uid, @Url, @Description, @EventTypes::text[], @Channels::text[], @ThrottleRate, @Disabled, @Metadata, @Headers,
-                 @CreatedAt, @UpdatedAt, @TimeoutMs, NULL, @Version)
+                 @CreatedAt, @UpdatedAt, @TimeoutMs, NULL, @Version, NULL, FALSE, NULL)
                 """,
                 EndpointParameters(endpoint), t);
             await c.ExecuteAsync(
@@ -121,6 +124,12 @@ internal sealed partial class PostgresStore
                 """,
                 EndpointParameters(endpoint), t);
         }, cancellationToken);
+
+    public Task<bool> SetEndpointTransformationAsync(string endpointId, EndpointTransformation transformation, CancellationToken cancellationToken) =>
+        WriteAsync(async (c, t) => await c.ExecuteAsync(
+            "UPDATE endpoints SET transformation = @Code, transformation_enabled = @Enabled, transformation_updated_at = @UpdatedAt WHERE id = @endpointId",
+            new { endpointId, transformation.Code, transformation.Enabled, UpdatedAt = Ts(transformation.UpdatedAt) }, t) == 1,
+            cancellationToken);
 
     public Task<bool> DeleteEndpointAsync(string applicationId, string endpointId, CancellationToken cancellationToken) =>
         WriteAsync(async (c, t) => await c.ExecuteAsync(

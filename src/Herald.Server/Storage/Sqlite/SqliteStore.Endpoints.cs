@@ -8,7 +8,8 @@ internal sealed partial class SqliteStore
 {
     private sealed record EndpointRow(
         string Id, string AppId, string? Uid, string Url, string Description, string? EventTypes, string? Channels,
-        long? ThrottleRate, long Disabled, string Metadata, string Headers, long CreatedAt, long UpdatedAt, long? TimeoutMs, long? FailingSince, long Version)
+        long? ThrottleRate, long Disabled, string Metadata, string Headers, long CreatedAt, long UpdatedAt, long? TimeoutMs, long? FailingSince, long Version,
+        string? Transformation, long TransformationEnabled, long? TransformationUpdatedAt)
     {
         public HeraldEndpoint ToEndpoint(SecretSealer sealer) => new()
         {
@@ -28,6 +29,8 @@ internal sealed partial class SqliteStore
             CreatedAt = Time(CreatedAt),
             UpdatedAt = Time(UpdatedAt),
             Version = (int)Version,
+            Transformation = Transformation is null && TransformationEnabled == 0 ? null
+                : new EndpointTransformation(Transformation, TransformationEnabled != 0, TransformationUpdatedAt is { } u ? Time(u) : null),
         };
     }
 
@@ -35,7 +38,7 @@ internal sealed partial class SqliteStore
 
     private sealed record StoredSecretRow(long Rowid, string Key);
 
-    private const string EndpointColumns = "id, app_id, uid, url, description, event_types, channels, throttle_rate, disabled, metadata, headers, created_at, updated_at, timeout_ms, failing_since, version";
+    private const string EndpointColumns = "id, app_id, uid, url, description, event_types, channels, throttle_rate, disabled, metadata, headers, created_at, updated_at, timeout_ms, failing_since, version, transformation, transformation_enabled, transformation_updated_at";
 
     private object EndpointParameters(HeraldEndpoint e) => new
     {
@@ -84,7 +87,7 @@ internal sealed partial class SqliteStore
             await c.ExecuteAsync(
                 $"""
                 INSERT INTO endpoints ({EndpointColumns}) VALUES
-                (@Id, @AppId, @Uid, @Url, @Description, @EventTypes, @Channels, @ThrottleRate, @Disabled, @Metadata, @Headers, @CreatedAt, @UpdatedAt, @TimeoutMs, NULL, @Version)
+                (@Id, @AppId, @Uid, @Url, @Description, @EventTypes, @Channels, @ThrottleRate, @Disabled, @Metadata, @Headers, @CreatedAt, @UpdatedAt, @TimeoutMs, NULL, @Version, NULL, 0, NULL)
                 """,
                 EndpointParameters(endpoint), t);
             await c.ExecuteAsync(
@@ -112,6 +115,12 @@ internal sealed partial class SqliteStore
             """,
             EndpointParameters(endpoint), t);
         }, cancellationToken);
+
+    public Task<bool> SetEndpointTransformationAsync(string endpointId, EndpointTransformation transformation, CancellationToken cancellationToken) =>
+        WriteAsync(async (c, t) => await c.ExecuteAsync(
+            "UPDATE endpoints SET transformation = @Code, transformation_enabled = @Enabled, transformation_updated_at = @UpdatedAt WHERE id = @endpointId",
+            new { endpointId, transformation.Code, transformation.Enabled, UpdatedAt = transformation.UpdatedAt is { } u ? Ms(u) : (long?)null }, t) == 1,
+            cancellationToken);
 
     public Task<bool> DeleteEndpointAsync(string applicationId, string endpointId, CancellationToken cancellationToken) =>
         WriteAsync(async (c, t) => await c.ExecuteAsync(
