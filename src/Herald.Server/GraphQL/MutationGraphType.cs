@@ -89,7 +89,7 @@ internal sealed class MutationGraphType : ObjectGraphType
                 var s = c.RequestServices!;
                 return await MessagesApi.PublishAsync(application.Id, new CurrentApplication(application), body, c.Caller(), c.Store(), s.GetRequiredService<Ids>(),
                     s.GetRequiredService<TimeProvider>(), s.GetRequiredService<MessagePublisher>(), s.GetRequiredService<IOptions<RetentionOptions>>(),
-                    s.GetRequiredService<PayloadSchemas>(), c.CancellationToken);
+                    s.GetRequiredService<EventTypes.PayloadSchemas>(), c.CancellationToken);
             });
     }
 
