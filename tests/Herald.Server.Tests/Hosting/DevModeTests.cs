@@ -9,19 +9,9 @@ namespace Herald.Server.Tests.Hosting;
 public sealed class DevModeTests : IDisposable
 {
     private const string Token = "herald_sk_dev_mode_tests_token_0123456789abcdef";
-    private readonly string _data = Directory.CreateTempSubdirectory("herald-dev").FullName;
+    private readonly TempDirectory _data = new("herald-dev");
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_data, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Left behind in the temp folder: harmless.
-        }
-    }
+    public void Dispose() => _data.Dispose();
 
     [Fact]
     public async Task DevMode_DeliversToALoopbackReceiver_AndLogsTheAttempt()

@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.RegularExpressions;
 using Herald.Server.Tests.Infrastructure;
 
 namespace Herald.Server.Tests.Hosting;
@@ -7,22 +6,9 @@ namespace Herald.Server.Tests.Hosting;
 /// <summary>Herald started as a user starts it: its own process, its own data directory.</summary>
 public sealed partial class ServerProcessTests : IDisposable
 {
-    private readonly string _data = Directory.CreateTempSubdirectory("herald-process").FullName;
+    private readonly TempDirectory _data = new("herald-process");
 
-    [GeneratedRegex("herald_sk_[A-Za-z0-9_-]{43}")]
-    private static partial Regex AdminTokenPattern();
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_data, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Left behind in the temp folder: harmless.
-        }
-    }
+    public void Dispose() => _data.Dispose();
 
     [Fact]
     public async Task FirstStart_PrintsAdminTokenOnce_RestartKeepsObjectsAndToken()
@@ -31,7 +17,7 @@ public sealed partial class ServerProcessTests : IDisposable
         string appId;
         await using (var first = await HeraldProcess.StartAsync(_data))
         {
-            var printed = AdminTokenPattern().Matches(first.Output);
+            var printed = AdminTokens.Pattern().Matches(first.Output);
             Assert.Single(printed);
             token = printed[0].Value;
             Assert.Contains("/docs", first.Output, StringComparison.Ordinal);
@@ -50,7 +36,7 @@ public sealed partial class ServerProcessTests : IDisposable
         }
 
         await using var second = await HeraldProcess.StartAsync(_data);
-        Assert.Empty(AdminTokenPattern().Matches(second.Output));
+        Assert.Empty(AdminTokens.Pattern().Matches(second.Output));
         using var again = second.CreateClient(token);
         var kept = await (await again.GetAsync("/api/v1/app/kept")).ReadObjectAsync(HttpStatusCode.OK);
         Assert.Equal(appId, (string?)kept["id"]);
@@ -65,7 +51,7 @@ public sealed partial class ServerProcessTests : IDisposable
         const string preset = "herald_sk_operator_chosen_token_for_scripts_42";
         await using var herald = await HeraldProcess.StartAsync(_data, new Dictionary<string, string> { ["Herald__Auth__AdminToken"] = preset });
 
-        Assert.Empty(AdminTokenPattern().Matches(herald.Output));
+        Assert.Empty(AdminTokens.Pattern().Matches(herald.Output));
         using var client = herald.CreateClient(preset);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/app")).StatusCode);
     }

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Herald.Server.Storage.Sqlite;
 using Herald.Server.Tests.Infrastructure;
 
@@ -7,22 +6,9 @@ namespace Herald.Server.Tests.Hosting;
 /// <summary>What a start says, and how a start that cannot go on fails: one line with the cause and the setting, exit 1.</summary>
 public sealed partial class StartupTests : IDisposable
 {
-    private readonly string _data = Directory.CreateTempSubdirectory("herald-startup").FullName;
+    private readonly TempDirectory _data = new("herald-startup");
 
-    [GeneratedRegex("herald_sk_[A-Za-z0-9_-]{43}")]
-    private static partial Regex AdminTokenPattern();
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_data, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Left behind in the temp folder: harmless.
-        }
-    }
+    public void Dispose() => _data.Dispose();
 
     [Fact]
     public async Task EveryStart_LogsTheUrlsAndTheDatabase()
@@ -98,9 +84,9 @@ public sealed partial class StartupTests : IDisposable
         var file = Path.Combine(_data, "admin-token");
 
         await WaitForAsync(herald, file);
-        Assert.Empty(AdminTokenPattern().Matches(herald.Output));
+        Assert.Empty(AdminTokens.Pattern().Matches(herald.Output));
         var token = (await File.ReadAllTextAsync(file)).Trim();
-        Assert.Matches(AdminTokenPattern(), token);
+        Assert.Matches(AdminTokens.Pattern(), token);
         if (!OperatingSystem.IsWindows())
         {
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
