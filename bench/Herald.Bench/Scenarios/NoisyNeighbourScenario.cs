@@ -1,13 +1,7 @@
 using System.Net;
+using System.Net.Sockets;
 using Herald.Bench.Harness;
 using Herald.Bench.Reporting;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Herald.Bench.Scenarios;
 
@@ -150,41 +144,69 @@ internal sealed class NoisyNeighbourScenario : IScenario
     private static async Task<PublishResult?> OrNull(Task<PublishResult> run) => await run;
 
     /// <summary>A receiver that never answers: each request waits until the sender gives up on it.</summary>
+    /// <summary>
+    /// Endpoints that never answer, as a bare TCP listener: it accepts each connection, reads and drops what Herald sends
+    /// and waits for Herald to close it (its per-try timeout). No HTTP server on purpose: a Kestrel receiver in this
+    /// process handled each wave of 240 timeouts and 240 new connections on the thread pool that also serves the quiet
+    /// receiver, whose arrival times are the measurement (its queue went from 0–5 to 29–152 items at each wave, see
+    /// docs/BENCHMARKS.md), so the harness measured its own work. Herald opens one connection per hanging send (a request
+    /// cut off by its timeout closes its connection), so open connections are the sends that hang.
+    /// </summary>
     private sealed class HangingReceiver : IAsyncDisposable
     {
-        private readonly WebApplication _app;
-        private int _inFlight;
+        private readonly Socket _listener;
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task _accepting;
         private readonly System.Collections.Concurrent.ConcurrentQueue<(long At, char Kind)> _events = new();
-
-        public IEnumerable<(long At, char Kind)> Events() => _events;
+        private int _inFlight;
         private int _maxInFlight;
 
-        private HangingReceiver(WebApplication app) => _app = app;
+        private HangingReceiver(Socket listener)
+        {
+            _listener = listener;
+            BaseUrl = new Uri($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndPoint!).Port}/");
+            _accepting = AcceptAsync();
+        }
 
-        public Uri BaseUrl { get; private set; } = null!;
+        public Uri BaseUrl { get; }
 
         public int InFlight => Volatile.Read(ref _inFlight);
 
         public int MaxInFlight => Volatile.Read(ref _maxInFlight);
 
+        public IEnumerable<(long At, char Kind)> Events() => _events;
+
         public void ResetMax() => Volatile.Write(ref _maxInFlight, InFlight);
 
         public string Url(string path) => new Uri(BaseUrl, path).AbsoluteUri;
 
-        public static async Task<HangingReceiver> StartAsync()
+        public static Task<HangingReceiver> StartAsync()
         {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.Logging.ClearProviders();
-            builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-            var app = builder.Build();
-            var receiver = new HangingReceiver(app);
-            app.MapPost("/{**path}", receiver.HangAsync);
-            await app.StartAsync();
-            receiver.BaseUrl = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-            return receiver;
+            var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            listener.Listen(1024);
+            return Task.FromResult(new HangingReceiver(listener));
         }
 
-        private async Task HangAsync(HttpContext context)
+        private async Task AcceptAsync()
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                Socket connection;
+                try
+                {
+                    connection = await _listener.AcceptAsync(_stop.Token);
+                }
+                catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+                {
+                    return;
+                }
+
+                _ = HangAsync(connection);
+            }
+        }
+
+        private async Task HangAsync(Socket connection)
         {
             _events.Enqueue((BenchClock.Now, 's'));
             var now = Interlocked.Increment(ref _inFlight);
@@ -193,16 +215,21 @@ internal sealed class NoisyNeighbourScenario : IScenario
             {
             }
 
+            var buffer = new byte[4096];
             try
             {
-                await Task.Delay(Timeout.InfiniteTimeSpan, context.RequestAborted);
+                // Read and drop the request; a read of 0 bytes (or an error) is Herald closing the connection.
+                while (await connection.ReceiveAsync(buffer, SocketFlags.None, _stop.Token) > 0)
+                {
+                }
             }
-            catch (OperationCanceledException)
+            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
             {
-                // Herald gave up on it (its per-try timeout) or is stopping.
+                // Herald cut it off, or the benchmark is stopping.
             }
             finally
             {
+                connection.Dispose();
                 Interlocked.Decrement(ref _inFlight);
                 _events.Enqueue((BenchClock.Now, 'e'));
             }
@@ -210,8 +237,10 @@ internal sealed class NoisyNeighbourScenario : IScenario
 
         public async ValueTask DisposeAsync()
         {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
+            await _stop.CancelAsync();
+            _listener.Dispose();
+            await _accepting;
+            _stop.Dispose();
         }
     }
 }
