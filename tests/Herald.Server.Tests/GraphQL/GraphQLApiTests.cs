@@ -199,31 +199,34 @@ public sealed class GraphQLApiTests(GraphQLFixture fixture) : IClassFixture<Grap
     [Fact]
     public async Task EndpointAndMessageMutations_RunTheRestRules()
     {
+        // An application of its own: the other tests count the fixture application's endpoints, messages and attempts.
+        var appId = (string)(await fixture.Admin.CreateAppAsync("Mutations", "mutations"))["id"]!;
+        var app = new JsonObject { ["app"] = appId };
         var created = (await fixture.Admin.QueryAsync("""
             mutation($app: ID!) { createEndpoint(appId: $app, input: { url: "https://example.com/gql", metadata: [{ key: "team", value: "a" }] }) { id url metadata { key value } } }
-            """, App))["createEndpoint"]!;
+            """, app))["createEndpoint"]!;
         Assert.Equal("https://example.com/gql", (string?)created["url"]);
         Assert.Equal("a", (string?)created["metadata"]![0]!["value"]);
 
         var updated = (await fixture.Admin.QueryAsync("""
             mutation($app: ID!, $ep: ID!) { updateEndpoint(appId: $app, endpointId: $ep, input: { eventTypes: ["invoice.paid"] }) { eventTypes url } }
-            """, new JsonObject { ["app"] = fixture.AppId, ["ep"] = created["id"]!.DeepClone() }))["updateEndpoint"]!;
+            """, new JsonObject { ["app"] = appId, ["ep"] = created["id"]!.DeepClone() }))["updateEndpoint"]!;
         Assert.Equal("https://example.com/gql", (string?)updated["url"]);
         Assert.Equal(["invoice.paid"], updated["eventTypes"]!.AsArray().Select(t => (string)t!));
-        var rest = await (await fixture.Admin.GetAsync($"/api/v1/app/{fixture.AppId}/endpoint/{created["id"]}")).ReadObjectAsync(HttpStatusCode.OK);
+        var rest = await (await fixture.Admin.GetAsync($"/api/v1/app/{appId}/endpoint/{created["id"]}")).ReadObjectAsync(HttpStatusCode.OK);
         Assert.Equal("invoice.paid", (string?)(rest["eventTypes"] ?? rest["filterTypes"])![0]);
 
         Assert.Equal("VALIDATION_ERROR", await fixture.Admin.ErrorCodeAsync(
-            "mutation($app: ID!) { createEndpoint(appId: $app, input: { url: \"not a url\" }) { id } }", App));
+            "mutation($app: ID!) { createEndpoint(appId: $app, input: { url: \"not a url\" }) { id } }", app));
         Assert.Equal("VALIDATION_ERROR", await fixture.Admin.ErrorCodeAsync(
-            "mutation($app: ID!) { createEndpoint(appId: $app, input: { url: \"https://example.com/x\", eventTypes: [\"no.such.type\"] }) { id } }", App));
+            "mutation($app: ID!) { createEndpoint(appId: $app, input: { url: \"https://example.com/x\", eventTypes: [\"no.such.type\"] }) { id } }", app));
 
         var published = (await fixture.Admin.QueryAsync("""
             mutation($app: ID!) { publishMessage(appId: $app, input: { eventType: "invoice.paid", payload: "{\"n\": 7}" }) { id payload sequence } }
-            """, App))["publishMessage"]!;
+            """, app))["publishMessage"]!;
         Assert.Equal(7, JsonNode.Parse((string)published["payload"]!)!["n"]!.GetValue<int>());
         Assert.Equal("VALIDATION_ERROR", await fixture.Admin.ErrorCodeAsync(
-            "mutation($app: ID!) { publishMessage(appId: $app, input: { eventType: \"invoice.paid\", payload: \"[1]\" }) { id } }", App));
+            "mutation($app: ID!) { publishMessage(appId: $app, input: { eventType: \"invoice.paid\", payload: \"[1]\" }) { id } }", app));
     }
 
     [Fact]
