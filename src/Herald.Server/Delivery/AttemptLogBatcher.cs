@@ -37,6 +37,9 @@ internal sealed partial class AttemptLogBatcher : BackgroundService
 
     private volatile IReadOnlyList<string> _subscribers = [];
 
+    // Wakes whoever waits for the next attempt of an application (GraphQL subscriptions), per application.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, TaskCompletionSource> _recorded = new(StringComparer.Ordinal);
+
     public AttemptLogBatcher(
         OperationalWebhooks operational, Storage.IHeraldStore store, TimeProvider time, IOptions<AttemptLogOptions> options, ILogger<AttemptLogBatcher> logger)
     {
@@ -56,9 +59,18 @@ internal sealed partial class AttemptLogBatcher : BackgroundService
     /// <summary>Attempts waiting for their batch.</summary>
     public int Buffered => _buffer.Reader.Count;
 
+    /// <summary>A task that completes when this node next records an attempt of the application (GraphQL's attemptCompleted).</summary>
+    public Task NextRecorded(string applicationId) =>
+        _recorded.GetOrAdd(applicationId, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+
     /// <summary>Takes note of an attempt just recorded (cheap, never blocks; nothing when nobody subscribes).</summary>
     public void Add(DeliveryWork work, AttemptRecord attempt, int attemptCount)
     {
+        if (_recorded.TryRemove(work.Delivery.ApplicationId, out var waiter))
+        {
+            waiter.TrySetResult();
+        }
+
         if (_subscribers.Count == 0 || work.Delivery.ApplicationId == OperationalWebhooks.ApplicationId)
         {
             return;

@@ -85,6 +85,9 @@ internal static class EventIds
 
     // 8100–8199: GraphQL.
     public const int GraphQLFieldFailed = 8100;
+    public const int GraphQLSubscriptionFailed = 8110;
+    public const int GraphQLWebSocketFailed = 8111;
+    public const int GraphQLConnectionRefused = 8112;
 
     // 8200–8299: transformations and payload schemas.
     public const int UnusablePayloadSchema = 8201;

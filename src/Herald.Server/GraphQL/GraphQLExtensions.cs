@@ -5,6 +5,7 @@ using GraphQL.Validation.Complexity;
 using GraphQL.Validation.Rules.Custom;
 using Herald.Server.Diagnostics;
 using Herald.Server.Storage;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
 namespace Herald.Server.GraphQL;
@@ -22,6 +23,9 @@ internal static class GraphQLExtensions
             .AddErrorInfoProvider(o => o.ExposeExceptionDetails = false));
         builder.Services.AddScoped<GraphQLLoaders>();
         builder.Services.AddSingleton<GraphQLHttpEndpoint>();
+        builder.Services.AddSingleton<GraphQLWebSocketEndpoint>();
+        builder.Services.AddSingleton<SubscriptionConnections>();
+        builder.Services.AddSingleton<SubscriptionStreams>();
         return builder;
     }
 
@@ -34,8 +38,32 @@ internal static class GraphQLExtensions
         }
 
         var endpoint = app.Services.GetRequiredService<GraphQLHttpEndpoint>();
-        app.MapMethods(GraphQLHttpEndpoint.Path, [HttpMethods.Get, HttpMethods.Post], endpoint.HandleAsync)
-            .RequireAuthorization().ExcludeFromDescription();
+        var webSocket = app.Services.GetRequiredService<GraphQLWebSocketEndpoint>();
+        app.UseWebSockets();
+        app.MapPost(GraphQLHttpEndpoint.Path, endpoint.HandleAsync).RequireAuthorization().ExcludeFromDescription();
+        // GET carries three things: the WebSocket upgrade (whose token may come in connection_init, so it is checked
+        // there), the playground for a browser (a static page; its requests carry the token), and queries, which need one.
+        app.MapGet(GraphQLHttpEndpoint.Path, async context =>
+        {
+            if (context.WebSockets.IsWebSocketRequest)
+            {
+                await webSocket.HandleAsync(context);
+            }
+            else if (GraphQLPlayground.WantsPage(context.Request))
+            {
+                await GraphQLPlayground.WritePageAsync(context);
+            }
+            else if (context.User.Identity?.IsAuthenticated != true)
+            {
+                await context.ChallengeAsync();
+            }
+            else
+            {
+                await endpoint.HandleAsync(context);
+            }
+        }).AllowAnonymous().ExcludeFromDescription();
+        app.MapGet(GraphQLPlayground.Path, GraphQLPlayground.WritePageAsync).AllowAnonymous().ExcludeFromDescription();
+        app.MapGet(GraphQLPlayground.Path + "/{asset}", GraphQLPlayground.WriteAssetAsync).AllowAnonymous().ExcludeFromDescription();
         return app;
     }
 

@@ -18,8 +18,9 @@ namespace Herald.Server.GraphQL;
 /// <see cref="GraphQLOptions.MaxRequestBytes"/> are 413. Authentication is the REST API's: an unauthenticated request gets
 /// its 401 before reaching here.
 /// </summary>
-internal sealed class GraphQLHttpEndpoint(
-    IDocumentExecuter<HeraldSchema> executer, IGraphQLTextSerializer serializer, IOptions<GraphQLOptions> options, ILogger<GraphQLHttpEndpoint> logger)
+internal sealed partial class GraphQLHttpEndpoint(
+    IDocumentExecuter<HeraldSchema> executer, IGraphQLTextSerializer serializer, IOptions<GraphQLOptions> options, SubscriptionConnections connections,
+    ILogger<GraphQLHttpEndpoint> logger)
 {
     public const string Path = "/graphql";
     public const string GraphQLResponseJson = "application/graphql-response+json";
@@ -30,6 +31,12 @@ internal sealed class GraphQLHttpEndpoint(
     public async Task HandleAsync(HttpContext context)
     {
         var limits = options.Value;
+        if (HttpMethods.IsPost(context.Request.Method) && AcceptsEventStream(context.Request))
+        {
+            await HandleEventStreamAsync(context, limits);
+            return;
+        }
+
         var mediaType = ChooseMediaType(context.Request);
         if (mediaType is null)
         {
@@ -157,6 +164,11 @@ internal sealed class GraphQLHttpEndpoint(
     }
 
     private Task<ExecutionResult> ExecuteAsync(HttpContext context, GraphQLRequest request, GraphQLDocument? document) =>
+        ExecuteAsync(context.User, context.RequestServices, request, document, context.RequestAborted);
+
+    /// <summary>Runs one operation (a subscription's result holds its stream in <see cref="ExecutionResult.Streams"/>).</summary>
+    internal Task<ExecutionResult> ExecuteAsync(
+        System.Security.Claims.ClaimsPrincipal user, IServiceProvider services, GraphQLRequest request, GraphQLDocument? document, CancellationToken cancellationToken) =>
         executer.ExecuteAsync(new ExecutionOptions
         {
             Query = request.Query,
@@ -164,9 +176,9 @@ internal sealed class GraphQLHttpEndpoint(
             OperationName = request.OperationName,
             Variables = request.Variables,
             Extensions = request.Extensions,
-            User = context.User,
-            RequestServices = context.RequestServices,
-            CancellationToken = context.RequestAborted,
+            User = user,
+            RequestServices = services,
+            CancellationToken = cancellationToken,
             ValidationRules = GraphQLExtensions.ValidationRules(options.Value),
             UnhandledExceptionDelegate = _errors,
         });
@@ -206,7 +218,7 @@ internal sealed class GraphQLHttpEndpoint(
         return null;
     }
 
-    private static async Task<string?> ReadLimitedAsync(Stream body, int maxBytes, CancellationToken cancellationToken)
+    internal static async Task<string?> ReadLimitedAsync(Stream body, int maxBytes, CancellationToken cancellationToken)
     {
         using var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];

@@ -31,4 +31,37 @@ public sealed class GraphQLOptions
     /// <summary>Most operations one batched request (a JSON array) may hold; 1 turns batching off. Default 10.</summary>
     [Range(1, 100)]
     public int MaxBatchSize { get; set; } = 10;
+
+    /// <summary>
+    /// Most subscription connections (GraphQL-over-SSE streams and <c>graphql-transport-ws</c> WebSockets) one node holds
+    /// at once; past it, a new one gets 429 (<c>TOO_MANY_CONNECTIONS</c>). Default 500.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int MaxConnections { get; set; } = 500;
+
+    /// <summary>Most subscriptions running at once on one WebSocket; past it, a <c>subscribe</c> gets an <c>error</c>. Default 20.</summary>
+    [Range(1, 1000)]
+    public int MaxSubscriptionsPerConnection { get; set; } = 20;
+
+    /// <summary>How long a WebSocket may take to send <c>connection_init</c> before it is closed with 4408. Default 10 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
+    public TimeSpan ConnectionInitTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How often a quiet connection shows it is alive: an SSE comment, a WebSocket <c>ping</c>. Keeps proxies from
+    /// cutting idle streams. Default 15 s.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>A WebSocket with no subscription running for this long is closed (1000, "idle"). Default 5 minutes.</summary>
+    [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How often an <c>attemptCompleted</c> subscription reads storage for attempts recorded on other nodes of a cluster
+    /// (this node's own attempts wake it at once). Default 2 s.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
+    public TimeSpan AttemptPollInterval { get; set; } = TimeSpan.FromSeconds(2);
 }

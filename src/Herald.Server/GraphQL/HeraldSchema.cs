@@ -14,6 +14,7 @@ internal sealed class HeraldSchema : Schema
     {
         Query = services.GetRequiredService<QueryGraphType>();
         Mutation = services.GetRequiredService<MutationGraphType>();
+        Subscription = services.GetRequiredService<SubscriptionGraphType>();
     }
 }
 
