@@ -3,7 +3,7 @@ using Herald.Server.Tests.Infrastructure;
 namespace Herald.Server.Tests.GraphQL;
 
 /// <summary>
-/// Drives a real Herald process's /graphql with real npm clients (tests/graphql-compat: graphql-request and graphql-js
+/// Drives a real Herald process's /graphql with real npm clients (tests/graphql-compat: graphql-request, graphql-js, graphql-sse and graphql-ws
 /// under node:test), as SvixSdkCompatibilityTests does with the svix SDK. Fails with node's output when a client cannot
 /// use the API; skips, saying why, when Node.js or the suite's packages are missing.
 /// </summary>
@@ -17,7 +17,7 @@ public sealed class GraphQLCompatibilityTests
         var suite = Path.Combine(Requirements.RepositoryRoot, "tests", "graphql-compat");
         var node = Requirements.FindOnPath("node");
         Requirements.Require(node is not null, "Node.js is not installed (needed to run the GraphQL client suite).");
-        foreach (var module in new[] { "graphql", "graphql-request" })
+        foreach (var module in new[] { "graphql", "graphql-request", "graphql-sse", "graphql-ws", "ws" })
         {
             Requirements.Require(Directory.Exists(Path.Combine(suite, "node_modules", module)), $"tests/graphql-compat has no node_modules/{module}: run `npm ci` there.");
         }
