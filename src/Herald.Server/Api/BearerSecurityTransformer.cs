@@ -14,7 +14,8 @@ internal sealed class BearerSecurityTransformer : IOpenApiDocumentTransformer
     public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
     {
         document.Info.Title = "Herald API";
-        document.Info.Description = "Svix-compatible event delivery API. Send `Authorization: Bearer <token>` on every route but /api/v1/health.";
+        document.Info.Description = "Svix-compatible event delivery API. Send `Authorization: Bearer <token>` on every route but /api/v1/health."
+            + " The GraphQL API is at `/graphql` (docs/GRAPHQL.md), with a [GraphQL playground](/graphql/playground).";
         document.Components ??= new OpenApiComponents();
         document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
         document.Components.SecuritySchemes[Scheme] = new OpenApiSecurityScheme

@@ -98,7 +98,11 @@ internal sealed partial class GraphQLHttpEndpoint(
         var results = new List<ExecutionResult>(requests.Length);
         foreach (var request in requests)
         {
-            results.Add(await ExecuteAsync(context, request!, document: null));
+            var result = await ExecuteAsync(context, request!, document: null);
+            // A subscription's stream needs a streaming transport; it was set up but never subscribed to, so nothing runs.
+            results.Add(result.Streams is { Count: > 0 }
+                ? new ExecutionResult { Executed = false, Errors = [new ExecutionError($"A subscription needs a stream: POST it with Accept: {EventStream}, or use the {GraphQLWebSocketEndpoint.SubProtocol} WebSocket.") { Code = "SUBSCRIPTION_NEEDS_STREAM" }] }
+                : result);
         }
 
         if (batch)

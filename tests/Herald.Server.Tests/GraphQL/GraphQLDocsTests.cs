@@ -32,9 +32,33 @@ public sealed partial class GraphQLDocsTests(GraphQLFixture fixture) : IClassFix
                 }
             }
 
-            var body = await (await fixture.Admin.SendGraphQLAsync(example, used)).ReadObjectAsync(HttpStatusCode.OK);
+            var body = example.TrimStart().StartsWith("subscription", StringComparison.Ordinal)
+                ? await FirstEventAsync(example, used)
+                : await (await fixture.Admin.SendGraphQLAsync(example, used)).ReadObjectAsync(HttpStatusCode.OK);
             Assert.True(body["errors"] is null, $"Example failed:\n{example}\n{body["errors"]?.ToJsonString()}");
         }
+    }
+
+    /// <summary>A subscription example runs over GraphQL-over-SSE; its first result is what is checked (the examples replay with <c>after: 0</c>).</summary>
+    private async Task<JsonObject> FirstEventAsync(string query, JsonObject variables)
+    {
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var request = new HttpRequestMessage(HttpMethod.Post, "/graphql")
+        {
+            Content = new StringContent(new JsonObject { ["query"] = query, ["variables"] = variables.DeepClone() }.ToJsonString(), System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Accept.ParseAdd("text/event-stream");
+        using var response = await fixture.Admin.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancel.Token);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancel.Token));
+        while (await reader.ReadLineAsync(cancel.Token) is { } line)
+        {
+            if (line.StartsWith("data: ", StringComparison.Ordinal))
+            {
+                return JsonNode.Parse(line[6..])!.AsObject();
+            }
+        }
+
+        throw new EndOfStreamException("The subscription ended without a result.");
     }
 
     [GeneratedRegex(@"```graphql\n(.*?)```", RegexOptions.Singleline)]

@@ -408,6 +408,14 @@ public sealed class GraphQLPlaygroundTests : IDisposable
     }
 
     [Fact]
+    public async Task Docs_LinkToThePlayground()
+    {
+        using var browser = _herald.CreateClient();
+        var document = await browser.GetStringAsync("/openapi/v1.json");
+        Assert.Contains("](/graphql/playground)", document, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Get_JsonClientWithoutToken_Is401NotThePage()
     {
         using var client = _herald.CreateClient();
