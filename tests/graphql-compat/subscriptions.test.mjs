@@ -27,17 +27,19 @@ async function sequenceOf(app, message) {
   return Number(data.application.message.sequence);
 }
 
-/** Takes `count` results from an async iterator, failing after 20 s. */
+/** Takes the next `count` results from an async iterator (leaving it open), failing after 20 s. */
 async function take(iterator, count) {
   const results = [];
-  const deadline = setTimeout(() => iterator.return?.(), 20_000);
+  let timer;
+  const deadline = new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`no result within 20 s; got ${JSON.stringify(results)}`)), 20_000); });
   try {
-    for await (const result of iterator) {
-      results.push(result);
-      if (results.length === count) break;
+    while (results.length < count) {
+      const { value, done } = await Promise.race([iterator.next(), deadline]);
+      if (done) break;
+      results.push(value);
     }
   } finally {
-    clearTimeout(deadline);
+    clearTimeout(timer);
   }
   assert.equal(results.length, count, `expected ${count} results, got ${JSON.stringify(results)}`);
   return results;
