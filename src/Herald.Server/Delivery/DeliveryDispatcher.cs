@@ -29,7 +29,8 @@ internal sealed partial class DeliveryDispatcher(
     IHostApplicationLifetime lifetime,
     ILogger<DeliveryDispatcher> logger,
     Cluster.IClusterSignal cluster,
-    AttemptNotes notes) : BackgroundService, IHostedLifecycleService
+    AttemptNotes notes,
+    FifoLine fifo) : BackgroundService, IHostedLifecycleService
 {
     private static readonly TimeSpan LimitWait = TimeSpan.FromSeconds(30);
 
@@ -249,6 +250,12 @@ internal sealed partial class DeliveryDispatcher(
                 return;
             }
 
+            if (!await fifo.MayAttemptAsync(work, intake))
+            {
+                await HandBackAsync(delivery.Id, time.GetUtcNow(), leaseEnds); // Behind the head of its FIFO line: the scan takes it in turn.
+                return;
+            }
+
             using var permit = await limits.AcquireAsync(work.Endpoint, LimitWait, intake);
             if (permit is null)
             {
@@ -393,6 +400,11 @@ internal sealed partial class DeliveryDispatcher(
         if (next is { } retryAt)
         {
             _trigger.WakeAt(retryAt);
+        }
+
+        if (await fifo.RecordedAsync(work, status, attempt))
+        {
+            _trigger.WakeAt(now); // The FIFO line moved on: its next message is claimable now.
         }
 
         if (outcome.Gone)

@@ -32,6 +32,7 @@ internal static class DeliveryExtensions
         builder.Services.AddSingleton<DeliveryQueue>();
         builder.Services.AddSingleton<DeliveryNode>();
         builder.Services.AddSingleton<OperationalWebhooks>();
+        builder.Services.AddSingleton<FifoLine>();
         builder.Services.AddSingleton<Messages.MessagePublisher>();
         builder.Services.AddSingleton<Polling.MessageLogSignal>();
         builder.Services.AddAttemptLog();

@@ -61,6 +61,10 @@ internal static class EventIds
     public const int BackgroundTaskFailed = 2302;
     public const int BackgroundTaskLeaseLost = 2303;
 
+    // 2400–2499: FIFO endpoints.
+    public const int FifoLineStopped = 2401;
+    public const int FifoLineResumed = 2402;
+
     // 3100–3199: authentication and rate limits.
     public const int ApiKeyTouchFailed = 3101;
     public const int PresetAdminTokenEnded = 3102;

@@ -31,6 +31,12 @@ public sealed record EndpointIn
     /// <summary>Herald's addition: HTTP timeout of attempts to this endpoint, 1–30 s (default 15 s).</summary>
     public int? TimeoutSeconds { get; init; }
 
+    /// <summary>Herald's addition: true makes it a FIFO endpoint, which gets its messages strictly in sequence order, one at a time.</summary>
+    public bool? Fifo { get; init; }
+
+    /// <summary>Herald's addition, for FIFO endpoints: when a message exhausts its retries, `stop` (default) the line until an operator acts, or `skip` it.</summary>
+    public string? FifoOnExhaustion { get; init; }
+
     /// <summary>Svix 1.x name of `eventTypes`.</summary>
     public IReadOnlyList<string>? FilterTypes { get; init; }
 
@@ -64,6 +70,12 @@ public sealed record EndpointOut
     public required IReadOnlyDictionary<string, string> Metadata { get; init; }
     /// <summary>HTTP timeout of attempts in seconds; null: the server default (15 s).</summary>
     public int? TimeoutSeconds { get; init; }
+    /// <summary>True for a FIFO endpoint: messages strictly in sequence order, one at a time.</summary>
+    public bool Fifo { get; init; }
+    /// <summary>For a FIFO endpoint: `stop` or `skip` when a message exhausts its retries; null otherwise.</summary>
+    public string? FifoOnExhaustion { get; init; }
+    /// <summary>For a FIFO endpoint: since when its line is stopped on an exhausted message; null while it runs.</summary>
+    public DateTimeOffset? FifoStoppedAt { get; init; }
     /// <summary>When it was created.</summary>
     public required DateTimeOffset CreatedAt { get; init; }
     /// <summary>When it was last changed.</summary>
@@ -99,6 +111,9 @@ public sealed record EndpointOut
         Metadata = e.Metadata,
         CreatedAt = e.CreatedAt,
         UpdatedAt = e.UpdatedAt,
+        Fifo = e.Fifo is not null,
+        FifoOnExhaustion = EndpointFifoFields.Name(e.Fifo),
+        FifoStoppedAt = e.Fifo?.StoppedAt,
     };
 }
 

@@ -38,6 +38,7 @@ internal static class EndpointsApi
             .WithDescription("Deletes it for good, with its deliveries and attempts; answers 204.");
         group.MapEndpointSecrets();
         group.MapEndpointHeaders();
+        group.MapFifoLine();
         return group;
     }
 
@@ -64,6 +65,7 @@ internal static class EndpointsApi
             .Names(eventTypesAt, input.EventTypes, 256)
             .Metadata("body.metadata", input.Metadata);
         EndpointHeaders.Validate(v, "body.headers", input.Headers);
+        EndpointFifoFields.Validate(v, input);
         if (input.Secret is not null && !EndpointSecret.IsValid(input.Secret))
         {
             v.Add("body.secret", "invalid_secret", EndpointSecret.Rule);
@@ -191,6 +193,7 @@ internal static class EndpointsApi
             Timeout = input.TimeoutSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
             // As Svix: a replace without a version resets it to 1.
             Version = input.Version ?? 1,
+            Fifo = EndpointFifoFields.From(input, existing.Fifo),
             UpdatedAt = time.Now(),
         };
         await store.UpdateEndpointAsync(updated, context.RequestAborted);
@@ -243,6 +246,7 @@ internal static class EndpointsApi
             Metadata = body.Has("metadata") ? input.Metadata ?? [] : existing.Metadata,
             Headers = body.Has("headers") ? input.Headers ?? [] : existing.Headers,
             Timeout = body.Has("timeoutSeconds") ? (input.TimeoutSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null) : existing.Timeout,
+            Fifo = EndpointFifoFields.Patch(body, existing.Fifo),
             UpdatedAt = time.Now(),
         };
         await store.UpdateEndpointAsync(updated, cancellationToken);
@@ -299,6 +303,7 @@ internal static class EndpointsApi
             Headers = input.Headers ?? [],
             Timeout = input.TimeoutSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
             Version = input.Version ?? 1,
+            Fifo = EndpointFifoFields.From(input),
             CreatedAt = now,
             UpdatedAt = now,
         };

@@ -27,6 +27,9 @@ public sealed record HeraldEndpoint
     /// <summary>Its transformation (Transformations/), changed only through the transformation route; null: none was ever set.</summary>
     public EndpointTransformation? Transformation { get; init; }
 
+    /// <summary>Set when the endpoint is a FIFO endpoint: its messages strictly in sequence order (Delivery/FifoLine.cs).</summary>
+    public EndpointFifo? Fifo { get; init; }
+
     /// <summary>Since when every attempt has failed (null while healthy); drives auto-disable.</summary>
     public DateTimeOffset? FailingSince { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
@@ -37,4 +40,20 @@ public sealed record HeraldEndpoint
 public sealed record EndpointTransformation(string? Code, bool Enabled, DateTimeOffset? UpdatedAt)
 {
     public bool Runs => Enabled && !string.IsNullOrEmpty(Code);
+}
+
+/// <summary>
+/// A FIFO endpoint's line: what an exhausted message does to it, and since when it is stopped (null: running).
+/// <see cref="StoppedAt"/> is written by the delivery path and the operator's routes only, never by endpoint PUT/PATCH.
+/// </summary>
+public sealed record EndpointFifo(FifoExhaustion OnExhaustion, DateTimeOffset? StoppedAt = null);
+
+/// <summary>What a FIFO endpoint does when a message exhausts its retries.</summary>
+public enum FifoExhaustion
+{
+    /// <summary>The line stops until an operator resumes it, resends or recovers (the default: order above all).</summary>
+    Stop = 0,
+
+    /// <summary>The message is given up (as on any endpoint) and the line goes on with the next one.</summary>
+    Skip = 1,
 }

@@ -34,7 +34,9 @@ internal static class DestinationsApi
         {
             if (v.Required("body.type", input.Type) && input.Type != PollingEndpointType)
             {
-                v.Add("body.type", "unsupported_destination_type", $"Herald supports destinations of type '{PollingEndpointType}' (webhook endpoints live under /endpoint).");
+                v.Add("body.type", "unsupported_destination_type", input.Type == "fifoEndpoint"
+                    ? "Herald has FIFO as a setting of webhook endpoints: create one under /endpoint with \"fifo\": true."
+                    : $"Herald supports destinations of type '{PollingEndpointType}' (webhook endpoints live under /endpoint).");
             }
         }
 

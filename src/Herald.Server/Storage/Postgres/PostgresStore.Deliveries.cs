@@ -48,6 +48,7 @@ internal sealed partial class PostgresStore
                     SELECT id, next_attempt_at, ROW_NUMBER() OVER (PARTITION BY endpoint_id ORDER BY next_attempt_at) AS place
                     FROM deliveries
                     WHERE status = 1 AND next_attempt_at <= @now AND (lease_expires_at IS NULL OR lease_expires_at <= @now)
+                      AND {FifoClaimable}
                 ), picked AS (
                     SELECT d.id FROM deliveries d JOIN ranked r ON r.id = d.id
                     WHERE r.place <= @perEndpoint
@@ -120,6 +121,11 @@ internal sealed partial class PostgresStore
                 WHERE id = @DeliveryId
                 """,
                 new { status = (int)transition.Status, next = Ts(transition.NextAttemptAt), now = Ts(attempt.CreatedAt), attempt.DeliveryId }, t);
+            if (transition.Status == MessageStatus.Fail)
+            {
+                await c.ExecuteAsync(StopFifoLineOnFail, new { now = Ts(attempt.CreatedAt), attempt.EndpointId, attempt.DeliveryId }, t);
+            }
+
             // The failure streak is the endpoint's row, shared by every node: auto-disable sees all nodes' attempts.
             // Written only when it changes: a healthy endpoint's row is neither rewritten nor locked by each attempt, so
             // the attempts of many nodes to one endpoint do not queue on that row.
@@ -168,6 +174,8 @@ internal sealed partial class PostgresStore
         WriteAsync<IReadOnlyList<DeliveryTask>>(async (c, t) =>
         {
             var appId = await c.ExecuteScalarAsync<string>("SELECT app_id FROM endpoints WHERE id = @endpointId", new { endpointId }, t);
+            // An operator's resend or recover resumes a stopped FIFO line; the resent messages go first if they are older.
+            await c.ExecuteAsync("UPDATE endpoints SET fifo_stopped_at = NULL WHERE id = @endpointId AND fifo_stopped_at IS NOT NULL", new { endpointId }, t);
             var created = new List<DeliveryTask>(messageIds.Count);
             foreach (var messageId in messageIds)
             {

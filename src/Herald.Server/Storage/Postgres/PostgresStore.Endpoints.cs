@@ -9,12 +9,12 @@ internal sealed partial class PostgresStore
     private sealed record EndpointRow(
         string Id, string AppId, string? Uid, string Url, string Description, string[]? EventTypes, string[]? Channels,
         int? ThrottleRate, bool Disabled, string Metadata, string Headers, DateTime CreatedAt, DateTime UpdatedAt, long? TimeoutMs, DateTime? FailingSince, int Version,
-        string? Transformation, bool TransformationEnabled, DateTime? TransformationUpdatedAt)
+        string? Transformation, bool TransformationEnabled, DateTime? TransformationUpdatedAt, bool Fifo, bool FifoStop, DateTime? FifoStoppedAt)
     {
         // Npgsql reports text[] columns as System.Array, which matches no positional constructor: Dapper then builds
         // the row through this one and its init setters.
         private EndpointRow()
-            : this("", "", null, "", "", null, null, null, false, "{}", "{}", default, default, null, null, 1, null, false, null)
+            : this("", "", null, "", "", null, null, null, false, "{}", "{}", default, default, null, null, 1, null, false, null, false, true, null)
         {
         }
 
@@ -38,6 +38,7 @@ internal sealed partial class PostgresStore
             Version = Version,
             Transformation = Transformation is null && !TransformationEnabled ? null
                 : new EndpointTransformation(Transformation, TransformationEnabled, Time(TransformationUpdatedAt)),
+            Fifo = Fifo ? new EndpointFifo(FifoStop ? FifoExhaustion.Stop : FifoExhaustion.Skip, Time(FifoStoppedAt)) : null,
         };
     }
 
@@ -46,7 +47,7 @@ internal sealed partial class PostgresStore
     private sealed record StoredSecretRow(long Seq, string Key);
 
     private const string EndpointColumns =
-        "id, app_id, uid, url, description, event_types, channels, throttle_rate, disabled, metadata, headers, created_at, updated_at, timeout_ms, failing_since, version, transformation, transformation_enabled, transformation_updated_at";
+        "id, app_id, uid, url, description, event_types, channels, throttle_rate, disabled, metadata, headers, created_at, updated_at, timeout_ms, failing_since, version, transformation, transformation_enabled, transformation_updated_at, fifo, fifo_stop, fifo_stopped_at";
 
     private object EndpointParameters(HeraldEndpoint e) => new
     {
@@ -65,6 +66,8 @@ internal sealed partial class PostgresStore
         UpdatedAt = Ts(e.UpdatedAt),
         TimeoutMs = (long?)e.Timeout?.TotalMilliseconds,
         e.Version,
+        Fifo = e.Fifo is not null,
+        FifoStop = e.Fifo?.OnExhaustion != FifoExhaustion.Skip,
     };
 
     public Task<HeraldEndpoint?> GetEndpointAsync(string applicationId, string idOrUid, CancellationToken cancellationToken) =>
@@ -95,7 +98,7 @@ internal sealed partial class PostgresStore
                 $"""
                 INSERT INTO endpoints ({EndpointColumns}) VALUES
                 (@Id, @AppId, @Uid, @Url, @Description, @EventTypes::text[], @Channels::text[], @ThrottleRate, @Disabled, @Metadata, @Headers,
-                 @CreatedAt, @UpdatedAt, @TimeoutMs, NULL, @Version, NULL, FALSE, NULL)
+                 @CreatedAt, @UpdatedAt, @TimeoutMs, NULL, @Version, NULL, FALSE, NULL, @Fifo, @FifoStop, NULL)
                 """,
                 EndpointParameters(endpoint), t);
             await c.ExecuteAsync(
@@ -119,7 +122,8 @@ internal sealed partial class PostgresStore
                 UPDATE endpoints SET failing_since = CASE WHEN disabled AND NOT @Disabled THEN NULL ELSE failing_since END, uid = @Uid, url = @Url,
                     description = @Description, event_types = @EventTypes::text[], channels = @Channels::text[], throttle_rate = @ThrottleRate,
                     disabled = @Disabled, metadata = @Metadata, headers = @Headers, updated_at = @UpdatedAt, timeout_ms = @TimeoutMs,
-                    version = @Version
+                    version = @Version, fifo = @Fifo, fifo_stop = @FifoStop,
+                    fifo_stopped_at = CASE WHEN @Fifo THEN fifo_stopped_at END
                 WHERE id = @Id AND app_id = @AppId
                 """,
                 EndpointParameters(endpoint), t);

@@ -44,7 +44,8 @@ internal sealed partial class SqliteStore
                     SELECT id FROM (
                         SELECT id, next_attempt_at, ROW_NUMBER() OVER (PARTITION BY endpoint_id ORDER BY next_attempt_at) AS place
                         FROM deliveries
-                        WHERE status = 1 AND next_attempt_at <= @now AND (lease_expires_at IS NULL OR lease_expires_at <= @now))
+                        WHERE status = 1 AND next_attempt_at <= @now AND (lease_expires_at IS NULL OR lease_expires_at <= @now)
+                          AND {FifoClaimable})
                     WHERE place <= @perEndpoint
                     ORDER BY next_attempt_at LIMIT @limit)
                 RETURNING {DeliveryColumns}
@@ -114,6 +115,10 @@ internal sealed partial class SqliteStore
                 WHERE id = @DeliveryId
                 """,
                 new { status = (int)transition.Status, next = Ms(transition.NextAttemptAt), now = Ms(attempt.CreatedAt), attempt.DeliveryId }, t);
+            if (transition.Status == MessageStatus.Fail)
+            {
+                c.Run(StopFifoLineOnFail, new { now = Ms(attempt.CreatedAt), attempt.EndpointId, attempt.DeliveryId }, t);
+            }
             if (attempt.Status == MessageStatus.Success)
             {
                 // The common case: a healthy endpoint stays healthy, and its row is not rewritten at every attempt.
@@ -154,6 +159,8 @@ internal sealed partial class SqliteStore
         WriteAsync<IReadOnlyList<DeliveryTask>>(async (c, t) =>
         {
             var appId = await c.ExecuteScalarAsync<string>("SELECT app_id FROM endpoints WHERE id = @endpointId", new { endpointId }, t);
+            // An operator's resend or recover resumes a stopped FIFO line; the resent messages go first if they are older.
+            await c.ExecuteAsync("UPDATE endpoints SET fifo_stopped_at = NULL WHERE id = @endpointId AND fifo_stopped_at IS NOT NULL", new { endpointId }, t);
             var created = new List<DeliveryTask>(messageIds.Count);
             foreach (var messageId in messageIds)
             {

@@ -9,7 +9,7 @@ internal sealed partial class SqliteStore
     private sealed record EndpointRow(
         string Id, string AppId, string? Uid, string Url, string Description, string? EventTypes, string? Channels,
         long? ThrottleRate, long Disabled, string Metadata, string Headers, long CreatedAt, long UpdatedAt, long? TimeoutMs, long? FailingSince, long Version,
-        string? Transformation, long TransformationEnabled, long? TransformationUpdatedAt)
+        string? Transformation, long TransformationEnabled, long? TransformationUpdatedAt, long Fifo, long FifoStop, long? FifoStoppedAt)
     {
         public HeraldEndpoint ToEndpoint(SecretSealer sealer) => new()
         {
@@ -31,6 +31,7 @@ internal sealed partial class SqliteStore
             Version = (int)Version,
             Transformation = Transformation is null && TransformationEnabled == 0 ? null
                 : new EndpointTransformation(Transformation, TransformationEnabled != 0, TransformationUpdatedAt is { } u ? Time(u) : null),
+            Fifo = Fifo == 0 ? null : new EndpointFifo(FifoStop != 0 ? FifoExhaustion.Stop : FifoExhaustion.Skip, FifoStoppedAt is { } s ? Time(s) : null),
         };
     }
 
@@ -38,7 +39,7 @@ internal sealed partial class SqliteStore
 
     private sealed record StoredSecretRow(long Rowid, string Key);
 
-    private const string EndpointColumns = "id, app_id, uid, url, description, event_types, channels, throttle_rate, disabled, metadata, headers, created_at, updated_at, timeout_ms, failing_since, version, transformation, transformation_enabled, transformation_updated_at";
+    private const string EndpointColumns = "id, app_id, uid, url, description, event_types, channels, throttle_rate, disabled, metadata, headers, created_at, updated_at, timeout_ms, failing_since, version, transformation, transformation_enabled, transformation_updated_at, fifo, fifo_stop, fifo_stopped_at";
 
     private object EndpointParameters(HeraldEndpoint e) => new
     {
@@ -57,6 +58,8 @@ internal sealed partial class SqliteStore
         UpdatedAt = Ms(e.UpdatedAt),
         TimeoutMs = (long?)e.Timeout?.TotalMilliseconds,
         e.Version,
+        Fifo = e.Fifo is not null,
+        FifoStop = e.Fifo?.OnExhaustion != FifoExhaustion.Skip,
     };
 
     public Task<HeraldEndpoint?> GetEndpointAsync(string applicationId, string idOrUid, CancellationToken cancellationToken) =>
@@ -87,7 +90,7 @@ internal sealed partial class SqliteStore
             await c.ExecuteAsync(
                 $"""
                 INSERT INTO endpoints ({EndpointColumns}) VALUES
-                (@Id, @AppId, @Uid, @Url, @Description, @EventTypes, @Channels, @ThrottleRate, @Disabled, @Metadata, @Headers, @CreatedAt, @UpdatedAt, @TimeoutMs, NULL, @Version, NULL, 0, NULL)
+                (@Id, @AppId, @Uid, @Url, @Description, @EventTypes, @Channels, @ThrottleRate, @Disabled, @Metadata, @Headers, @CreatedAt, @UpdatedAt, @TimeoutMs, NULL, @Version, NULL, 0, NULL, @Fifo, @FifoStop, NULL)
                 """,
                 EndpointParameters(endpoint), t);
             await c.ExecuteAsync(
@@ -110,7 +113,8 @@ internal sealed partial class SqliteStore
             """
             UPDATE endpoints SET failing_since = CASE WHEN disabled = 1 AND @Disabled = 0 THEN NULL ELSE failing_since END, uid = @Uid, url = @Url, description = @Description, event_types = @EventTypes, channels = @Channels,
                 throttle_rate = @ThrottleRate, disabled = @Disabled, metadata = @Metadata, headers = @Headers, updated_at = @UpdatedAt,
-                timeout_ms = @TimeoutMs, version = @Version
+                timeout_ms = @TimeoutMs, version = @Version, fifo = @Fifo, fifo_stop = @FifoStop,
+                fifo_stopped_at = CASE WHEN @Fifo THEN fifo_stopped_at END
             WHERE id = @Id AND app_id = @AppId
             """,
             EndpointParameters(endpoint), t);
