@@ -249,6 +249,12 @@ internal sealed partial class DeliveryDispatcher(
                 return;
             }
 
+            if (work.Endpoint.Verification is { HoldsDeliveries: true })
+            {
+                await store.HoldForVerificationAsync(delivery.Id, time.GetUtcNow(), CancellationToken.None); // Until verified: Endpoints/EndpointVerifier.cs.
+                return;
+            }
+
             using var permit = await limits.AcquireAsync(work.Endpoint, LimitWait, intake);
             if (permit is null)
             {

@@ -27,6 +27,9 @@ public sealed record HeraldEndpoint
     /// <summary>Its transformation (Transformations/), changed only through the transformation route; null: none was ever set.</summary>
     public EndpointTransformation? Transformation { get; init; }
 
+    /// <summary>Its ownership verification (EndpointVerification.cs); null: none, deliveries start at once.</summary>
+    public EndpointVerification? Verification { get; init; }
+
     /// <summary>Since when every attempt has failed (null while healthy); drives auto-disable.</summary>
     public DateTimeOffset? FailingSince { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
