@@ -18,9 +18,8 @@ internal static class EndpointVerificationApi
     /// <summary><c>GET|POST /api/v1/endpoint-verification/{token}</c>: the receiver grants access (CloudEvents webhook spec 4.1.2, WebHook-Request-Callback).</summary>
     public static void MapVerificationCallback(this IEndpointRouteBuilder app) =>
         app.MapMethods(EndpointVerificationChecks.CallbackPath + "{token}", ["GET", "POST"], CallbackAsync)
-            .AllowAnonymous().AddEndpointFilter(ApiErrorHandling.Filter).WithTags("Endpoints")
-            .WithSummary("Handshake callback: the receiver grants access to its endpoint.")
-            .WithDescription("Herald's addition, from the CloudEvents HTTP webhook spec: the URL sent in `WebHook-Request-Callback`. No token needed; the path's one-time token is the proof. Answers 200 and verifies the endpoint; 404 for a token that is unknown, used or expired.");
+            // Not in the OpenAPI document: receivers call it from the URL they were given, API clients never do.
+            .AllowAnonymous().AddEndpointFilter(ApiErrorHandling.Filter).ExcludeFromDescription();
 
     private static async Task<Accepted<EndpointOut>> VerifyAsync(string endpoint_id, EndpointScope scope, HttpContext context, IHeraldStore store, TimeProvider time)
     {
