@@ -181,7 +181,8 @@ public sealed class EndpointVerificationTests : IAsyncLifetime
         Assert.True((bool)(await client.GetEndpointAsync("acme", endpointId))["disabled"]!);
         Assert.Equal(2, (int)(await client.DestinationAsync("acme", messageId, endpointId))["status"]!);
         await _receiver.WaitForAsync(1, r => r.Path == "/ops" && r.IsOperational("endpoint.verification.failed"));
-        var failed = Assert.Single(_receiver.OperationalEvents("endpoint.verification.failed"));
+        var failed = Assert.Single(_receiver.Received.Where(r => r.Path == "/ops").Select(r => JsonNode.Parse(r.Body)!.AsObject()),
+            o => (string?)o["type"] == "endpoint.verification.failed");
         Assert.Equal(endpointId, (string?)failed["data"]!["endpointId"]);
         Assert.Equal("handshake", (string?)failed["data"]!["method"]);
         await _receiver.WaitForAsync(1, r => r.Path == "/ops" && r.IsOperational("endpoint.disabled"));
