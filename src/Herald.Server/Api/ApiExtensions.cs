@@ -98,6 +98,7 @@ internal static class ApiExtensions
         api.MapAuth();
         api.MapWhoami();
         Transformations.TransformationsApi.MapTransformations(api);
+        Endpoints.EndpointVerificationApi.MapVerificationCallback(app);
         return api;
     }
 

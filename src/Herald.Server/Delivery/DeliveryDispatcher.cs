@@ -250,6 +250,12 @@ internal sealed partial class DeliveryDispatcher(
                 return;
             }
 
+            if (work.Endpoint.Verification is { HoldsDeliveries: true })
+            {
+                await store.HoldForVerificationAsync(delivery.Id, time.GetUtcNow(), CancellationToken.None); // Until verified: Endpoints/EndpointVerifier.cs.
+                return;
+            }
+
             if (!await fifo.MayAttemptAsync(work, intake))
             {
                 await HandBackAsync(delivery.Id, time.GetUtcNow(), leaseEnds); // Behind the head of its FIFO line: the scan takes it in turn.

@@ -16,6 +16,9 @@ internal static class DeliveryExtensions
             .Validate(o => o.ScanInterval > TimeSpan.Zero && o.LeaseDuration > TimeSpan.FromSeconds(30), "Herald:Delivery:ScanInterval must be positive and LeaseDuration above 30 s.")
             .Validate(o => o.DrainTimeout >= TimeSpan.Zero && o.DrainTimeout <= TimeSpan.FromSeconds(60), "Herald:Delivery:DrainTimeout must be from 0 to 60 seconds.")
             .Validate(o => Enum.IsDefined(o.SignatureHeaders), "Herald:Delivery:SignatureHeaders must be Both, StandardWebhooks or Svix.")
+            .Validate(o => Enum.IsDefined(o.RequireEndpointVerification), "Herald:Delivery:RequireEndpointVerification must be None, Handshake or Ping.")
+            .Validate(o => o.VerificationRetryInterval >= TimeSpan.FromSeconds(1) && o.VerificationGiveUpAfter > TimeSpan.Zero, "Herald:Delivery:VerificationRetryInterval must be at least 1 s and VerificationGiveUpAfter positive.")
+            .Validate(o => !string.IsNullOrWhiteSpace(o.VerificationOrigin) && o.VerificationOrigin.All(c => c is > ' ' and < (char)127), "Herald:Delivery:VerificationOrigin must be a non-empty name of visible ASCII characters.")
             .ValidateOnStart();
         // The drain runs inside the host's stop, which gives up after ShutdownTimeout (30 s by default): keep room above it
         // for the drain, the hand-back and the web server's own stop.
@@ -37,6 +40,7 @@ internal static class DeliveryExtensions
         builder.Services.AddSingleton<Polling.MessageLogSignal>();
         builder.Services.AddAttemptLog();
         builder.Services.AddHostedService<DeliveryDispatcher>();
+        Endpoints.EndpointVerifier.Register(builder.Services);
         return builder;
     }
 }

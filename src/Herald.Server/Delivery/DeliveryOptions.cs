@@ -75,6 +75,26 @@ public sealed class DeliveryOptions
     [Range(1, 100)]
     public int FailingNotificationAfter { get; set; } = 4;
 
+    /// <summary>
+    /// Endpoint ownership verification every new endpoint must pass before it receives anything: <c>None</c> (each
+    /// endpoint chooses with <c>verificationMethod</c>), <c>Handshake</c> or <c>Ping</c>. An endpoint that asks for none
+    /// while this is set is refused (422).
+    /// </summary>
+    public Endpoints.VerificationMethod RequireEndpointVerification { get; set; }
+
+    /// <summary>The name sent as <c>WebHook-Request-Origin</c> in the handshake; receivers answer it (or <c>*</c>) in <c>WebHook-Allowed-Origin</c>.</summary>
+    [Required]
+    public string VerificationOrigin { get; set; } = "herald";
+
+    /// <summary>How long after a failed check of a pending endpoint the next one is made.</summary>
+    public TimeSpan VerificationRetryInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How long an endpoint may stay unverified: then its held deliveries fail, it is disabled and the operator is told
+    /// (<c>endpoint.verification.failed</c>).
+    /// </summary>
+    public TimeSpan VerificationGiveUpAfter { get; set; } = TimeSpan.FromDays(1);
+
     public static readonly IReadOnlyList<TimeSpan> DefaultRetrySchedule =
     [
         TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(30), TimeSpan.FromHours(2),

@@ -23,6 +23,7 @@ internal sealed partial class OperationalWebhooks(
         "endpoint.created", "endpoint.updated", "endpoint.deleted", "endpoint.disabled", "endpoint.enabled",
         "message.attempt.failing", "message.attempt.exhausted", "message.attempt.recovered",
         "background_task.finished", AttemptLogBatcher.EventType, FifoLine.StoppedEventType,
+        Endpoints.EndpointVerifier.FailedEventType,
     };
 
     /// <summary>

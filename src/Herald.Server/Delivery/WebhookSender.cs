@@ -239,6 +239,32 @@ internal sealed partial class WebhookSender : IDisposable
         throw new AddressRefusedException(refusal ?? $"{host} resolved to no address.");
     }
 
+    /// <summary>
+    /// Sends a request that is not a webhook (the endpoint verification handshake, Endpoints/EndpointHandshake.cs) over
+    /// the same guarded handler: the address check, no redirects, the https rule. Returns the response (headers read,
+    /// body not), or why there is none.
+    /// </summary>
+    public async Task<(HttpResponseMessage? Response, string? Error)> SendGuardedAsync(HttpRequestMessage request, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (_requireHttps && request.RequestUri?.Scheme != Uri.UriSchemeHttps)
+        {
+            return (null, "Refused to send: this server requires https endpoint URLs (Herald:Delivery:RequireHttps).");
+        }
+
+        request.Headers.TryAddWithoutValidation("user-agent", UserAgent);
+        using var timeoutSource = new CancellationTokenSource(timeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeoutSource.Token, cancellationToken);
+        try
+        {
+            return (await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token), null);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            var timedOut = timeoutSource.IsCancellationRequested ? timeout : (TimeSpan?)null;
+            return (null, SendError.BeforeHeaders(e, request.RequestUri!, timedOut, ConnectTimeout) ?? SendError.Unexpected(e, 0));
+        }
+    }
+
     public void Dispose() => _client.Dispose();
 
     [LoggerMessage(EventId = EventIds.SendUnexpected, Level = LogLevel.Warning, Message = "A try of message {MessageId} failed unexpectedly; it is recorded as a failed attempt")]

@@ -65,6 +65,13 @@ internal static class EventIds
     public const int FifoLineStopped = 2401;
     public const int FifoLineResumed = 2402;
 
+    // 2500–2599: endpoint ownership verification.
+    public const int VerificationChecked = 2501;
+    public const int VerificationGaveUp = 2502;
+    public const int VerificationCheckFailed = 2503;
+    public const int VerificationScanFailed = 2504;
+    public const int VerificationCallbackAccepted = 2505;
+
     // 3100–3199: authentication and rate limits.
     public const int ApiKeyTouchFailed = 3101;
     public const int PresetAdminTokenEnded = 3102;

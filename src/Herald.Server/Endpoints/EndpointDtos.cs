@@ -45,6 +45,13 @@ public sealed record EndpointIn
 
     /// <summary>Svix 1.x's deprecated endpoint version: at least 1, 1 when not sent; stored and returned, nothing else.</summary>
     public int? Version { get; init; }
+
+    /// <summary>
+    /// Herald's addition: prove the receiver wants this traffic before sending it — `handshake` (CloudEvents webhook
+    /// abuse protection), `ping` (a signed challenge) or `none`. Absent: the server's Herald:Delivery:RequireEndpointVerification.
+    /// Deliveries wait until the endpoint is verified (docs/DELIVERY.md).
+    /// </summary>
+    public string? VerificationMethod { get; init; }
 }
 
 /// <summary>An endpoint: a URL that receives an application's webhooks.</summary>
@@ -96,6 +103,10 @@ public sealed record EndpointOut
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public string? Warning { get; init; }
 
+    /// <summary>Herald's addition: the endpoint's ownership verification; absent when it has none.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public EndpointVerificationOut? Verification { get; init; }
+
     public static EndpointOut From(HeraldEndpoint e) => new()
     {
         Version = e.Version,
@@ -114,6 +125,7 @@ public sealed record EndpointOut
         Fifo = e.Fifo is not null,
         FifoOnExhaustion = EndpointFifoFields.Name(e.Fifo),
         FifoStoppedAt = e.Fifo?.StoppedAt,
+        Verification = EndpointVerificationOut.From(e.Verification),
     };
 }
 

@@ -39,6 +39,7 @@ internal static class EndpointsApi
         group.MapEndpointSecrets();
         group.MapEndpointHeaders();
         group.MapFifoLine();
+        group.MapEndpointVerification();
         return group;
     }
 
@@ -90,10 +91,11 @@ internal static class EndpointsApi
     }
 
     /// <summary>What an endpoint may be, where: https only if the operator says so; operational endpoints filter on operational event types.</summary>
-    private sealed record EndpointRules(bool RequireHttps, bool Operational)
+    private sealed record EndpointRules(bool RequireHttps, bool Operational, VerificationMethod RequiredVerification)
     {
         public static EndpointRules For(string applicationId, IOptions<DeliveryOptions> options) =>
-            new(options.Value.RequireHttps, applicationId == OperationalWebhooks.ApplicationId);
+            new(options.Value.RequireHttps, applicationId == OperationalWebhooks.ApplicationId,
+                applicationId == OperationalWebhooks.ApplicationId ? VerificationMethod.None : options.Value.RequireEndpointVerification);
     }
 
     /// <summary>Tells the operator about endpoint changes (endpoint.created/updated/deleted); not for operational endpoints themselves.</summary>
@@ -142,8 +144,10 @@ internal static class EndpointsApi
     {
         var v = new Validator();
         var fields = EndpointInput.From(body, v);
-        await ValidateAsync(v, fields, store, partial: false, EndpointRules.For(applicationId, options), cancellationToken);
-        var endpoint = NewEndpoint(applicationId, fields.Value, ids, time);
+        var rules = EndpointRules.For(applicationId, options);
+        EndpointVerificationRules.Validate(v, fields.Value, fields.Value.VerificationMethod is not null, rules.RequiredVerification);
+        await ValidateAsync(v, fields, store, partial: false, rules, cancellationToken);
+        var endpoint = NewEndpoint(applicationId, fields.Value, ids, time, rules.RequiredVerification);
         await store.CreateEndpointAsync(endpoint, new EndpointSecretKey(body.Value.Secret ?? EndpointSecret.New(), endpoint.CreatedAt), cancellationToken);
         await NotifyAsync(operational, "endpoint.created", endpoint);
         return endpoint;
@@ -170,10 +174,12 @@ internal static class EndpointsApi
             }
         }
 
-        await ValidateAsync(v, fields, store, partial: false, EndpointRules.For(applicationId, options), context.RequestAborted);
+        var rules = EndpointRules.For(applicationId, options);
+        EndpointVerificationRules.Validate(v, input, existing is null ? input.VerificationMethod is not null : body.Has("verificationMethod"), rules.RequiredVerification);
+        await ValidateAsync(v, fields, store, partial: false, rules, context.RequestAborted);
         if (existing is null)
         {
-            var created = NewEndpoint(applicationId, input with { Uid = endpoint_id }, ids, time);
+            var created = NewEndpoint(applicationId, input with { Uid = endpoint_id }, ids, time, rules.RequiredVerification);
             await store.CreateEndpointAsync(created, new EndpointSecretKey(input.Secret ?? EndpointSecret.New(), created.CreatedAt), context.RequestAborted);
             await NotifyAsync(operational, "endpoint.created", created);
             return TypedResults.Created($"/api/v1/app/{applicationId}/endpoint/{created.Id}", await EndpointUrlWarning.AnswerAsync(created, context));
@@ -196,7 +202,8 @@ internal static class EndpointsApi
             Fifo = EndpointFifoFields.From(input, existing.Fifo),
             UpdatedAt = time.Now(),
         };
-        await store.UpdateEndpointAsync(updated, context.RequestAborted);
+        updated = updated with { Verification = EndpointVerificationRules.ForUpdate(existing, body.Has("verificationMethod"), input.VerificationMethod, updated.Url, updated.UpdatedAt) };
+        await EndpointVerificationRules.SaveAsync(store, existing, updated, context.RequestAborted);
         await NotifyUpdatedAsync(operational, existing, updated);
         return TypedResults.Ok(await EndpointUrlWarning.AnswerAsync(updated, context));
     }
@@ -232,7 +239,9 @@ internal static class EndpointsApi
             v.Add("body.version", "missing", "cannot be null.");
         }
 
-        await ValidateAsync(v, fields, store, partial: true, EndpointRules.For(existing.ApplicationId, options), cancellationToken);
+        var rules = EndpointRules.For(existing.ApplicationId, options);
+        EndpointVerificationRules.Validate(v, input, body.Has("verificationMethod"), rules.RequiredVerification);
+        await ValidateAsync(v, fields, store, partial: true, rules, cancellationToken);
         var updated = existing with
         {
             Url = input.Url ?? existing.Url,
@@ -249,7 +258,8 @@ internal static class EndpointsApi
             Fifo = EndpointFifoFields.Patch(body, existing.Fifo),
             UpdatedAt = time.Now(),
         };
-        await store.UpdateEndpointAsync(updated, cancellationToken);
+        updated = updated with { Verification = EndpointVerificationRules.ForUpdate(existing, body.Has("verificationMethod"), input.VerificationMethod, updated.Url, updated.UpdatedAt) };
+        await EndpointVerificationRules.SaveAsync(store, existing, updated, cancellationToken);
         await NotifyUpdatedAsync(operational, existing, updated);
         return updated;
     }
@@ -285,7 +295,7 @@ internal static class EndpointsApi
         return TypedResults.NoContent();
     }
 
-    private static HeraldEndpoint NewEndpoint(string applicationId, EndpointIn input, Ids ids, TimeProvider time)
+    private static HeraldEndpoint NewEndpoint(string applicationId, EndpointIn input, Ids ids, TimeProvider time, VerificationMethod requiredVerification)
     {
         var now = time.Now();
         return new HeraldEndpoint
@@ -304,6 +314,7 @@ internal static class EndpointsApi
             Timeout = input.TimeoutSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
             Version = input.Version ?? 1,
             Fifo = EndpointFifoFields.From(input),
+            Verification = EndpointVerificationRules.ForNew(input, requiredVerification, now),
             CreatedAt = now,
             UpdatedAt = now,
         };

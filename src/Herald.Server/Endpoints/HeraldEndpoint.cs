@@ -29,6 +29,8 @@ public sealed record HeraldEndpoint
 
     /// <summary>Set when the endpoint is a FIFO endpoint: its messages strictly in sequence order (Delivery/FifoLine.cs).</summary>
     public EndpointFifo? Fifo { get; init; }
+    /// <summary>Its ownership verification (EndpointVerification.cs); null: none, deliveries start at once.</summary>
+    public EndpointVerification? Verification { get; init; }
 
     /// <summary>Since when every attempt has failed (null while healthy); drives auto-disable.</summary>
     public DateTimeOffset? FailingSince { get; init; }

@@ -9,12 +9,15 @@ internal sealed partial class PostgresStore
     private sealed record EndpointRow(
         string Id, string AppId, string? Uid, string Url, string Description, string[]? EventTypes, string[]? Channels,
         int? ThrottleRate, bool Disabled, string Metadata, string Headers, DateTime CreatedAt, DateTime UpdatedAt, long? TimeoutMs, DateTime? FailingSince, int Version,
-        string? Transformation, bool TransformationEnabled, DateTime? TransformationUpdatedAt, bool Fifo, bool FifoStop, DateTime? FifoStoppedAt)
+        string? Transformation, bool TransformationEnabled, DateTime? TransformationUpdatedAt,
+        string? VerificationMethod, string? VerificationStatus, DateTime? VerificationStartedAt, DateTime? VerificationVerifiedAt, string? VerificationLastError,
+        DateTime? VerificationNextCheckAt, string? VerificationTokenHash, bool VerificationAwaitingCallback, int? VerificationAllowedRate, bool Fifo, bool FifoStop, DateTime? FifoStoppedAt)
     {
         // Npgsql reports text[] columns as System.Array, which matches no positional constructor: Dapper then builds
         // the row through this one and its init setters.
         private EndpointRow()
-            : this("", "", null, "", "", null, null, null, false, "{}", "{}", default, default, null, null, 1, null, false, null, false, true, null)
+            : this("", "", null, "", "", null, null, null, false, "{}", "{}", default, default, null, null, 1, null, false, null,
+                null, null, null, null, null, null, null, false, null, false, true, null)
         {
         }
 
@@ -39,6 +42,18 @@ internal sealed partial class PostgresStore
             Transformation = Transformation is null && !TransformationEnabled ? null
                 : new EndpointTransformation(Transformation, TransformationEnabled, Time(TransformationUpdatedAt)),
             Fifo = Fifo ? new EndpointFifo(FifoStop ? FifoExhaustion.Stop : FifoExhaustion.Skip, Time(FifoStoppedAt)) : null,
+            Verification = VerificationStatus is null ? null : new EndpointVerification
+            {
+                Method = EndpointVerification.ParseMethod(VerificationMethod) ?? Endpoints.VerificationMethod.Handshake,
+                Status = EndpointVerification.ParseStatus(VerificationStatus),
+                StartedAt = Time(VerificationStartedAt ?? CreatedAt),
+                VerifiedAt = Time(VerificationVerifiedAt),
+                LastError = VerificationLastError,
+                NextCheckAt = Time(VerificationNextCheckAt),
+                CallbackTokenHash = VerificationTokenHash,
+                AwaitingCallback = VerificationAwaitingCallback,
+                AllowedRate = VerificationAllowedRate,
+            },
         };
     }
 
@@ -47,7 +62,26 @@ internal sealed partial class PostgresStore
     private sealed record StoredSecretRow(long Seq, string Key);
 
     private const string EndpointColumns =
-        "id, app_id, uid, url, description, event_types, channels, throttle_rate, disabled, metadata, headers, created_at, updated_at, timeout_ms, failing_since, version, transformation, transformation_enabled, transformation_updated_at, fifo, fifo_stop, fifo_stopped_at";
+        "id, app_id, uid, url, description, event_types, channels, throttle_rate, disabled, metadata, headers, created_at, updated_at, timeout_ms, failing_since, version, transformation, transformation_enabled, transformation_updated_at, " + VerificationColumns + ", fifo, fifo_stop, fifo_stopped_at";
+
+    private const string VerificationColumns =
+        "verification_method, verification_status, verification_started_at, verification_verified_at, verification_last_error, verification_next_check_at, verification_token_hash, verification_awaiting_callback, verification_allowed_rate";
+
+    private const string VerificationValues =
+        "@VerificationMethod, @VerificationStatus, @VerificationStartedAt, @VerificationVerifiedAt, @VerificationLastError, @VerificationNextCheckAt, @VerificationTokenHash, @VerificationAwaitingCallback, @VerificationAllowedRate";
+
+    private static object VerificationParameters(EndpointVerification? v) => new
+    {
+        VerificationMethod = v is null ? null : EndpointVerification.MethodName(v.Method),
+        VerificationStatus = v is null ? null : EndpointVerification.StatusName(v.Status),
+        VerificationStartedAt = Ts(v?.StartedAt),
+        VerificationVerifiedAt = Ts(v?.VerifiedAt),
+        VerificationLastError = v?.LastError,
+        VerificationNextCheckAt = Ts(v?.NextCheckAt),
+        VerificationTokenHash = v?.CallbackTokenHash,
+        VerificationAwaitingCallback = v?.AwaitingCallback ?? false,
+        VerificationAllowedRate = v?.AllowedRate,
+    };
 
     private object EndpointParameters(HeraldEndpoint e) => new
     {
@@ -98,9 +132,9 @@ internal sealed partial class PostgresStore
                 $"""
                 INSERT INTO endpoints ({EndpointColumns}) VALUES
                 (@Id, @AppId, @Uid, @Url, @Description, @EventTypes::text[], @Channels::text[], @ThrottleRate, @Disabled, @Metadata, @Headers,
-                 @CreatedAt, @UpdatedAt, @TimeoutMs, NULL, @Version, NULL, FALSE, NULL, @Fifo, @FifoStop, NULL)
+                 @CreatedAt, @UpdatedAt, @TimeoutMs, NULL, @Version, NULL, FALSE, NULL, {VerificationValues}, @Fifo, @FifoStop, NULL)
                 """,
-                EndpointParameters(endpoint), t);
+                WithVerification(EndpointParameters(endpoint), endpoint.Verification), t);
             await c.ExecuteAsync(
                 "INSERT INTO endpoint_secrets (endpoint_id, key, created_at) VALUES (@id, @Key, @createdAt)",
                 new { id = endpoint.Id, Key = SealSecret(endpoint.Id, secret.Key), createdAt = Ts(secret.CreatedAt) }, t);

@@ -9,7 +9,9 @@ internal sealed partial class SqliteStore
     private sealed record EndpointRow(
         string Id, string AppId, string? Uid, string Url, string Description, string? EventTypes, string? Channels,
         long? ThrottleRate, long Disabled, string Metadata, string Headers, long CreatedAt, long UpdatedAt, long? TimeoutMs, long? FailingSince, long Version,
-        string? Transformation, long TransformationEnabled, long? TransformationUpdatedAt, long Fifo, long FifoStop, long? FifoStoppedAt)
+        string? Transformation, long TransformationEnabled, long? TransformationUpdatedAt,
+        string? VerificationMethod, string? VerificationStatus, long? VerificationStartedAt, long? VerificationVerifiedAt, string? VerificationLastError,
+        long? VerificationNextCheckAt, string? VerificationTokenHash, long VerificationAwaitingCallback, long? VerificationAllowedRate, long Fifo, long FifoStop, long? FifoStoppedAt)
     {
         public HeraldEndpoint ToEndpoint(SecretSealer sealer) => new()
         {
@@ -32,6 +34,18 @@ internal sealed partial class SqliteStore
             Transformation = Transformation is null && TransformationEnabled == 0 ? null
                 : new EndpointTransformation(Transformation, TransformationEnabled != 0, TransformationUpdatedAt is { } u ? Time(u) : null),
             Fifo = Fifo == 0 ? null : new EndpointFifo(FifoStop != 0 ? FifoExhaustion.Stop : FifoExhaustion.Skip, FifoStoppedAt is { } s ? Time(s) : null),
+            Verification = VerificationStatus is null ? null : new EndpointVerification
+            {
+                Method = EndpointVerification.ParseMethod(VerificationMethod) ?? Endpoints.VerificationMethod.Handshake,
+                Status = EndpointVerification.ParseStatus(VerificationStatus),
+                StartedAt = Time(VerificationStartedAt ?? CreatedAt),
+                VerifiedAt = VerificationVerifiedAt is { } v ? Time(v) : null,
+                LastError = VerificationLastError,
+                NextCheckAt = VerificationNextCheckAt is { } n ? Time(n) : null,
+                CallbackTokenHash = VerificationTokenHash,
+                AwaitingCallback = VerificationAwaitingCallback != 0,
+                AllowedRate = (int?)VerificationAllowedRate,
+            },
         };
     }
 
@@ -39,7 +53,26 @@ internal sealed partial class SqliteStore
 
     private sealed record StoredSecretRow(long Rowid, string Key);
 
-    private const string EndpointColumns = "id, app_id, uid, url, description, event_types, channels, throttle_rate, disabled, metadata, headers, created_at, updated_at, timeout_ms, failing_since, version, transformation, transformation_enabled, transformation_updated_at, fifo, fifo_stop, fifo_stopped_at";
+    private const string EndpointColumns = "id, app_id, uid, url, description, event_types, channels, throttle_rate, disabled, metadata, headers, created_at, updated_at, timeout_ms, failing_since, version, transformation, transformation_enabled, transformation_updated_at, " + VerificationColumns + ", fifo, fifo_stop, fifo_stopped_at";
+
+    private const string VerificationColumns =
+        "verification_method, verification_status, verification_started_at, verification_verified_at, verification_last_error, verification_next_check_at, verification_token_hash, verification_awaiting_callback, verification_allowed_rate";
+
+    private const string VerificationValues =
+        "@VerificationMethod, @VerificationStatus, @VerificationStartedAt, @VerificationVerifiedAt, @VerificationLastError, @VerificationNextCheckAt, @VerificationTokenHash, @VerificationAwaitingCallback, @VerificationAllowedRate";
+
+    private static object VerificationParameters(EndpointVerification? v) => new
+    {
+        VerificationMethod = v is null ? null : EndpointVerification.MethodName(v.Method),
+        VerificationStatus = v is null ? null : EndpointVerification.StatusName(v.Status),
+        VerificationStartedAt = Ms(v?.StartedAt),
+        VerificationVerifiedAt = Ms(v?.VerifiedAt),
+        VerificationLastError = v?.LastError,
+        VerificationNextCheckAt = Ms(v?.NextCheckAt),
+        VerificationTokenHash = v?.CallbackTokenHash,
+        VerificationAwaitingCallback = v?.AwaitingCallback ?? false,
+        VerificationAllowedRate = v?.AllowedRate,
+    };
 
     private object EndpointParameters(HeraldEndpoint e) => new
     {
@@ -90,9 +123,9 @@ internal sealed partial class SqliteStore
             await c.ExecuteAsync(
                 $"""
                 INSERT INTO endpoints ({EndpointColumns}) VALUES
-                (@Id, @AppId, @Uid, @Url, @Description, @EventTypes, @Channels, @ThrottleRate, @Disabled, @Metadata, @Headers, @CreatedAt, @UpdatedAt, @TimeoutMs, NULL, @Version, NULL, 0, NULL, @Fifo, @FifoStop, NULL)
+                (@Id, @AppId, @Uid, @Url, @Description, @EventTypes, @Channels, @ThrottleRate, @Disabled, @Metadata, @Headers, @CreatedAt, @UpdatedAt, @TimeoutMs, NULL, @Version, NULL, 0, NULL, {VerificationValues}, @Fifo, @FifoStop, NULL)
                 """,
-                EndpointParameters(endpoint), t);
+                WithVerification(EndpointParameters(endpoint), endpoint.Verification), t);
             await c.ExecuteAsync(
                 "INSERT INTO endpoint_secrets (endpoint_id, key, created_at) VALUES (@id, @Key, @createdAt)",
                 new { id = endpoint.Id, Key = SealSecret(endpoint.Id, secret.Key), createdAt = Ms(secret.CreatedAt) }, t);
