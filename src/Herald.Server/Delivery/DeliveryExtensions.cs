@@ -26,6 +26,7 @@ internal static class DeliveryExtensions
         builder.Services.AddSingleton<WebhookSender>();
         builder.Services.AddSingleton<AttemptNotes>();
         builder.Services.AddSingleton<RetrySchedule>();
+        builder.Services.AddSingleton<DeliveryOutcomePolicy>();
         builder.Services.AddSingleton<EndpointLimits>();
         builder.Services.AddSingleton<ClusterMembership>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ClusterMembership>());
