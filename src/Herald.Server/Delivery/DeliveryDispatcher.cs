@@ -19,7 +19,7 @@ internal sealed partial class DeliveryDispatcher(
     DeliveryNode node,
     WebhookSender sender,
     EndpointLimits limits,
-    OperationalWebhooks operational,
+    OperationalWebhookPump operational,
     BookkeepingRetry bookkeeping,
     AttemptLogBatcher attemptLog,
     Ids ids,
@@ -409,7 +409,7 @@ internal sealed partial class DeliveryDispatcher(
 
         if (decision.Notify is { } type)
         {
-            await operational.PublishAsync(type, AttemptEvent(work, attempt));
+            await operational.PostAsync(type, AttemptEvent(work, attempt), _abandon.Token);
         }
     }
 
@@ -427,7 +427,7 @@ internal sealed partial class DeliveryDispatcher(
         LogEndpointDisabled(logger, work.Endpoint.Id, reason);
         if (work.Delivery.ApplicationId != OperationalWebhooks.ApplicationId)
         {
-            await operational.PublishAsync("endpoint.disabled", new JsonObject
+            await operational.PostAsync("endpoint.disabled", new JsonObject
             {
                 ["appId"] = work.Delivery.ApplicationId,
                 ["endpointId"] = work.Endpoint.Id,
@@ -435,7 +435,7 @@ internal sealed partial class DeliveryDispatcher(
                 ["failSince"] = failingSince.ToIso(),
                 ["trigger"] = "automatic",
                 ["reason"] = reason,
-            });
+            }, _abandon.Token);
         }
     }
 

@@ -36,6 +36,9 @@ internal static class DeliveryExtensions
         builder.Services.AddSingleton<Messages.MessagePublisher>();
         builder.Services.AddSingleton<Polling.MessageLogSignal>();
         builder.Services.AddAttemptLog();
+        // Before the dispatcher: stopped after its drain, so it publishes what the drain raised.
+        builder.Services.AddSingleton<OperationalWebhookPump>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<OperationalWebhookPump>());
         builder.Services.AddHostedService<DeliveryDispatcher>();
         return builder;
     }
