@@ -140,13 +140,14 @@ public sealed class PollerApi
             {
                 using (response)
                 {
-                    var reader = new ServerSentEventReader(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false));
+                    var reader = new ServerSentEventReader(
+                        await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), cancellationToken);
                     while (true)
                     {
                         ServerSentEvent? next;
                         try
                         {
-                            next = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                            next = await reader.ReadAsync().ConfigureAwait(false);
                         }
                         catch (Exception e) when (IsTransient(e, cancellationToken))
                         {

@@ -1,4 +1,4 @@
-using System.Globalization;
+using System.Net.ServerSentEvents;
 using System.Text;
 
 namespace Herald.Client.Http;
@@ -7,67 +7,31 @@ namespace Herald.Client.Http;
 internal sealed record ServerSentEvent(string? Id, string Data);
 
 /// <summary>
-/// Reads <c>text/event-stream</c> as the HTML spec defines it: <c>field: value</c> lines, a blank line ends an event,
-/// lines starting with <c>:</c> are comments (heartbeats), and the id carries over to the events after it.
+/// Reads <c>text/event-stream</c> with the framework's <see cref="SseParser"/> (the HTML spec's rules: <c>field: value</c>
+/// lines, a blank line ends an event, <c>:</c> lines are comments such as heartbeats, the id carries over to the events
+/// after it, an event cut off before its blank line is not dispatched). <paramref name="cancellationToken"/> ends the read
+/// of the whole stream. The parser's pooled buffers go back to the pool when the stream ends (or to the GC when the
+/// connection is dropped mid-stream, as the caller disposes the response).
 /// </summary>
-internal sealed class ServerSentEventReader(Stream stream)
+internal sealed class ServerSentEventReader(Stream stream, CancellationToken cancellationToken)
 {
-    private readonly StreamReader _reader = new(stream, Encoding.UTF8);
-    private string? _lastEventId;
+    private readonly SseParser<string> _parser = SseParser.Create(stream, static (_, data) => Encoding.UTF8.GetString(data));
+    private IAsyncEnumerator<SseItem<string>>? _events;
 
     /// <summary>The next event with data, or null when the stream ended.</summary>
-    public async Task<ServerSentEvent?> ReadAsync(CancellationToken cancellationToken)
+    public async Task<ServerSentEvent?> ReadAsync()
     {
-        var data = new StringBuilder();
-        var hasData = false;
-        while (await _reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+        _events ??= _parser.EnumerateAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
+        if (!await _events.MoveNextAsync().ConfigureAwait(false))
         {
-            if (line.Length == 0)
-            {
-                if (hasData)
-                {
-                    return new ServerSentEvent(_lastEventId, data.ToString());
-                }
-
-                continue;
-            }
-
-            if (line[0] == ':')
-            {
-                continue;
-            }
-
-            var colon = line.IndexOf(':', StringComparison.Ordinal);
-            var field = colon < 0 ? line : line[..colon];
-            var value = colon < 0 ? "" : line[(colon + 1)..];
-            if (value.StartsWith(' '))
-            {
-                value = value[1..];
-            }
-
-            switch (field)
-            {
-                case "data":
-                    if (hasData)
-                    {
-                        data.Append('\n');
-                    }
-
-                    data.Append(value);
-                    hasData = true;
-                    break;
-                case "id" when !value.Contains('\0', StringComparison.Ordinal):
-                    _lastEventId = value;
-                    break;
-                case "retry" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var milliseconds):
-                    RetryHint = TimeSpan.FromMilliseconds(milliseconds);
-                    break;
-            }
+            return null;
         }
 
-        return null;
+        // An item carries only its own id; the parser keeps the last one, which the events after it carry over.
+        var item = _events.Current;
+        return new ServerSentEvent(item.EventId ?? (_parser.LastEventId is { Length: > 0 } last ? last : null), item.Data);
     }
 
     /// <summary>The last <c>retry:</c> the server sent, even in an event without data.</summary>
-    public TimeSpan? RetryHint { get; private set; }
+    public TimeSpan? RetryHint => _parser.ReconnectionInterval == Timeout.InfiniteTimeSpan ? null : _parser.ReconnectionInterval;
 }

@@ -24,7 +24,7 @@ internal sealed partial class ContentGate(IOptions<ApiOptions> options, ILogger<
     /// <summary>Takes a slot (waiting for one if need be); disposing the result gives it back.</summary>
     public async Task<IDisposable> EnterAsync(CancellationToken cancellationToken)
     {
-        if (!_slots.Wait(0))
+        if (!_slots.Wait(0, CancellationToken.None)) // A try without waiting: the token is for the wait below.
         {
             LogWaiting(logger, SlotsOf(options.Value));
             await _slots.WaitAsync(cancellationToken);

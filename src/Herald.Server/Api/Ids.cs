@@ -17,6 +17,7 @@ internal sealed class Ids(TimeProvider time)
     public const string Attempt = "atmpt_";
 
     private const string Alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    private static readonly System.Buffers.SearchValues<char> AlphabetChars = System.Buffers.SearchValues.Create(Alphabet);
     private const int EncodedLength = 22;
     private static readonly UInt128 RandomMask = (UInt128.One << 80) - 1;
     private readonly Lock _lock = new();
@@ -44,7 +45,7 @@ internal sealed class Ids(TimeProvider time)
 
     public static bool IsValid(string prefix, string? id) =>
         id is not null && id.Length == prefix.Length + EncodedLength && id.StartsWith(prefix, StringComparison.Ordinal)
-        && id.AsSpan(prefix.Length).IndexOfAnyExcept(Alphabet) < 0;
+        && id.AsSpan(prefix.Length).IndexOfAnyExcept(AlphabetChars) < 0;
 
     private static string Encode(UInt128 value)
     {

@@ -42,7 +42,7 @@ internal sealed class BackgroundTaskQueue(IHeraldStore store, Ids ids, TimeProvi
     {
         await _wake.WaitAsync(cancellationToken);
         // Several wake-ups that arrived while the runner was busy are served by one look.
-        while (_wake.CurrentCount > 0 && _wake.Wait(0))
+        while (_wake.CurrentCount > 0 && _wake.Wait(0, CancellationToken.None))
         {
         }
     }

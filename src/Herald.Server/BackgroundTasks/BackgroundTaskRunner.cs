@@ -124,7 +124,7 @@ internal sealed partial class BackgroundTaskRunner(
                     ["task"] = task.Kind,
                     ["status"] = status,
                     ["data"] = data.DeepClone(),
-                });
+                }, CancellationToken.None); // The task's end is committed: the operator hears of it even while stopping.
             }
         }
         catch (Exception e)

@@ -18,9 +18,8 @@ internal sealed partial class DeliveryDispatcher(
     DeliveryQueue queue,
     DeliveryNode node,
     WebhookSender sender,
-    RetrySchedule schedule,
     EndpointLimits limits,
-    OperationalWebhooks operational,
+    OperationalWebhookPump operational,
     BookkeepingRetry bookkeeping,
     AttemptLogBatcher attemptLog,
     Ids ids,
@@ -30,7 +29,8 @@ internal sealed partial class DeliveryDispatcher(
     ILogger<DeliveryDispatcher> logger,
     Cluster.IClusterSignal cluster,
     AttemptNotes notes,
-    FifoLine fifo) : BackgroundService, IHostedLifecycleService
+    FifoLine fifo,
+    DeliveryOutcomePolicy policy) : BackgroundService, IHostedLifecycleService
 {
     private static readonly TimeSpan LimitWait = TimeSpan.FromSeconds(30);
 
@@ -39,6 +39,19 @@ internal sealed partial class DeliveryDispatcher(
 
     /// <summary>… or fewer than this by their application (a light application beside a busy one).</summary>
     private const int StartInlineBelowPerApp = 2;
+
+    /// <summary>The most due deliveries one claim takes from storage (a scan claims again while it finds any).</summary>
+    private const int MaxClaimBatch = 500;
+
+    /// <summary>A claim takes at most this many deliveries per endpoint per concurrent send the endpoint may have.</summary>
+    private const int ClaimPerEndpointSend = 2;
+
+    /// <summary>This process holds at least this many claimed deliveries…</summary>
+    private const int MinHeld = 1024;
+
+    /// <summary>… or this many per concurrent send, whichever is more (<see cref="HeldLimit"/>).</summary>
+    private const int HeldPerSend = 4;
+
     private readonly DeliveryOptions _options = options.Value;
     // Two limits, taken in this order: how many claimed deliveries this process holds (waiting for their endpoint,
     // sending, or waiting for storage to record their outcome), and how many HTTP sends run at once. A delivery waiting
@@ -86,7 +99,7 @@ internal sealed partial class DeliveryDispatcher(
                 break;
             case null:
                 var now = time.GetUtcNow();
-                Track(HandBackAsync(delivery.Id, now + TimeSpan.FromSeconds(1), now + _options.LeaseDuration));
+                Track(HandBackAsync(delivery.Id, DeliveryOutcomePolicy.AfterBusy(now), now + _options.LeaseDuration));
                 break;
         }
     }
@@ -113,7 +126,7 @@ internal sealed partial class DeliveryDispatcher(
         }
     }
 
-    private static int HeldLimit(DeliveryOptions options) => Math.Max(1024, options.MaxConcurrentSends * 4);
+    private static int HeldLimit(DeliveryOptions options) => Math.Max(MinHeld, options.MaxConcurrentSends * HeldPerSend);
 
     private async Task ScanAsync(CancellationToken intake)
     {
@@ -132,7 +145,7 @@ internal sealed partial class DeliveryDispatcher(
                     }
 
                     due = await store.ClaimDueDeliveriesAsync(
-                        node.NewLease(), time.GetUtcNow(), Math.Min(free, 500), _options.MaxConcurrentPerEndpoint * 2, intake);
+                        node.NewLease(), time.GetUtcNow(), Math.Min(free, MaxClaimBatch), _options.MaxConcurrentPerEndpoint * ClaimPerEndpointSend, intake);
                     bookkeeping.Answered(); // Storage answers: outcomes held during an outage are written now.
                     foreach (var delivery in due)
                     {
@@ -265,14 +278,14 @@ internal sealed partial class DeliveryDispatcher(
             using var permit = await limits.AcquireAsync(work.Endpoint, LimitWait, intake);
             if (permit is null)
             {
-                await HandBackAsync(delivery.Id, time.GetUtcNow() + TimeSpan.FromSeconds(1), leaseEnds);
+                await HandBackAsync(delivery.Id, DeliveryOutcomePolicy.AfterBusy(time.GetUtcNow()), leaseEnds);
                 return;
             }
 
             AttemptOutcome? outcome = null;
             if (!await _sends.AcquireAsync(delivery.ApplicationId, delivery.EndpointId, LimitWait, intake))
             {
-                await HandBackAsync(delivery.Id, time.GetUtcNow() + TimeSpan.FromSeconds(1), leaseEnds);
+                await HandBackAsync(delivery.Id, DeliveryOutcomePolicy.AfterBusy(time.GetUtcNow()), leaseEnds);
                 return;
             }
 
@@ -313,7 +326,7 @@ internal sealed partial class DeliveryDispatcher(
         catch (Exception e)
         {
             LogAttemptFailed(logger, delivery.Id, e);
-            await HandBackAsync(delivery.Id, time.GetUtcNow() + TimeSpan.FromSeconds(5), leaseEnds);
+            await HandBackAsync(delivery.Id, DeliveryOutcomePolicy.AfterUnexpectedFailure(time.GetUtcNow()), leaseEnds);
         }
     }
 
@@ -350,22 +363,10 @@ internal sealed partial class DeliveryDispatcher(
     {
         var now = time.Now();
         var delivery = work.Delivery;
-        var attempts = delivery.Attempts + 1;
-        DateTimeOffset? next = null;
-        MessageStatus status;
-        if (outcome.Succeeded)
-        {
-            status = MessageStatus.Success;
-        }
-        else if (delivery.Manual || outcome.Gone)
-        {
-            status = MessageStatus.Fail;
-        }
-        else
-        {
-            next = schedule.NextAttempt(now, attempts, outcome.RetryAfter);
-            status = next is null ? MessageStatus.Fail : MessageStatus.Pending;
-        }
+        var decision = policy.Decide(delivery, outcome, now);
+        var attempts = decision.Attempts;
+        var transition = decision.Transition;
+        var next = transition.NextAttemptAt;
 
         var attempt = new AttemptRecord
         {
@@ -384,7 +385,6 @@ internal sealed partial class DeliveryDispatcher(
             CreatedAt = now,
         };
         DateTimeOffset? failingSince = null;
-        var transition = new DeliveryTransition(status, next);
         if (!await bookkeeping.WriteAsync(
             async retried =>
             {
@@ -408,18 +408,14 @@ internal sealed partial class DeliveryDispatcher(
             _trigger.WakeAt(retryAt);
         }
 
-        if (await fifo.RecordedAsync(work, status, attempt))
+        if (await fifo.RecordedAsync(work, transition.Status, attempt))
         {
             _trigger.WakeAt(now); // The FIFO line moved on: its next message is claimable now.
         }
 
-        if (outcome.Gone)
+        if (policy.Disabling(outcome, failingSince, now) is { } disabling)
         {
-            await DisableAsync(work, failingSince ?? now, "gone");
-        }
-        else if (!outcome.Succeeded && failingSince is { } since && now - since >= _options.DisableEndpointAfter)
-        {
-            await DisableAsync(work, since, "failing");
+            await DisableAsync(work, disabling.FailingSince, disabling.Reason);
         }
 
         if (delivery.ApplicationId == OperationalWebhooks.ApplicationId)
@@ -429,19 +425,9 @@ internal sealed partial class DeliveryDispatcher(
 
         attemptLog.Add(work, attempt, attempts);
 
-        if (!outcome.Succeeded && attempts == _options.FailingNotificationAfter && status == MessageStatus.Pending)
+        if (decision.Notify is { } type)
         {
-            await operational.PublishAsync("message.attempt.failing", AttemptEvent(work, attempt));
-        }
-
-        if (!outcome.Succeeded && status == MessageStatus.Fail && !delivery.Manual)
-        {
-            await operational.PublishAsync("message.attempt.exhausted", AttemptEvent(work, attempt));
-        }
-
-        if (outcome.Succeeded && attempts > _options.FailingNotificationAfter)
-        {
-            await operational.PublishAsync("message.attempt.recovered", AttemptEvent(work, attempt));
+            await operational.PostAsync(type, AttemptEvent(work, attempt), _abandon.Token);
         }
     }
 
@@ -459,7 +445,7 @@ internal sealed partial class DeliveryDispatcher(
         LogEndpointDisabled(logger, work.Endpoint.Id, reason);
         if (work.Delivery.ApplicationId != OperationalWebhooks.ApplicationId)
         {
-            await operational.PublishAsync("endpoint.disabled", new JsonObject
+            await operational.PostAsync("endpoint.disabled", new JsonObject
             {
                 ["appId"] = work.Delivery.ApplicationId,
                 ["endpointId"] = work.Endpoint.Id,
@@ -467,7 +453,7 @@ internal sealed partial class DeliveryDispatcher(
                 ["failSince"] = failingSince.ToIso(),
                 ["trigger"] = "automatic",
                 ["reason"] = reason,
-            });
+            }, _abandon.Token);
         }
     }
 

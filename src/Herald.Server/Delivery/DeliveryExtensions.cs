@@ -29,6 +29,7 @@ internal static class DeliveryExtensions
         builder.Services.AddSingleton<WebhookSender>();
         builder.Services.AddSingleton<AttemptNotes>();
         builder.Services.AddSingleton<RetrySchedule>();
+        builder.Services.AddSingleton<DeliveryOutcomePolicy>();
         builder.Services.AddSingleton<EndpointLimits>();
         builder.Services.AddSingleton<ClusterMembership>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ClusterMembership>());
@@ -39,6 +40,9 @@ internal static class DeliveryExtensions
         builder.Services.AddSingleton<Messages.MessagePublisher>();
         builder.Services.AddSingleton<Polling.MessageLogSignal>();
         builder.Services.AddAttemptLog();
+        // Before the dispatcher: stopped after its drain, so it publishes what the drain raised.
+        builder.Services.AddSingleton<OperationalWebhookPump>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<OperationalWebhookPump>());
         builder.Services.AddHostedService<DeliveryDispatcher>();
         Endpoints.EndpointVerifier.Register(builder.Services);
         return builder;

@@ -37,8 +37,12 @@ internal sealed class DeliveryQueue(Storage.IHeraldStore store, TimeProvider tim
     /// </summary>
     public void Close() => _closed = true;
 
-    /// <summary>Hands just-committed (and leased) deliveries to the dispatcher; on overflow, gives them to the storage scan.</summary>
-    public async Task EnqueueAsync(IEnumerable<DeliveryTask> deliveries)
+    /// <summary>
+    /// Hands just-committed (and leased) deliveries to the dispatcher; on overflow, gives them to the storage scan.
+    /// <paramref name="cancellationToken"/> (the publisher's) is not observed: each committed delivery is started, queued
+    /// or handed back whatever it says, so none waits for its lease to run out because a caller went away.
+    /// </summary>
+    public async Task EnqueueAsync(IEnumerable<DeliveryTask> deliveries, CancellationToken cancellationToken)
     {
         var inline = 0;
         foreach (var delivery in deliveries)

@@ -81,7 +81,7 @@ internal sealed class EndpointReplayWork(string kind, IHeraldStore store, Delive
         }
 
         var created = await store.CreateManualDeliveriesAsync(endpoint.Id, messageIds, node.NewLease(), time.Now(), cancellationToken);
-        await queue.EnqueueAsync(created);
+        await queue.EnqueueAsync(created, cancellationToken);
         return created.Count;
     }
 

@@ -30,13 +30,15 @@ internal sealed partial class OperationalWebhooks(
     /// Publishes <c>{"type", "timestamp", "data"}</c> when the operator has an enabled operational endpoint (who gets a
     /// message is decided when it is published, and the internal application's messages are not listed anywhere, so
     /// without one the message would be a write for nobody — one per failing delivery during an outage, when writes
-    /// are scarcest). Failure to publish is logged, never thrown: it must not fail the caller's work.
+    /// are scarcest). Failure to publish is logged, never thrown: it must not fail the caller's work. Callers whose
+    /// change is already committed pass <see cref="CancellationToken.None"/>: the operator hears of it even when the
+    /// client that made it has gone. Delivery attempts do not call this: they post to <see cref="OperationalWebhookPump"/>.
     /// </summary>
-    public async Task PublishAsync(string type, JsonObject data)
+    public async Task PublishAsync(string type, JsonObject data, CancellationToken cancellationToken)
     {
         try
         {
-            var endpoints = await store.ListEndpointsAsync(ApplicationId, FirstEndpoints, CancellationToken.None);
+            var endpoints = await store.ListEndpointsAsync(ApplicationId, FirstEndpoints, cancellationToken);
             if (endpoints.Items.Count < FirstEndpoints.Limit && endpoints.Items.All(e => e.Disabled))
             {
                 return;
@@ -51,7 +53,7 @@ internal sealed partial class OperationalWebhooks(
                 EventType = type,
                 Payload = Encoding.UTF8.GetBytes(payload.ToJsonString()),
                 CreatedAt = now,
-            });
+            }, cancellationToken: cancellationToken);
         }
         catch (Exception e)
         {
@@ -97,7 +99,7 @@ internal sealed partial class OperationalWebhooks(
                     Payload = payload,
                     CreatedAt = now,
                     TargetEndpointId = endpointId,
-                });
+                }, cancellationToken: CancellationToken.None);
             }
             catch (Exception e)
             {

@@ -74,7 +74,7 @@ internal static class ReplayApi
         }
 
         var created = await store.CreateManualDeliveriesAsync(endpoint.Id, [message.Id], node.NewLease(), time.Now(), CancellationToken.None);
-        await queue.EnqueueAsync(created);
+        await queue.EnqueueAsync(created, cancellationToken);
     }
 
     /// <summary>Recover's rules and work, shared by REST and GraphQL: checks the window and starts the endpoint.recover task.</summary>
@@ -164,7 +164,7 @@ internal static class ReplayApi
             Tags = ["example"],
             CreatedAt = time.Now(),
             TargetEndpointId = endpoint.Id,
-        });
+        }, cancellationToken: context.RequestAborted);
         return TypedResults.Accepted((string?)null, MessageOut.From(message, withContent: true));
     }
 

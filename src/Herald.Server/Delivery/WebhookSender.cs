@@ -1,7 +1,9 @@
+using System.Buffers;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
+using System.Runtime.ExceptionServices;
 using System.Text;
 using Herald.Server.Diagnostics;
 using Herald.Server.Endpoints;
@@ -166,7 +168,7 @@ internal sealed partial class WebhookSender : IDisposable
         using (response)
         {
             var status = (int)response.StatusCode;
-            var body = new ResponseBody();
+            using var body = new ResponseBody();
             try
             {
                 await body.ReadAsync(response, linked.Token);
@@ -209,7 +211,7 @@ internal sealed partial class WebhookSender : IDisposable
         var host = context.DnsEndPoint.Host.Trim('[', ']');
         var addresses = IPAddress.TryParse(host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, cancellationToken);
         string? refusal = null;
-        Exception? lastError = null;
+        ExceptionDispatchInfo? lastError = null;
         foreach (var address in addresses)
         {
             if (_guard.Refusal(address) is { } reason)
@@ -227,14 +229,11 @@ internal sealed partial class WebhookSender : IDisposable
             catch (SocketException e)
             {
                 socket.Dispose();
-                lastError = e;
+                lastError = ExceptionDispatchInfo.Capture(e);
             }
         }
 
-        if (lastError is not null)
-        {
-            throw lastError;
-        }
+        lastError?.Throw(); // The last address's failure, with the stack trace where it was thrown.
 
         throw new AddressRefusedException(refusal ?? $"{host} resolved to no address.");
     }
@@ -271,21 +270,39 @@ internal sealed partial class WebhookSender : IDisposable
     private static partial void LogUnexpected(ILogger logger, string messageId, Exception exception);
 }
 
-/// <summary>The first <see cref="WebhookSender.MaxResponseBytes"/> of a response body; what was read stays readable when reading fails.</summary>
-internal sealed class ResponseBody
+/// <summary>
+/// The first <see cref="WebhookSender.MaxResponseBytes"/> of a response body; what was read stays readable when reading
+/// fails. The buffer is rented from <see cref="ArrayPool{T}.Shared"/> (as YARP's StreamCopier does) rather than allocated
+/// per attempt, and given back on dispose.
+/// </summary>
+internal sealed class ResponseBody : IDisposable
 {
-    private readonly byte[] _buffer = new byte[WebhookSender.MaxResponseBytes];
+    private byte[]? _buffer = ArrayPool<byte>.Shared.Rent(WebhookSender.MaxResponseBytes);
     private int _length;
 
-    public string? Text => _length == 0 ? null : Encoding.UTF8.GetString(_buffer, 0, _length);
+    public string? Text => _length == 0 ? null : Encoding.UTF8.GetString(Buffer, 0, _length);
+
+    private byte[] Buffer => _buffer ?? throw new ObjectDisposedException(nameof(ResponseBody));
 
     public async Task ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        var buffer = Buffer;
         int read;
-        while (_length < _buffer.Length && (read = await stream.ReadAsync(_buffer.AsMemory(_length), cancellationToken)) > 0)
+        // The rented array may be longer than asked for: the limit is MaxResponseBytes, not its length.
+        while (_length < WebhookSender.MaxResponseBytes
+            && (read = await stream.ReadAsync(buffer.AsMemory(_length, WebhookSender.MaxResponseBytes - _length), cancellationToken)) > 0)
         {
             _length += read;
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_buffer is { } buffer)
+        {
+            _buffer = null;
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 }

@@ -52,6 +52,7 @@ internal static class EventIds
     public const int AttemptLogBatchFailed = 2112;
     public const int AttemptLogSubscribersFailed = 2113;
     public const int OperationalWebhookFailed = 2121; // was 2101 (shared with LiveNodes)
+    public const int OperationalWebhookDropped = 2122;
 
     // 2200–2299: the webhook sender.
     public const int SendUnexpected = 2201;

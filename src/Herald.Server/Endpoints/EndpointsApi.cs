@@ -107,7 +107,7 @@ internal static class EndpointsApi
                 ["appId"] = endpoint.ApplicationId,
                 ["endpointId"] = endpoint.Id,
                 ["endpointUid"] = endpoint.Uid,
-            });
+            }, CancellationToken.None); // The change is committed: the operator hears of it even if its client has gone.
 
     private static IReadOnlyList<string>? Normalize(IReadOnlyList<string>? list) =>
         list is null or { Count: 0 } ? null : list.Distinct(StringComparer.Ordinal).ToList();
@@ -283,7 +283,7 @@ internal static class EndpointsApi
                 ["endpointId"] = after.Id,
                 ["endpointUid"] = after.Uid,
                 ["trigger"] = "manual",
-            });
+            }, CancellationToken.None);
         }
     }
 

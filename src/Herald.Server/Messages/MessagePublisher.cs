@@ -15,7 +15,12 @@ namespace Herald.Server.Messages;
 internal sealed class MessagePublisher(
     IHeraldStore store, DeliveryQueue queue, DeliveryNode node, MessageLogSignal signal, IOptions<RetentionOptions> retention)
 {
-    public async Task<Message> PublishAsync(NewMessage message, Application? createApplication = null)
+    /// <summary>
+    /// Commits <paramref name="message"/> and hands its deliveries over. Storage is asked to commit whatever
+    /// <paramref name="cancellationToken"/> says (a caller's disconnect must not leave the outcome unknown); the token is
+    /// forwarded to the hand-over, which never strands a committed delivery either (<see cref="DeliveryQueue.EnqueueAsync"/>).
+    /// </summary>
+    public async Task<Message> PublishAsync(NewMessage message, Application? createApplication = null, CancellationToken cancellationToken = default)
     {
         // Every message expires (operational webhooks and examples too), else the retention job could never delete it.
         using var activity = HeraldTracing.StartPublish(message.ApplicationId, message.Id, message.EventType);
@@ -39,7 +44,7 @@ internal sealed class MessagePublisher(
         activity?.SetTag("herald.deliveries", published.Deliveries.Count);
         HeraldMetrics.MessagePublished();
         signal.Notify(published.Message.ApplicationId);
-        await queue.EnqueueAsync(published.Deliveries);
+        await queue.EnqueueAsync(published.Deliveries, cancellationToken);
         return published.Message;
     }
 }

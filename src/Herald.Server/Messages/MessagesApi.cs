@@ -90,7 +90,7 @@ internal static class MessagesApi
         Message stored;
         try
         {
-            stored = await publisher.PublishAsync(message, create);
+            stored = await publisher.PublishAsync(message, create, cancellationToken);
         }
         catch (StorageConflictException e) when (e.Field == "uid" && create is not null)
         {
@@ -101,7 +101,7 @@ internal static class MessagesApi
                 throw;
             }
 
-            stored = await publisher.PublishAsync(message with { ApplicationId = winner.Id });
+            stored = await publisher.PublishAsync(message with { ApplicationId = winner.Id }, cancellationToken: cancellationToken);
         }
 
         return stored;
