@@ -42,17 +42,21 @@ internal sealed partial class PostgresStore
             // Many nodes claim at once: FOR UPDATE SKIP LOCKED lets each take rows no other claim is holding, without
             // waiting. A row another node leased after this statement's snapshot is re-checked when locked (READ
             // COMMITTED re-evaluates the conditions on the newest version), so it is skipped, never claimed twice.
+            // Each endpoint's share (at most @perEndpoint, its oldest due deliveries) comes from its own range of the
+            // deliveries_endpoint index (endpoint_id, status, created_at), which stops at the share: the claim reads a
+            // few rows per endpoint, never the whole backlog (ranking it all cost seconds at a million pending).
             var rows = await c.QueryAsync<DeliveryRow>(
                 $"""
-                WITH ranked AS (
-                    SELECT id, next_attempt_at, ROW_NUMBER() OVER (PARTITION BY endpoint_id ORDER BY next_attempt_at) AS place
-                    FROM deliveries
-                    WHERE status = 1 AND next_attempt_at <= @now AND (lease_expires_at IS NULL OR lease_expires_at <= @now)
-                ), picked AS (
-                    SELECT d.id FROM deliveries d JOIN ranked r ON r.id = d.id
-                    WHERE r.place <= @perEndpoint
-                      AND d.status = 1 AND d.next_attempt_at <= @now AND (d.lease_expires_at IS NULL OR d.lease_expires_at <= @now)
-                    ORDER BY r.next_attempt_at LIMIT @limit
+                WITH picked AS (
+                    SELECT d.id FROM endpoints e
+                    CROSS JOIN LATERAL (
+                        SELECT s.id, s.next_attempt_at FROM deliveries s
+                        WHERE s.endpoint_id = e.id AND s.status = 1 AND s.next_attempt_at <= @now AND (s.lease_expires_at IS NULL OR s.lease_expires_at <= @now)
+                        ORDER BY s.created_at LIMIT @perEndpoint
+                    ) AS share
+                    JOIN deliveries d ON d.id = share.id
+                    WHERE d.status = 1 AND d.next_attempt_at <= @now AND (d.lease_expires_at IS NULL OR d.lease_expires_at <= @now)
+                    ORDER BY share.next_attempt_at LIMIT @limit
                     FOR UPDATE OF d SKIP LOCKED
                 )
                 UPDATE deliveries d SET lease_owner = @owner, lease_expires_at = @until
@@ -83,57 +87,56 @@ internal sealed partial class PostgresStore
         return new DeliveryWork(delivery.ToTask(), message, endpoint, secrets.Select(s => s.Key).ToList());
     }
 
+    /// <summary>
+    /// Records an attempt in one round trip: its statements go as one batch, which PostgreSQL runs as one implicit
+    /// transaction (all or nothing) and commits without a further round trip.
+    /// </summary>
     public Task<DateTimeOffset?> RecordAttemptAsync(AttemptRecord attempt, DeliveryTransition transition, CancellationToken cancellationToken) =>
-        WriteAsync(async (c, t) =>
+        BatchAsync<DateTimeOffset?>(batch =>
         {
-            await c.ExecuteAsync(
+            batch.BatchCommands.Add(Statement(
                 """
                 INSERT INTO attempts (id, app_id, delivery_id, message_id, endpoint_id, url, status, trigger_type, response_status_code,
                                       response, response_duration_ms, error, created_at)
-                VALUES (@Id, @ApplicationId, @DeliveryId, @MessageId, @EndpointId, @Url, @Status, @Trigger, @ResponseStatusCode,
-                        @Response, @ResponseDurationMs, @Error, @CreatedAt)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
                 """,
-                new
-                {
-                    attempt.Id,
-                    attempt.ApplicationId,
-                    attempt.DeliveryId,
-                    attempt.MessageId,
-                    attempt.EndpointId,
-                    attempt.Url,
-                    Status = (int)attempt.Status,
-                    Trigger = (int)attempt.Trigger,
-                    attempt.ResponseStatusCode,
-                    attempt.Response,
-                    attempt.ResponseDurationMs,
-                    attempt.Error,
-                    CreatedAt = Ts(attempt.CreatedAt),
-                }, t);
+                attempt.Id, attempt.ApplicationId, attempt.DeliveryId, attempt.MessageId, attempt.EndpointId, attempt.Url, (int)attempt.Status,
+                (int)attempt.Trigger, attempt.ResponseStatusCode, attempt.Response, attempt.ResponseDurationMs, attempt.Error, Ts(attempt.CreatedAt)));
             // A delivery canceled while this try was in flight (its payload expunged or expired) stays canceled unless the
             // try succeeded: with no payload there is nothing to retry.
-            await c.ExecuteAsync(
+            batch.BatchCommands.Add(Statement(
                 """
                 UPDATE deliveries SET
-                    status = CASE WHEN status = 4 AND @status <> 0 THEN 4 ELSE @status END,
-                    next_attempt_at = CASE WHEN status = 4 AND @status <> 0 THEN NULL ELSE @next END,
-                    attempts = attempts + 1, lease_owner = NULL, lease_expires_at = NULL, updated_at = @now
-                WHERE id = @DeliveryId
+                    status = CASE WHEN status = 4 AND $1 <> 0 THEN 4 ELSE $1 END,
+                    next_attempt_at = CASE WHEN status = 4 AND $1 <> 0 THEN NULL ELSE $2 END,
+                    attempts = attempts + 1, lease_owner = NULL, lease_expires_at = NULL, updated_at = $3
+                WHERE id = $4
                 """,
-                new { status = (int)transition.Status, next = Ts(transition.NextAttemptAt), now = Ts(attempt.CreatedAt), attempt.DeliveryId }, t);
+                (int)transition.Status, Ts(transition.NextAttemptAt), Ts(attempt.CreatedAt), attempt.DeliveryId));
             // The failure streak is the endpoint's row, shared by every node: auto-disable sees all nodes' attempts.
             // Written only when it changes: a healthy endpoint's row is neither rewritten nor locked by each attempt, so
             // the attempts of many nodes to one endpoint do not queue on that row.
             if (attempt.Status == MessageStatus.Success)
             {
-                await c.ExecuteAsync("UPDATE endpoints SET failing_since = NULL WHERE id = @EndpointId AND failing_since IS NOT NULL", new { attempt.EndpointId }, t);
-                return null;
+                batch.BatchCommands.Add(Statement("UPDATE endpoints SET failing_since = NULL WHERE id = $1 AND failing_since IS NOT NULL", attempt.EndpointId));
             }
-
-            await c.ExecuteAsync(
-                "UPDATE endpoints SET failing_since = @now WHERE id = @EndpointId AND failing_since IS NULL",
-                new { now = Ts(attempt.CreatedAt), attempt.EndpointId }, t);
-            var failingSince = await c.ExecuteScalarAsync<DateTime?>("SELECT failing_since FROM endpoints WHERE id = @EndpointId", new { attempt.EndpointId }, t);
-            return Time(failingSince);
+            else
+            {
+                batch.BatchCommands.Add(Statement("UPDATE endpoints SET failing_since = $1 WHERE id = $2 AND failing_since IS NULL", Ts(attempt.CreatedAt), attempt.EndpointId));
+                batch.BatchCommands.Add(Statement("SELECT failing_since FROM endpoints WHERE id = $1", attempt.EndpointId));
+            }
+        }, async reader =>
+        {
+            DateTimeOffset? failingSince = null;
+            do
+            {
+                if (reader.FieldCount > 0 && await reader.ReadAsync() && !reader.IsDBNull(0))
+                {
+                    failingSince = Time(reader.GetFieldValue<DateTime>(0));
+                }
+            }
+            while (await reader.NextResultAsync());
+            return failingSince;
         }, cancellationToken);
 
     public Task ReleaseDeliveryAsync(string deliveryId, DateTimeOffset? nextAttemptAt, CancellationToken cancellationToken) =>

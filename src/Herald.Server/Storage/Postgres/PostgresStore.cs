@@ -19,23 +19,52 @@ internal sealed partial class PostgresStore : IHeraldStore, IAsyncDisposable, ID
 
     private const int MaxAttempts = 3;
 
+    /// <summary>Prepared statements kept per connection when the connection string does not say (Npgsql's default: none).</summary>
+    internal const int DefaultMaxAutoPrepare = 64;
+
     private readonly NpgsqlDataSource _dataSource;
+    private readonly bool _ownsDataSource;
     private readonly PostgresNotifier _notifier;
     private readonly Ids _ids;
     private readonly SecretSealer _sealer;
+    private readonly ILogger _logger;
 
     static PostgresStore() => DefaultTypeMap.MatchNamesWithUnderscores = true;
 
     private readonly CountLimits _limits;
 
-    public PostgresStore(IOptions<StorageOptions> options, Ids ids, SecretSealer sealer, IOptions<CountLimits>? limits = null)
+    // dataSource: the host's (registered by StorageExtensions, logging through the host); a store made without one
+    // (tests' extra nodes) makes and owns its own. notifier: the hosted one; without it, this store's publishes wake no
+    // other node (they find the messages at their next scan).
+    public PostgresStore(
+        IOptions<StorageOptions> options, Ids ids, SecretSealer sealer, IOptions<CountLimits>? limits = null,
+        NpgsqlDataSource? dataSource = null, PostgresNotifier? notifier = null, ILogger<PostgresStore>? logger = null)
     {
         _ids = ids;
         _sealer = sealer;
         _limits = limits?.Value ?? new CountLimits();
-        _dataSource = NpgsqlDataSource.Create(options.Value.ConnectionString!);
-        _notifier = new PostgresNotifier(_dataSource);
+        _logger = logger ?? (ILogger)Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+        _ownsDataSource = dataSource is null;
+        _dataSource = dataSource ?? CreateDataSource(options.Value.ConnectionString!);
+        _notifier = notifier ?? new PostgresNotifier(_dataSource, Microsoft.Extensions.Logging.Abstractions.NullLogger<PostgresNotifier>.Instance);
     }
+
+    /// <summary>
+    /// The connection string as Herald uses it: unless it says otherwise, Npgsql prepares the statements a connection runs
+    /// often (<see cref="DefaultMaxAutoPrepare"/>), so the hot ones are parsed and planned once per connection.
+    /// </summary>
+    internal static string WithDefaults(string connectionString)
+    {
+        var settings = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!settings.ContainsKey("Max Auto Prepare"))
+        {
+            settings.MaxAutoPrepare = DefaultMaxAutoPrepare;
+        }
+
+        return settings.ConnectionString;
+    }
+
+    private static NpgsqlDataSource CreateDataSource(string connectionString) => NpgsqlDataSource.Create(WithDefaults(connectionString));
 
     private async Task<T> ReadAsync<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken cancellationToken)
     {
@@ -70,6 +99,51 @@ internal sealed partial class PostgresStore : IHeraldStore, IAsyncDisposable, ID
                 throw; // Never reached: the filter marks the span failed and lets the exception pass.
             }
         }
+    }
+
+    /// <summary>
+    /// A write sent as one <see cref="NpgsqlBatch"/> outside any transaction of Herald's: PostgreSQL runs the batch's
+    /// statements as one implicit transaction (an error in any undoes them all) and commits it at the end, so the whole
+    /// write costs one round trip instead of one per statement plus the commit's.
+    /// </summary>
+    private async Task<T> BatchAsync<T>(Action<NpgsqlBatch> build, Func<NpgsqlDataReader, Task<T>> read, CancellationToken cancellationToken)
+    {
+        using var activity = Diagnostics.HeraldTracing.StartCommit("postgresql", writes: 1);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+                await using var batch = new NpgsqlBatch(connection);
+                build(batch);
+                await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+                return await read(reader);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+            {
+                throw new StorageConflictException(ConflictField(e.ConstraintName), e);
+            }
+            catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure && attempt < MaxAttempts)
+            {
+                // As in WriteAsync: rolled back whole, safe to run again.
+            }
+            catch (Exception e) when (Diagnostics.HeraldTracing.FailedFilter(activity, e))
+            {
+                throw; // Never reached: the filter marks the span failed and lets the exception pass.
+            }
+        }
+    }
+
+    /// <summary>A statement of a batch with positional parameters ($1, $2, …); null values are sent as NULL.</summary>
+    private static NpgsqlBatchCommand Statement(string sql, params object?[] values)
+    {
+        var statement = new NpgsqlBatchCommand(sql);
+        foreach (var value in values)
+        {
+            statement.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
+        }
+
+        return statement;
     }
 
     private Task WriteAsync(Func<NpgsqlConnection, NpgsqlTransaction, Task> work, CancellationToken cancellationToken) =>
@@ -174,13 +248,17 @@ internal sealed partial class PostgresStore : IHeraldStore, IAsyncDisposable, ID
 
     public async ValueTask DisposeAsync()
     {
-        await _notifier.DisposeAsync();
-        await _dataSource.DisposeAsync();
+        if (_ownsDataSource)
+        {
+            await _dataSource.DisposeAsync();
+        }
     }
 
     public void Dispose()
     {
-        _notifier.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        _dataSource.Dispose();
+        if (_ownsDataSource)
+        {
+            _dataSource.Dispose();
+        }
     }
 }
