@@ -18,9 +18,10 @@ internal static class StorageExtensions
         builder.Services.AddNpgsqlDataSource("", (services, dataSource) => dataSource.ConnectionStringBuilder.ConnectionString =
             PostgresStore.WithDefaults(services.GetRequiredService<IOptions<StorageOptions>>().Value.ConnectionString!));
         builder.Services.AddSingleton<PostgresNotifier>();
-        builder.Services.AddHostedService(services => services.GetRequiredService<IOptions<StorageOptions>>().Value.IsPostgres
+        // AddSingleton, not AddHostedService: the latter keys on the factory's return type, which is IHostedService here.
+        builder.Services.AddSingleton<IHostedService>(services => services.GetRequiredService<IOptions<StorageOptions>>().Value.IsPostgres
             ? services.GetRequiredService<PostgresNotifier>()
-            : (IHostedService)new NothingToRun());
+            : new NothingToRun());
         builder.Services.AddSingleton<IHeraldStore>(services => services.GetRequiredService<IOptions<StorageOptions>>().Value.IsPostgres
             ? ActivatorUtilities.CreateInstance<PostgresStore>(services)
             : ActivatorUtilities.CreateInstance<SqliteStore>(services));
