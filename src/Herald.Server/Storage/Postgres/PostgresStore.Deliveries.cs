@@ -88,56 +88,61 @@ internal sealed partial class PostgresStore
     }
 
     /// <summary>
-    /// Records an attempt in one round trip: its statements go as one batch, which PostgreSQL runs as one implicit
-    /// transaction (all or nothing) and commits without a further round trip.
+    /// Records an attempt in one round trip: one statement (its own transaction, committed without a further round
+    /// trip) inserts the attempt, moves the delivery on and keeps the endpoint's failure streak.
     /// </summary>
-    public Task<DateTimeOffset?> RecordAttemptAsync(AttemptRecord attempt, DeliveryTransition transition, CancellationToken cancellationToken) =>
-        BatchAsync<DateTimeOffset?>(batch =>
-        {
-            batch.BatchCommands.Add(Statement(
-                """
+    public async Task<DateTimeOffset?> RecordAttemptAsync(AttemptRecord attempt, DeliveryTransition transition, CancellationToken cancellationToken)
+    {
+        // A delivery canceled while this try was in flight (its payload expunged or expired) stays canceled unless the
+        // try succeeded: with no payload there is nothing to retry.
+        // The failure streak is the endpoint's row, shared by every node: auto-disable sees all nodes' attempts.
+        // Written only when it changes: a healthy endpoint's row is neither rewritten nor locked by each attempt, so
+        // the attempts of many nodes to one endpoint do not queue on that row. The streak's start is the value this
+        // statement wrote, else the one already there (the statement's snapshot).
+        var streak = attempt.Status == MessageStatus.Success
+            ? """
+              streak AS (UPDATE endpoints SET failing_since = NULL WHERE id = @EndpointId AND failing_since IS NOT NULL RETURNING failing_since)
+              SELECT NULL::timestamptz
+              """
+            : """
+              streak AS (UPDATE endpoints SET failing_since = @now WHERE id = @EndpointId AND failing_since IS NULL RETURNING failing_since)
+              SELECT COALESCE((SELECT failing_since FROM streak), (SELECT failing_since FROM endpoints WHERE id = @EndpointId))
+              """;
+        var failingSince = await StatementAsync(connection => connection.ExecuteScalarAsync<DateTime?>(
+            $"""
+            WITH attempt AS (
                 INSERT INTO attempts (id, app_id, delivery_id, message_id, endpoint_id, url, status, trigger_type, response_status_code,
                                       response, response_duration_ms, error, created_at)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-                """,
-                attempt.Id, attempt.ApplicationId, attempt.DeliveryId, attempt.MessageId, attempt.EndpointId, attempt.Url, (int)attempt.Status,
-                (int)attempt.Trigger, attempt.ResponseStatusCode, attempt.Response, attempt.ResponseDurationMs, attempt.Error, Ts(attempt.CreatedAt)));
-            // A delivery canceled while this try was in flight (its payload expunged or expired) stays canceled unless the
-            // try succeeded: with no payload there is nothing to retry.
-            batch.BatchCommands.Add(Statement(
-                """
+                VALUES (@Id, @ApplicationId, @DeliveryId, @MessageId, @EndpointId, @Url, @Status, @Trigger, @ResponseStatusCode,
+                        @Response, @ResponseDurationMs, @Error, @now)
+            ), delivery AS (
                 UPDATE deliveries SET
-                    status = CASE WHEN status = 4 AND $1 <> 0 THEN 4 ELSE $1 END,
-                    next_attempt_at = CASE WHEN status = 4 AND $1 <> 0 THEN NULL ELSE $2 END,
-                    attempts = attempts + 1, lease_owner = NULL, lease_expires_at = NULL, updated_at = $3
-                WHERE id = $4
-                """,
-                (int)transition.Status, Ts(transition.NextAttemptAt), Ts(attempt.CreatedAt), attempt.DeliveryId));
-            // The failure streak is the endpoint's row, shared by every node: auto-disable sees all nodes' attempts.
-            // Written only when it changes: a healthy endpoint's row is neither rewritten nor locked by each attempt, so
-            // the attempts of many nodes to one endpoint do not queue on that row.
-            if (attempt.Status == MessageStatus.Success)
+                    status = CASE WHEN status = 4 AND @next_status <> 0 THEN 4 ELSE @next_status END,
+                    next_attempt_at = CASE WHEN status = 4 AND @next_status <> 0 THEN NULL ELSE @next::timestamptz END,
+                    attempts = attempts + 1, lease_owner = NULL, lease_expires_at = NULL, updated_at = @now
+                WHERE id = @DeliveryId
+            ), {streak}
+            """,
+            new
             {
-                batch.BatchCommands.Add(Statement("UPDATE endpoints SET failing_since = NULL WHERE id = $1 AND failing_since IS NOT NULL", attempt.EndpointId));
-            }
-            else
-            {
-                batch.BatchCommands.Add(Statement("UPDATE endpoints SET failing_since = $1 WHERE id = $2 AND failing_since IS NULL", Ts(attempt.CreatedAt), attempt.EndpointId));
-                batch.BatchCommands.Add(Statement("SELECT failing_since FROM endpoints WHERE id = $1", attempt.EndpointId));
-            }
-        }, async reader =>
-        {
-            DateTimeOffset? failingSince = null;
-            do
-            {
-                if (reader.FieldCount > 0 && await reader.ReadAsync() && !reader.IsDBNull(0))
-                {
-                    failingSince = Time(reader.GetFieldValue<DateTime>(0));
-                }
-            }
-            while (await reader.NextResultAsync());
-            return failingSince;
-        }, cancellationToken);
+                attempt.Id,
+                attempt.ApplicationId,
+                attempt.DeliveryId,
+                attempt.MessageId,
+                attempt.EndpointId,
+                attempt.Url,
+                Status = (int)attempt.Status,
+                Trigger = (int)attempt.Trigger,
+                attempt.ResponseStatusCode,
+                attempt.Response,
+                attempt.ResponseDurationMs,
+                attempt.Error,
+                now = Ts(attempt.CreatedAt),
+                next_status = (int)transition.Status,
+                next = Ts(transition.NextAttemptAt),
+            }), cancellationToken);
+        return Time(failingSince);
+    }
 
     public Task ReleaseDeliveryAsync(string deliveryId, DateTimeOffset? nextAttemptAt, CancellationToken cancellationToken) =>
         WriteAsync((c, t) => c.ExecuteAsync(
