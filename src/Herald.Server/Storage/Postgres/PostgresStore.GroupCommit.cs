@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Text.Json;
 using Herald.Server.Api;
 using Herald.Server.Delivery;
@@ -87,7 +86,14 @@ internal sealed partial class PostgresStore
             var published = await WritePublishGroupAsync(group);
             for (var i = 0; i < group.Count; i++)
             {
-                group[i].Completion.TrySetResult(published[i]);
+                if (published[i] is { } done)
+                {
+                    group[i].Completion.TrySetResult(done);
+                }
+                else
+                {
+                    group[i].Completion.TrySetException(new InvalidOperationException($"application {group[i].Message.ApplicationId} does not exist"));
+                }
             }
         }
         catch (PostgresException e) when (group.Count > 1)
@@ -124,7 +130,7 @@ internal sealed partial class PostgresStore
         }
     }
 
-    private async Task<PublishedMessage[]> WritePublishGroupAsync(List<PendingPublish> group)
+    private async Task<PublishedMessage?[]> WritePublishGroupAsync(List<PendingPublish> group)
     {
         using var activity = Diagnostics.HeraldTracing.StartCommit("postgresql", writes: group.Count);
         for (var attempt = 1; ; attempt++)
@@ -132,7 +138,7 @@ internal sealed partial class PostgresStore
             try
             {
                 var published = await TryWritePublishGroupAsync(group);
-                Notify(published.Select((p, i) => (p, group[i].Lease.Owner)));
+                Notify(published.Select((p, i) => (p, group[i].Lease.Owner)).Where(p => p.p is not null).Select(p => (p.p!, p.Owner)));
                 return published;
             }
             catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure && attempt < MaxAttempts)
@@ -147,7 +153,7 @@ internal sealed partial class PostgresStore
         }
     }
 
-    private async Task<PublishedMessage[]> TryWritePublishGroupAsync(List<PendingPublish> group)
+    private async Task<PublishedMessage?[]> TryWritePublishGroupAsync(List<PendingPublish> group)
     {
         await using var connection = await _dataSource.OpenConnectionAsync();
         var endpoints = await ReadFanOutEndpointsAsync(connection, group);
@@ -219,14 +225,16 @@ internal sealed partial class PostgresStore
             }
         }
 
-        var published = new PublishedMessage[group.Count];
+        var published = new PublishedMessage?[group.Count];
         for (var i = 0; i < group.Count; i++)
         {
             var message = group[i].Message;
             if (!bases.TryGetValue(message.ApplicationId, out var first))
             {
-                // Cannot happen: a missing application fails the deliveries' or messages' foreign key first.
-                throw new UnreachableException($"no sequence was assigned to application {message.ApplicationId}");
+                // The application was deleted meanwhile (with no endpoint, so no foreign key failed): its messages were
+                // not inserted, the group's others were.
+                published[i] = null;
+                continue;
             }
 
             published[i] = new PublishedMessage(new Message
