@@ -127,6 +127,7 @@ internal sealed class NoisyNeighbourScenario : IScenario
         if (timelineDir is { Length: > 0 } dir)
         {
             var origin = run.StartedAt;
+            Directory.CreateDirectory(dir);
             File.WriteAllLines(Path.Combine(dir, $"{phase}-cpu.csv"), samples.Select(line =>
             {
                 var at = long.Parse(line[..line.IndexOf(',')], System.Globalization.CultureInfo.InvariantCulture);

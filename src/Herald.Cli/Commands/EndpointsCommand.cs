@@ -4,7 +4,7 @@ using Herald.Client;
 
 namespace Herald.Cli.Commands;
 
-/// <summary><c>herald endpoints list|create|delete --app</c>.</summary>
+/// <summary><c>herald endpoints list|create|delete|secret|transformation --app</c>.</summary>
 internal static class EndpointsCommand
 {
     private static readonly string[] Headers = ["ID", "UID", "URL", "EVENT TYPES", "DISABLED"];
@@ -18,6 +18,7 @@ internal static class EndpointsCommand
             CreateEndpoint(context, json),
             Delete(context),
             Secret(context, json),
+            TransformationCommand.Create(context, json),
         };
     }
 

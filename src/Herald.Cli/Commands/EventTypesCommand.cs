@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json;
 using Herald.Cli.Output;
 using Herald.Client;
 
@@ -40,11 +41,19 @@ internal static class EventTypesCommand
     {
         var name = new Option<string>("--name") { Description = "The event type's name, e.g. invoice.paid.", Required = true };
         var description = new Option<string>("--description") { Description = "What the event means." };
-        var command = new Command("create", "Create an event type.") { name, description };
+        var schema = new Option<string>("--schema")
+        {
+            Description = "A JSON Schema of the payload (version 1), inline or @schema.json; Herald checks published payloads against it "
+                + "when payload validation is on (docs/CONFIGURATION.md) and generates the example from it.",
+        };
+        var command = new Command("create", "Create an event type.") { name, description, schema };
         command.SetAction(context.Run(async (r, herald, ct) =>
         {
+            JsonElement? schemas = r.GetValue(schema) is { } value
+                ? JsonSerializer.SerializeToElement(new Dictionary<string, JsonElement> { ["1"] = await InlineOrFile.ReadObjectAsync(value, ct, "--schema") })
+                : null;
             var created = await herald.EventTypes.CreateAsync(
-                new EventTypeIn { Name = r.GetRequiredValue(name), Description = r.GetValue(description) }, cancellationToken: ct);
+                new EventTypeIn { Name = r.GetRequiredValue(name), Description = r.GetValue(description), Schemas = schemas }, cancellationToken: ct);
             Printer.One(context, r.GetValue(json), created, Headers, Row);
             return HeraldCli.Ok;
         }));

@@ -22,7 +22,10 @@ internal static class InlineOrFile
         }
     }
 
-    public static async Task<JsonElement> ReadObjectAsync(string value, CancellationToken cancellationToken)
+    public static async Task<string> ReadTextAsync(string value, CancellationToken cancellationToken) =>
+        System.Text.Encoding.UTF8.GetString(await ReadBytesAsync(value, cancellationToken));
+
+    public static async Task<JsonElement> ReadObjectAsync(string value, CancellationToken cancellationToken, string option = "--data")
     {
         var bytes = await ReadBytesAsync(value, cancellationToken);
         try
@@ -30,11 +33,11 @@ internal static class InlineOrFile
             using var document = JsonDocument.Parse(bytes);
             return document.RootElement.ValueKind == JsonValueKind.Object
                 ? document.RootElement.Clone()
-                : throw new UsageException("--data must be a JSON object, e.g. '{\"invoice\": 1001}'.");
+                : throw new UsageException($"{option} must be a JSON object, e.g. '{{\"invoice\": 1001}}'.");
         }
         catch (JsonException e)
         {
-            throw new UsageException($"--data is not valid JSON: {e.Message}");
+            throw new UsageException($"{option} is not valid JSON: {e.Message}");
         }
     }
 }

@@ -135,4 +135,36 @@ public sealed class EndpointsApi
             new QueryBuilder($"{BasePath(appId)}/{ApiPath.Escape(endpointId)}/stats").Add("since", options?.Since).Add("until", options?.Until).ToString(),
             HeraldJsonContext.Default.EndpointStats,
             cancellationToken);
+    /// <summary>Gets the endpoint's transformation: its JavaScript and whether it runs (docs/DELIVERY.md, "Transformations").</summary>
+    /// <param name="appId">Application id or uid.</param>
+    /// <param name="endpointId">Id or uid.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    public Task<EndpointTransformationOut> GetTransformationAsync(string appId, string endpointId, CancellationToken cancellationToken = default) =>
+        _http.GetAsync(TransformationPath(appId, endpointId), HeraldJsonContext.Default.EndpointTransformationOut, cancellationToken);
+
+    /// <summary>Sets the endpoint's transformation code, or turns it on or off; the code must define <c>handler(webhook)</c>.</summary>
+    /// <param name="appId">Application id or uid.</param>
+    /// <param name="endpointId">Id or uid.</param>
+    /// <param name="patch">The fields to change.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    public Task PatchTransformationAsync(string appId, string endpointId, EndpointTransformationPatch patch, CancellationToken cancellationToken = default) =>
+        _http.PatchAsync(TransformationPath(appId, endpointId), patch, HeraldJsonContext.Default.EndpointTransformationPatch, cancellationToken);
+
+    /// <summary>Removes the endpoint's transformation code and turns it off: webhooks go out as published.</summary>
+    /// <param name="appId">Application id or uid.</param>
+    /// <param name="endpointId">Id or uid.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    public Task RemoveTransformationCodeAsync(string appId, string endpointId, CancellationToken cancellationToken = default) =>
+        _http.PatchAsync(TransformationPath(appId, endpointId), new TransformationRemoval(), HeraldJsonContext.Default.TransformationRemoval, cancellationToken);
+
+    /// <summary>Runs transformation code on a payload as it would run for this endpoint, without sending anything.</summary>
+    /// <param name="appId">Application id or uid.</param>
+    /// <param name="endpointId">Id or uid.</param>
+    /// <param name="simulation">The code, event type and payload.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <exception cref="HeraldApiException">422 <c>transformation_failed</c> when the script throws, runs too long or returns something unusable.</exception>
+    public Task<TransformationSimulateOut> SimulateTransformationAsync(string appId, string endpointId, TransformationSimulateIn simulation, CancellationToken cancellationToken = default) =>
+        _http.PostAsync(TransformationPath(appId, endpointId) + "/simulate", simulation, HeraldJsonContext.Default.TransformationSimulateIn, HeraldJsonContext.Default.TransformationSimulateOut, null, cancellationToken);
+
+    private static string TransformationPath(string appId, string endpointId) => $"{BasePath(appId)}/{ApiPath.Escape(endpointId)}/transformation";
 }

@@ -59,19 +59,28 @@ internal sealed class TransformationSandbox(IOptions<TransformationOptions> opti
 
     private readonly ConcurrentDictionary<string, Prepared<Script>> _scripts = new(StringComparer.Ordinal);
 
-    /// <summary>Null when <paramref name="code"/> parses; else the syntax error.</summary>
-    public static string? SyntaxError(string code)
+    /// <summary>Null when <paramref name="code"/> parses and defines a top-level <c>handler</c>; else what is wrong.</summary>
+    public static string? CodeError(string code)
     {
         try
         {
-            Engine.PrepareScript(code);
-            return null;
+            var script = Engine.PrepareScript(code).Program;
+            return script is null || script.Body.Any(DefinesHandler)
+                ? null
+                : "defines no top-level function named handler: the script must define function handler(webhook).";
         }
         catch (ScriptPreparationException e)
         {
             return e.Message;
         }
     }
+
+    private static bool DefinesHandler(Acornima.Ast.Statement statement) => statement switch
+    {
+        Acornima.Ast.FunctionDeclaration { Id.Name: "handler" } => true,
+        Acornima.Ast.VariableDeclaration declaration => declaration.Declarations.Any(d => d.Id is Acornima.Ast.Identifier { Name: "handler" }),
+        _ => false,
+    };
 
     public TransformationResult Run(string code, TransformationInput input)
     {

@@ -103,7 +103,7 @@ internal static class TransformationsApi
         {
             v.Add(location, "string_length", $"must be 10 to {TransformationSandbox.MaxCodeLength} characters.");
         }
-        else if (TransformationSandbox.SyntaxError(code) is { } error)
+        else if (TransformationSandbox.CodeError(code) is { } error)
         {
             v.Add(location, "invalid_javascript", error);
         }

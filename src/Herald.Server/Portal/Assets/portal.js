@@ -39,6 +39,7 @@ async function start() {
       viewSecret: caps.has('ViewEndpointSecret') || caps.has('ManageEndpointSecret') || caps.has('ManageEndpoint'),
       rotateSecret: caps.has('ManageEndpointSecret') || caps.has('ManageEndpoint'),
       attempts: caps.has('CreateAttempts'),
+      transform: caps.has('ManageTransformations'),
     };
     document.getElementById('app-name').textContent = application.name;
     document.title = `${application.name} · Webhooks`;
@@ -228,6 +229,7 @@ async function endpointView(endpointId) {
         }, 'secondary') : null)) : null,
     can.attempts ? testEventForm(path) : null,
     can.attempts ? recoverForm(path) : null,
+    can.transform ? transformationForm(path) : null,
     h('p', {}, h('a', { href: '#', onclick: e => { e.preventDefault(); logsView({ endpoint: endpointId }); } }, 'Messages of this endpoint in the logs')),
     h('h3', {}, 'Delivery attempts'),
     attemptsWithFilter(`/attempt/endpoint/${endpointId}`, endpointId));
@@ -321,6 +323,59 @@ function testEventForm(path) {
     }
   });
   return form;
+}
+
+/**
+ * The endpoint's transformation (docs/DELIVERY.md, "Transformations"): its JavaScript, on or off, and a dry run on a
+ * payload through POST …/transformation/simulate, which sends nothing.
+ */
+function transformationForm(path) {
+  const code = h('textarea', { id: 'transformation-code', rows: 8, spellcheck: 'false', class: 'code',
+    placeholder: 'function handler(webhook) {\n  webhook.payload = { data: webhook.payload };\n  return webhook;\n}' });
+  const enabled = h('input', { type: 'checkbox', id: 'transformation-enabled' });
+  const type = h('input', { id: 'transformation-type', value: eventTypeNames[0] || 'test.event', list: 'transformation-types' });
+  const types = h('datalist', { id: 'transformation-types' }, eventTypeNames.map(n => h('option', { value: n })));
+  const payload = h('textarea', { id: 'transformation-payload', rows: 3, spellcheck: 'false', class: 'code' });
+  payload.value = '{"example": true}';
+  const result = h('output', { id: 'transformation-result', for: 'transformation-code transformation-payload', 'aria-live': 'polite' });
+  const state = h('span', { class: 'hint' });
+  api.get(`${path}/transformation`).then(t => {
+    code.value = t.code || '';
+    enabled.checked = t.enabled;
+    state.textContent = t.updatedAt ? `Last changed ${when(t.updatedAt)}.` : 'No transformation yet.';
+  }).catch(e => announce(errorText(e), 'error'));
+  const save = h('form', { 'aria-labelledby': 'transformation-title' },
+    field('Code', code, 'Defines function handler(webhook); it may change webhook.url, method, headers and payload, or set cancel = true.'),
+    h('label', { class: 'check' }, enabled, ' Run it before every delivery'),
+    h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Save transformation'), state));
+  save.addEventListener('submit', async e => {
+    e.preventDefault();
+    try {
+      await api.patch(`${path}/transformation`, { code: code.value.trim() ? code.value : null, enabled: enabled.checked });
+      state.textContent = 'Saved.';
+      announce(enabled.checked ? 'Transformation saved and on.' : 'Transformation saved, off.', 'success');
+    } catch (err) {
+      announce(errorText(err), 'error');
+    }
+  });
+  const trial = h('form', { 'aria-label': 'Try the transformation' },
+    field('Event type', type), types,
+    field('Payload', payload, 'A JSON object; nothing is sent.'),
+    h('button', { type: 'submit', class: 'secondary' }, 'Try it'));
+  trial.addEventListener('submit', async e => {
+    e.preventDefault();
+    let body;
+    try { body = JSON.parse(payload.value); } catch { return announce('The payload is not valid JSON.', 'error'); }
+    try {
+      const out = await api.post(`${path}/transformation/simulate`, { code: code.value, eventType: type.value, payload: body });
+      replace(result, out.cancel ? h('p', {}, 'Canceled: nothing would be sent.')
+        : h('pre', {}, `${out.method} ${out.url}\n${Object.entries(out.headers || {}).map(([k, v]) => `${k}: ${v}\n`).join('')}\n${out.payload}`));
+    } catch (err) {
+      replace(result, h('p', { class: 'error' }, errorText(err)));
+    }
+  });
+  return h('section', { 'aria-labelledby': 'transformation-title' },
+    h('h3', { id: 'transformation-title' }, 'Transformation'), save, trial, result);
 }
 
 function attemptsTable(listPath, endpointId, status) {
