@@ -94,6 +94,10 @@ internal static class EventIds
     public const int SecretsResealed = 7103;
     public const int SecretsForgotten = 7104;
     public const int GroupCommitFailed = 7111;
+    public const int PostgresPublishGroupSplit = 7120;
+    public const int PostgresPublishGroupFailed = 7121;
+    public const int PostgresNotifyFailed = 7122;
+    public const int PostgresNoticesDropped = 7123;
 
     // 8100–8199: GraphQL.
     public const int GraphQLFieldFailed = 8100;

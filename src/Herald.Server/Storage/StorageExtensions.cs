@@ -13,6 +13,15 @@ internal static class StorageExtensions
         builder.Services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.AddHeraldSecrets();  // endpoint secrets and headers are sealed with the main key before they are stored
         // The engine is chosen when the store is first resolved, after configuration is complete (tests add settings late).
+        // PostgreSQL's data source and notifier are host services (resolved only when PostgreSQL is chosen): Npgsql logs
+        // through the host, and the host runs and stops the notifier's loop.
+        builder.Services.AddNpgsqlDataSource("", (services, dataSource) => dataSource.ConnectionStringBuilder.ConnectionString =
+            PostgresStore.WithDefaults(services.GetRequiredService<IOptions<StorageOptions>>().Value.ConnectionString!));
+        builder.Services.AddSingleton<PostgresNotifier>();
+        // AddSingleton, not AddHostedService: the latter keys on the factory's return type, which is IHostedService here.
+        builder.Services.AddSingleton<IHostedService>(services => services.GetRequiredService<IOptions<StorageOptions>>().Value.IsPostgres
+            ? services.GetRequiredService<PostgresNotifier>()
+            : new NothingToRun());
         builder.Services.AddSingleton<IHeraldStore>(services => services.GetRequiredService<IOptions<StorageOptions>>().Value.IsPostgres
             ? ActivatorUtilities.CreateInstance<PostgresStore>(services)
             : ActivatorUtilities.CreateInstance<SqliteStore>(services));
@@ -23,4 +32,12 @@ internal static class StorageExtensions
         builder.Services.AddHostedService(services => services.GetRequiredService<IClusterSignal>());
         return builder;
     }
+}
+
+/// <summary>The hosted service of a component the chosen engine does not have.</summary>
+internal sealed class NothingToRun : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

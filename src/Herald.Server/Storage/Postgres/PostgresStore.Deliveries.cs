@@ -42,18 +42,22 @@ internal sealed partial class PostgresStore
             // Many nodes claim at once: FOR UPDATE SKIP LOCKED lets each take rows no other claim is holding, without
             // waiting. A row another node leased after this statement's snapshot is re-checked when locked (READ
             // COMMITTED re-evaluates the conditions on the newest version), so it is skipped, never claimed twice.
+            // Each endpoint's share (at most @perEndpoint, its oldest due deliveries) comes from its own range of the
+            // deliveries_endpoint index (endpoint_id, status, created_at), which stops at the share: the claim reads a
+            // few rows per endpoint, never the whole backlog (ranking it all cost seconds at a million pending).
             var rows = await c.QueryAsync<DeliveryRow>(
                 $"""
-                WITH ranked AS (
-                    SELECT id, next_attempt_at, ROW_NUMBER() OVER (PARTITION BY endpoint_id ORDER BY next_attempt_at) AS place
-                    FROM deliveries
-                    WHERE status = 1 AND next_attempt_at <= @now AND (lease_expires_at IS NULL OR lease_expires_at <= @now)
-                      AND {FifoClaimable}
-                ), picked AS (
-                    SELECT d.id FROM deliveries d JOIN ranked r ON r.id = d.id
-                    WHERE r.place <= @perEndpoint
-                      AND d.status = 1 AND d.next_attempt_at <= @now AND (d.lease_expires_at IS NULL OR d.lease_expires_at <= @now)
-                    ORDER BY r.next_attempt_at LIMIT @limit
+                WITH picked AS (
+                    SELECT d.id FROM endpoints e
+                    CROSS JOIN LATERAL (
+                        SELECT s.id, s.next_attempt_at FROM deliveries s
+                        WHERE s.endpoint_id = e.id AND s.status = 1 AND s.next_attempt_at <= @now AND (s.lease_expires_at IS NULL OR s.lease_expires_at <= @now)
+                          AND {FifoHeadOnly}
+                        ORDER BY s.created_at LIMIT @perEndpoint
+                    ) AS share
+                    JOIN deliveries d ON d.id = share.id
+                    WHERE d.status = 1 AND d.next_attempt_at <= @now AND (d.lease_expires_at IS NULL OR d.lease_expires_at <= @now)
+                    ORDER BY share.next_attempt_at LIMIT @limit
                     FOR UPDATE OF d SKIP LOCKED
                 )
                 UPDATE deliveries d SET lease_owner = @owner, lease_expires_at = @until
@@ -84,63 +88,74 @@ internal sealed partial class PostgresStore
         return new DeliveryWork(delivery.ToTask(), message, endpoint, secrets.Select(s => s.Key).ToList());
     }
 
-    public Task<DateTimeOffset?> RecordAttemptAsync(AttemptRecord attempt, DeliveryTransition transition, CancellationToken cancellationToken) =>
-        WriteAsync(async (c, t) =>
-        {
-            await c.ExecuteAsync(
-                """
+    /// <summary>
+    /// Records an attempt in one round trip: one statement (its own transaction, committed without a further round
+    /// trip) inserts the attempt, moves the delivery on and keeps the endpoint's failure streak.
+    /// </summary>
+    public async Task<DateTimeOffset?> RecordAttemptAsync(AttemptRecord attempt, DeliveryTransition transition, CancellationToken cancellationToken)
+    {
+        // A delivery canceled while this try was in flight (its payload expunged or expired) stays canceled unless the
+        // try succeeded: with no payload there is nothing to retry.
+        // The failure streak is the endpoint's row, shared by every node: auto-disable sees all nodes' attempts.
+        // Written only when it changes: a healthy endpoint's row is neither rewritten nor locked by each attempt, so
+        // the attempts of many nodes to one endpoint do not queue on that row. The streak's start is the value this
+        // statement wrote, else the one already there (the statement's snapshot).
+        var streak = attempt.Status == MessageStatus.Success
+            ? """
+              streak AS (UPDATE endpoints SET failing_since = NULL WHERE id = @EndpointId AND failing_since IS NOT NULL RETURNING failing_since)
+              SELECT NULL::timestamptz
+              """
+            : """
+              streak AS (UPDATE endpoints SET failing_since = @now WHERE id = @EndpointId AND failing_since IS NULL RETURNING failing_since)
+              SELECT COALESCE((SELECT failing_since FROM streak), (SELECT failing_since FROM endpoints WHERE id = @EndpointId))
+              """;
+        var sql =
+            $"""
+            WITH attempt AS (
                 INSERT INTO attempts (id, app_id, delivery_id, message_id, endpoint_id, url, status, trigger_type, response_status_code,
                                       response, response_duration_ms, error, created_at)
                 VALUES (@Id, @ApplicationId, @DeliveryId, @MessageId, @EndpointId, @Url, @Status, @Trigger, @ResponseStatusCode,
-                        @Response, @ResponseDurationMs, @Error, @CreatedAt)
-                """,
-                new
-                {
-                    attempt.Id,
-                    attempt.ApplicationId,
-                    attempt.DeliveryId,
-                    attempt.MessageId,
-                    attempt.EndpointId,
-                    attempt.Url,
-                    Status = (int)attempt.Status,
-                    Trigger = (int)attempt.Trigger,
-                    attempt.ResponseStatusCode,
-                    attempt.Response,
-                    attempt.ResponseDurationMs,
-                    attempt.Error,
-                    CreatedAt = Ts(attempt.CreatedAt),
-                }, t);
-            // A delivery canceled while this try was in flight (its payload expunged or expired) stays canceled unless the
-            // try succeeded: with no payload there is nothing to retry.
-            await c.ExecuteAsync(
-                """
+                        @Response, @ResponseDurationMs, @Error, @now)
+            ), delivery AS (
                 UPDATE deliveries SET
-                    status = CASE WHEN status = 4 AND @status <> 0 THEN 4 ELSE @status END,
-                    next_attempt_at = CASE WHEN status = 4 AND @status <> 0 THEN NULL ELSE @next END,
+                    status = CASE WHEN status = 4 AND @next_status <> 0 THEN 4 ELSE @next_status END,
+                    next_attempt_at = CASE WHEN status = 4 AND @next_status <> 0 THEN NULL ELSE @next::timestamptz END,
                     attempts = attempts + 1, lease_owner = NULL, lease_expires_at = NULL, updated_at = @now
                 WHERE id = @DeliveryId
-                """,
-                new { status = (int)transition.Status, next = Ts(transition.NextAttemptAt), now = Ts(attempt.CreatedAt), attempt.DeliveryId }, t);
-            if (transition.Status == MessageStatus.Fail)
+            ), {streak}
+            """;
+        var parameters = new
             {
-                await c.ExecuteAsync(StopFifoLineOnFail, new { now = Ts(attempt.CreatedAt), attempt.EndpointId, attempt.DeliveryId }, t);
-            }
+                attempt.Id,
+                attempt.ApplicationId,
+                attempt.DeliveryId,
+                attempt.MessageId,
+                attempt.EndpointId,
+                attempt.Url,
+                Status = (int)attempt.Status,
+                Trigger = (int)attempt.Trigger,
+                attempt.ResponseStatusCode,
+                attempt.Response,
+                attempt.ResponseDurationMs,
+                attempt.Error,
+                now = Ts(attempt.CreatedAt),
+                next_status = (int)transition.Status,
+                next = Ts(transition.NextAttemptAt),
+            };
+        if (transition.Status != MessageStatus.Fail)
+        {
+            return Time(await StatementAsync(connection => connection.ExecuteScalarAsync<DateTime?>(sql, parameters), cancellationToken));
+        }
 
-            // The failure streak is the endpoint's row, shared by every node: auto-disable sees all nodes' attempts.
-            // Written only when it changes: a healthy endpoint's row is neither rewritten nor locked by each attempt, so
-            // the attempts of many nodes to one endpoint do not queue on that row.
-            if (attempt.Status == MessageStatus.Success)
-            {
-                await c.ExecuteAsync("UPDATE endpoints SET failing_since = NULL WHERE id = @EndpointId AND failing_since IS NOT NULL", new { attempt.EndpointId }, t);
-                return null;
-            }
-
-            await c.ExecuteAsync(
-                "UPDATE endpoints SET failing_since = @now WHERE id = @EndpointId AND failing_since IS NULL",
-                new { now = Ts(attempt.CreatedAt), attempt.EndpointId }, t);
-            var failingSince = await c.ExecuteScalarAsync<DateTime?>("SELECT failing_since FROM endpoints WHERE id = @EndpointId", new { attempt.EndpointId }, t);
-            return Time(failingSince);
-        }, cancellationToken);
+        // A delivery that failed for good stops its FIFO line (when set to stop) in the same transaction, so no crash
+        // between the two lets the next message of the line go out (PostgresStore.Fifo.cs).
+        return Time(await WriteAsync(async (c, t) =>
+        {
+            var since = await c.ExecuteScalarAsync<DateTime?>(sql, parameters, t);
+            await c.ExecuteAsync(StopFifoLineOnFail, new { now = Ts(attempt.CreatedAt), attempt.EndpointId, attempt.DeliveryId }, t);
+            return since;
+        }, cancellationToken));
+    }
 
     public Task ReleaseDeliveryAsync(string deliveryId, DateTimeOffset? nextAttemptAt, CancellationToken cancellationToken) =>
         WriteAsync((c, t) => c.ExecuteAsync(

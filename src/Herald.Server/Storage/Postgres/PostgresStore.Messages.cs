@@ -44,9 +44,15 @@ internal sealed partial class PostgresStore
 
     public async Task<PublishedMessage> PublishMessageAsync(NewMessage message, Application? createApplication, DeliveryLease lease, CancellationToken cancellationToken)
     {
+        if (createApplication is null)
+        {
+            // The common case goes with the other publishes waiting on this node, in one statement (PostgresStore.GroupCommit.cs).
+            return await PublishInGroupAsync(message, lease).WaitAsync(cancellationToken);
+        }
+
         var published = await PublishInTransactionAsync(message, createApplication, lease, cancellationToken);
         // After the commit, not inside it (see PostgresNotifier): other nodes hear of the message only once it is there.
-        _notifier.Post(FormattableString.Invariant($"{message.ApplicationId} {published.Message.Sequence} {lease.Owner}"));
+        Notify([(published, lease.Owner)]);
         return published;
     }
 
