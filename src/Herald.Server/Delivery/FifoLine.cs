@@ -52,7 +52,7 @@ internal sealed partial class FifoLine(IHeraldStore store, OperationalWebhooks o
                 ["msgId"] = work.Message.Id,
                 ["msgEventId"] = work.Message.EventId,
                 ["stoppedAt"] = attempt.CreatedAt.ToIso(),
-            });
+            }, CancellationToken.None);
         }
 
         return false;

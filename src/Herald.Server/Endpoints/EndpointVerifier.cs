@@ -177,7 +177,7 @@ internal sealed partial class EndpointVerifier(
             ["method"] = EndpointVerification.MethodName(verification.Method),
             ["startedAt"] = verification.StartedAt.ToIso(),
             ["lastError"] = failed.LastError,
-        });
+        }, CancellationToken.None);
         if (disabled)
         {
             await operational.PublishAsync("endpoint.disabled", new JsonObject
@@ -187,7 +187,7 @@ internal sealed partial class EndpointVerifier(
                 ["endpointUid"] = endpoint.Uid,
                 ["trigger"] = "automatic",
                 ["reason"] = "unverified",
-            });
+            }, CancellationToken.None);
         }
     }
 

@@ -125,23 +125,23 @@ internal sealed partial class PostgresStore
             ), {streak}
             """;
         var parameters = new
-            {
-                attempt.Id,
-                attempt.ApplicationId,
-                attempt.DeliveryId,
-                attempt.MessageId,
-                attempt.EndpointId,
-                attempt.Url,
-                Status = (int)attempt.Status,
-                Trigger = (int)attempt.Trigger,
-                attempt.ResponseStatusCode,
-                attempt.Response,
-                attempt.ResponseDurationMs,
-                attempt.Error,
-                now = Ts(attempt.CreatedAt),
-                next_status = (int)transition.Status,
-                next = Ts(transition.NextAttemptAt),
-            };
+        {
+            attempt.Id,
+            attempt.ApplicationId,
+            attempt.DeliveryId,
+            attempt.MessageId,
+            attempt.EndpointId,
+            attempt.Url,
+            Status = (int)attempt.Status,
+            Trigger = (int)attempt.Trigger,
+            attempt.ResponseStatusCode,
+            attempt.Response,
+            attempt.ResponseDurationMs,
+            attempt.Error,
+            now = Ts(attempt.CreatedAt),
+            next_status = (int)transition.Status,
+            next = Ts(transition.NextAttemptAt),
+        };
         if (transition.Status != MessageStatus.Fail)
         {
             return Time(await StatementAsync(connection => connection.ExecuteScalarAsync<DateTime?>(sql, parameters), cancellationToken));
