@@ -337,7 +337,8 @@ function transformationForm(path) {
   const types = h('datalist', { id: 'transformation-types' }, eventTypeNames.map(n => h('option', { value: n })));
   const payload = h('textarea', { id: 'transformation-payload', rows: 3, spellcheck: 'false', class: 'code' });
   payload.value = '{"example": true}';
-  const result = h('output', { id: 'transformation-result', for: 'transformation-code transformation-payload', 'aria-live': 'polite' });
+  // A live region, not <output> (whose implicit role is status): the page keeps one status message, #status.
+  const result = h('div', { id: 'transformation-result', 'aria-live': 'polite' });
   const state = h('span', { class: 'hint' });
   api.get(`${path}/transformation`).then(t => {
     code.value = t.code || '';
