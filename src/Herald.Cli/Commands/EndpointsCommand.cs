@@ -4,7 +4,7 @@ using Herald.Client;
 
 namespace Herald.Cli.Commands;
 
-/// <summary><c>herald endpoints list|create|delete|secret|transformation --app</c>.</summary>
+/// <summary><c>herald endpoints list|create|delete|secret|resume-fifo|verify|transformation --app</c>.</summary>
 internal static class EndpointsCommand
 {
     private static readonly string[] Headers = ["ID", "UID", "URL", "EVENT TYPES", "DISABLED"];
@@ -18,6 +18,8 @@ internal static class EndpointsCommand
             CreateEndpoint(context, json),
             Delete(context),
             Secret(context, json),
+            ResumeFifo(context),
+            Verify(context, json),
             TransformationCommand.Create(context, json),
         };
     }
@@ -49,7 +51,26 @@ internal static class EndpointsCommand
         var uid = new Option<string>("--uid") { Description = "Your own id for the endpoint (letters, digits, -_.)." };
         uid.Validators.Add(OptionRules.Uid);
         var description = new Option<string>("--description") { Description = "A note for people." };
-        var command = new Command("create", "Add a webhook endpoint to the application.") { app, url, eventTypes, uid, description };
+        var fifo = new Option<bool>("--fifo") { Description = "Deliver its messages strictly in sequence order, one at a time (a FIFO endpoint)." };
+        var onExhaustion = new Option<string>("--fifo-on-exhaustion")
+        {
+            Description = "For --fifo: when a message exhausts its retries, stop the line until an operator acts (stop, the default) or skip it.",
+        };
+        onExhaustion.AcceptOnlyFromAmong(FifoExhaustion.Stop, FifoExhaustion.Skip);
+        var verification = new Option<string>("--verification")
+        {
+            Description = "Prove the receiver wants the traffic before sending it: handshake (CloudEvents OPTIONS), ping (a signed challenge) "
+                + "or none; default: the server's setting.",
+        };
+        verification.AcceptOnlyFromAmong(EndpointVerificationMethod.Handshake, EndpointVerificationMethod.Ping, EndpointVerificationMethod.None);
+        var command = new Command("create", "Add a webhook endpoint to the application.") { app, url, eventTypes, uid, description, fifo, onExhaustion, verification };
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(onExhaustion) is not null && !result.GetValue(fifo))
+            {
+                result.AddError("--fifo-on-exhaustion needs --fifo.");
+            }
+        });
         command.SetAction(context.Run(async (r, herald, ct) =>
         {
             var endpoint = new EndpointIn
@@ -58,6 +79,9 @@ internal static class EndpointsCommand
                 EventTypes = CommonOptions.SplitList(r.GetValue(eventTypes)),
                 Uid = r.GetValue(uid),
                 Description = r.GetValue(description),
+                Fifo = r.GetValue(fifo) ? true : null,
+                FifoOnExhaustion = r.GetValue(onExhaustion),
+                VerificationMethod = r.GetValue(verification),
             };
             var created = await herald.Endpoints.CreateAsync(r.GetRequiredValue(app), endpoint, cancellationToken: ct);
             Printer.One(context, r.GetValue(json), created, Headers, Row);
@@ -95,6 +119,39 @@ internal static class EndpointsCommand
         {
             var secret = await herald.Endpoints.GetSecretAsync(r.GetRequiredValue(app), r.GetRequiredValue(endpoint), ct);
             await context.Output.WriteLineAsync(r.GetValue(json) ? Printer.JsonLine(secret) : secret.Key);
+            return HeraldCli.Ok;
+        }));
+        return command;
+    }
+    private static Command ResumeFifo(CliContext context)
+    {
+        var app = CommonOptions.App();
+        var endpoint = new Argument<string>("endpoint") { Description = "Endpoint id (ep_...) or uid." };
+        var command = new Command("resume-fifo", "Resume a FIFO endpoint whose line stopped on an exhausted message: the next message goes out.") { app, endpoint };
+        command.SetAction(context.Run(async (r, herald, ct) =>
+        {
+            await herald.Endpoints.ResumeFifoAsync(r.GetRequiredValue(app), r.GetRequiredValue(endpoint), ct);
+            await CommonOptions.PrintDoneAsync(context, r, "resumed", r.GetRequiredValue(endpoint));
+            return HeraldCli.Ok;
+        }));
+        return command;
+    }
+
+    private static Command Verify(CliContext context, Option<bool> json)
+    {
+        var app = CommonOptions.App();
+        var endpoint = new Argument<string>("endpoint") { Description = "Endpoint id (ep_...) or uid." };
+        var command = new Command("verify", "Run the endpoint's ownership verification again and print its status; deliveries wait until it is verified.")
+        {
+            app, endpoint,
+        };
+        command.SetAction(context.Run(async (r, herald, ct) =>
+        {
+            var verified = await herald.Endpoints.VerifyAsync(r.GetRequiredValue(app), r.GetRequiredValue(endpoint), ct);
+            var v = verified.Verification;
+            await context.Output.WriteLineAsync(r.GetValue(json)
+                ? Printer.JsonLine(verified)
+                : v is null ? $"{verified.Id}: no verification" : $"{verified.Id}: {v.Status} ({v.Method}){(v.LastError is { } error ? ": " + error : "")}");
             return HeraldCli.Ok;
         }));
         return command;

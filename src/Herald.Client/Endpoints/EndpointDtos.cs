@@ -40,6 +40,18 @@ public sealed record EndpointIn
     [JsonPropertyName("timeoutSeconds")]
     [JsonConverter(typeof(WholeSecondsConverter))]
     public TimeSpan? Timeout { get; init; }
+
+    /// <summary>True makes it a FIFO endpoint: its messages strictly in sequence order, one at a time (docs/DELIVERY.md, "FIFO endpoints").</summary>
+    public bool? Fifo { get; init; }
+
+    /// <summary>For FIFO endpoints, what a message that exhausts its retries does: <see cref="FifoExhaustion.Stop"/> (the default) or <see cref="FifoExhaustion.Skip"/>.</summary>
+    public string? FifoOnExhaustion { get; init; }
+
+    /// <summary>
+    /// Prove the receiver wants the traffic before sending it: <see cref="EndpointVerificationMethod.Handshake"/>,
+    /// <see cref="EndpointVerificationMethod.Ping"/> or <see cref="EndpointVerificationMethod.None"/>; null: the server's default.
+    /// </summary>
+    public string? VerificationMethod { get; init; }
 }
 
 /// <summary>Fields of an endpoint to change; those left null stay as they are. Empty lists clear the filters.</summary>
@@ -76,6 +88,18 @@ public sealed record EndpointPatch
     [JsonPropertyName("timeoutSeconds")]
     [JsonConverter(typeof(WholeSecondsConverter))]
     public TimeSpan? Timeout { get; init; }
+
+    /// <summary>True makes it a FIFO endpoint: its messages strictly in sequence order, one at a time (docs/DELIVERY.md, "FIFO endpoints").</summary>
+    public bool? Fifo { get; init; }
+
+    /// <summary>For FIFO endpoints, what a message that exhausts its retries does: <see cref="FifoExhaustion.Stop"/> (the default) or <see cref="FifoExhaustion.Skip"/>.</summary>
+    public string? FifoOnExhaustion { get; init; }
+
+    /// <summary>
+    /// Prove the receiver wants the traffic before sending it: <see cref="EndpointVerificationMethod.Handshake"/>,
+    /// <see cref="EndpointVerificationMethod.Ping"/> or <see cref="EndpointVerificationMethod.None"/>; null: the server's default.
+    /// </summary>
+    public string? VerificationMethod { get; init; }
 }
 
 /// <summary>A webhook endpoint as the server has it.</summary>
@@ -124,6 +148,18 @@ public sealed record EndpointOut
     /// the server refuses, e.g. loopback outside dev mode); null when there is nothing to say.
     /// </summary>
     public string? Warning { get; init; }
+
+    /// <summary>True for a FIFO endpoint (messages strictly in sequence order).</summary>
+    public bool Fifo { get; init; }
+
+    /// <summary>For FIFO endpoints: <c>stop</c> or <c>skip</c> on an exhausted message; null otherwise.</summary>
+    public string? FifoOnExhaustion { get; init; }
+
+    /// <summary>When the FIFO line stopped on an exhausted message; null while it runs. <see cref="EndpointsApi.ResumeFifoAsync"/> resumes it.</summary>
+    public DateTimeOffset? FifoStoppedAt { get; init; }
+
+    /// <summary>Its ownership verification; null when it has none (deliveries start at once).</summary>
+    public EndpointVerificationOut? Verification { get; init; }
 }
 
 /// <summary>An endpoint's signing secret.</summary>
@@ -207,4 +243,52 @@ public sealed record EndpointStatsOptions
 
     /// <summary>Count messages until this time.</summary>
     public DateTimeOffset? Until { get; init; }
+}
+
+/// <summary>Values of <see cref="EndpointIn.FifoOnExhaustion"/>.</summary>
+public static class FifoExhaustion
+{
+    /// <summary>Stop the line until an operator resends, recovers or resumes (the default).</summary>
+    public const string Stop = "stop";
+
+    /// <summary>Skip the exhausted message and go on with the next.</summary>
+    public const string Skip = "skip";
+}
+
+/// <summary>Values of <see cref="EndpointIn.VerificationMethod"/>.</summary>
+public static class EndpointVerificationMethod
+{
+    /// <summary>The CloudEvents webhook abuse-protection handshake (<c>OPTIONS</c> with <c>WebHook-Request-Origin</c>).</summary>
+    public const string Handshake = "handshake";
+
+    /// <summary>A signed verification ping whose challenge the receiver echoes.</summary>
+    public const string Ping = "ping";
+
+    /// <summary>No verification.</summary>
+    public const string None = "none";
+}
+
+/// <summary>An endpoint's ownership verification: deliveries wait while it is <c>pending</c>.</summary>
+public sealed record EndpointVerificationOut
+{
+    /// <summary><c>pending</c>, <c>verified</c> or <c>failed</c>.</summary>
+    public required string Status { get; init; }
+
+    /// <summary><c>handshake</c> or <c>ping</c>.</summary>
+    public required string Method { get; init; }
+
+    /// <summary>When this round began (UTC).</summary>
+    public DateTimeOffset StartedAt { get; init; }
+
+    /// <summary>When the receiver proved it wants the traffic; null until then.</summary>
+    public DateTimeOffset? VerifiedAt { get; init; }
+
+    /// <summary>Why the last check failed; null when none did.</summary>
+    public string? LastError { get; init; }
+
+    /// <summary>True when the receiver is to call the callback URL it was given.</summary>
+    public bool AwaitingCallback { get; init; }
+
+    /// <summary>The receiver's <c>WebHook-Allowed-Rate</c> (requests per minute), when it sent one.</summary>
+    public int? AllowedRate { get; init; }
 }

@@ -167,4 +167,20 @@ public sealed class EndpointsApi
         _http.PostAsync(TransformationPath(appId, endpointId) + "/simulate", simulation, HeraldJsonContext.Default.TransformationSimulateIn, HeraldJsonContext.Default.TransformationSimulateOut, null, cancellationToken);
 
     private static string TransformationPath(string appId, string endpointId) => $"{BasePath(appId)}/{ApiPath.Escape(endpointId)}/transformation";
+    /// <summary>Resumes a FIFO endpoint's stopped line: the exhausted message stays failed and the next one goes out.</summary>
+    /// <param name="appId">Application id or uid.</param>
+    /// <param name="endpointId">Id or uid.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <exception cref="HeraldApiException">409 <c>not_fifo</c> when the endpoint is not a FIFO endpoint.</exception>
+    public Task ResumeFifoAsync(string appId, string endpointId, CancellationToken cancellationToken = default) =>
+        _http.PostAsync($"{BasePath(appId)}/{ApiPath.Escape(endpointId)}/fifo/resume", new EmptyBody(), HeraldJsonContext.Default.EmptyBody, null, cancellationToken);
+
+    /// <summary>Runs the endpoint's ownership verification again; deliveries wait until it succeeds.</summary>
+    /// <param name="appId">Application id or uid.</param>
+    /// <param name="endpointId">Id or uid.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The endpoint, its verification <c>pending</c> or already decided.</returns>
+    /// <exception cref="HeraldApiException">409 when the endpoint has no verification method.</exception>
+    public Task<EndpointOut> VerifyAsync(string appId, string endpointId, CancellationToken cancellationToken = default) =>
+        _http.PostAsync($"{BasePath(appId)}/{ApiPath.Escape(endpointId)}/verify", new EmptyBody(), HeraldJsonContext.Default.EmptyBody, HeraldJsonContext.Default.EndpointOut, null, cancellationToken);
 }

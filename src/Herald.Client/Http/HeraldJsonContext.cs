@@ -30,6 +30,7 @@ namespace Herald.Client.Http;
 [JsonSerializable(typeof(EndpointHeadersPatch))]
 [JsonSerializable(typeof(EndpointHeadersOut))]
 [JsonSerializable(typeof(EndpointStats))]
+[JsonSerializable(typeof(EndpointVerificationOut))]
 [JsonSerializable(typeof(EndpointTransformationOut))]
 [JsonSerializable(typeof(EndpointTransformationPatch))]
 [JsonSerializable(typeof(TransformationRemoval))]

@@ -107,6 +107,18 @@ async function endpointForm(existing) {
   const timeout = h('input', { id: id('timeout'), type: 'number', min: 1, max: 60, value: existing?.timeoutSeconds ?? '' });
   const headers = h('textarea', { id: id('headers'), rows: 3, placeholder: 'X-Example: value' });
   headers.value = Object.entries(current.headers || {}).map(([k, v]) => `${k}: ${v}`).join('\n');
+  // FIFO endpoints (docs/DELIVERY.md): one choice for fifo + fifoOnExhaustion.
+  const order = h('select', { id: id('order') },
+    h('option', { value: '' }, 'Any order (fastest)'),
+    h('option', { value: 'stop' }, 'Strict order; a message that fails for good stops the line'),
+    h('option', { value: 'skip' }, 'Strict order; a message that fails for good is skipped'));
+  order.value = existing?.fifo ? (existing.fifoOnExhaustion || 'stop') : '';
+  // Ownership verification: asked only when it changes, so an edit does not restart a verified endpoint's check.
+  const verification = h('select', { id: id('verification') },
+    h('option', { value: '' }, existing ? 'Keep as it is' : 'The server\'s default'),
+    h('option', { value: 'none' }, 'None'),
+    h('option', { value: 'handshake' }, 'Handshake (CloudEvents OPTIONS request)'),
+    h('option', { value: 'ping' }, 'Signed ping the receiver echoes'));
   const sensitive = current.sensitive?.length
     ? h('fieldset', { class: 'checks' }, h('legend', {}, 'Secret headers (sent, never shown)'),
       current.sensitive.map((name, i) => h('label', { for: id(`drop-${i}`) },
@@ -122,6 +134,8 @@ async function endpointForm(existing) {
     field('Timeout (seconds)', timeout, 'Empty: the server default.'),
     field('Custom headers', headers, 'One "Name: value" per line, sent with every delivery.'),
     sensitive,
+    field('Delivery order', order, 'Strict order sends one message at a time, each after the one before succeeded or gave up.'),
+    field('Ownership check', verification, 'Before the first webhook, the receiver proves it wants them; messages wait until it does.'),
     h('div', { class: 'actions' },
       h('button', { type: 'submit' }, existing ? 'Save' : 'Create'),
       h('button', { type: 'button', class: 'secondary', onclick: () => existing ? endpointView(existing.id) : endpointsView() }, 'Cancel')));
@@ -136,6 +150,8 @@ async function endpointForm(existing) {
       rateLimit: rateLimit.value ? Number(rateLimit.value) : null,
       timeoutSeconds: timeout.value ? Number(timeout.value) : null,
     };
+    if (order.value) { body.fifo = true; body.fifoOnExhaustion = order.value; } else if (existing?.fifo) body.fifo = false;
+    if (verification.value) body.verificationMethod = verification.value;
     if (!body.filterTypes.length) body.filterTypes = null;
     if (!body.channels.length) body.channels = null;
     const extra = Object.fromEntries(headers.value.split('\n').map(l => l.split(':')).filter(p => p.length > 1 && p[0].trim())
@@ -199,6 +215,11 @@ async function endpointView(endpointId) {
       h('dt', {}, 'Rate limit'), h('dd', {}, ep.rateLimit ? `${ep.rateLimit}/s` : 'none'),
       h('dt', {}, 'Timeout'), h('dd', {}, ep.timeoutSeconds ? `${ep.timeoutSeconds} s` : 'server default'),
       h('dt', {}, 'Custom headers'), headerNames,
+      h('dt', {}, 'Delivery order'), h('dd', {}, !ep.fifo ? 'any'
+        : ep.fifoStoppedAt ? h('span', { class: 'badge badge-failed' }, `strict — stopped ${when(ep.fifoStoppedAt)}`)
+          : `strict (${ep.fifoOnExhaustion === 'skip' ? 'skips' : 'stops on'} a message that fails for good)`),
+      h('dt', {}, 'Ownership check'), h('dd', { id: 'verification-state' }, !ep.verification ? 'none'
+        : `${ep.verification.status} (${ep.verification.method})${ep.verification.lastError ? ` — ${ep.verification.lastError}` : ''}`),
       h('dt', {}, 'Created'), h('dd', {}, when(ep.createdAt))),
     stats,
     chart,
@@ -207,6 +228,16 @@ async function endpointView(endpointId) {
       can.manage ? act(ep.disabled ? 'Enable' : 'Disable', async () => {
         await api.patch(path, { disabled: !ep.disabled });
         announce(ep.disabled ? 'Endpoint enabled.' : 'Endpoint disabled.', 'success');
+        endpointView(endpointId);
+      }, 'secondary') : null,
+      can.manage && ep.fifoStoppedAt ? act('Resume line', async () => {
+        await api.post(`${path}/fifo/resume`, {});
+        announce('Line resumed: the next message goes out.', 'success');
+        endpointView(endpointId);
+      }, 'secondary') : null,
+      can.manage && ep.verification && ep.verification.status !== 'verified' ? act('Check ownership again', async () => {
+        const checked = await api.post(`${path}/verify`, {});
+        announce(`Ownership check: ${checked.verification?.status ?? 'none'}.`, 'success');
         endpointView(endpointId);
       }, 'secondary') : null,
       can.manage ? act('Delete', async () => {
