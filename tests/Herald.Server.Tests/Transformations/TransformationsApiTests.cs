@@ -75,10 +75,12 @@ public sealed class TransformationsApiTests : IAsyncLifetime
     [Fact]
     public async Task Delivery_EnabledTransformation_SendsWhatTheHandlerReturned()
     {
-        string? method = null;
+        // The receiver records a webhook before it calls Respond: the method arrives through its own task, not a field
+        // read after WaitForAsync (which can return before Respond ran).
+        var method = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         _receiver.Respond = (_, context) =>
         {
-            method = context.Request.Method;
+            method.TrySetResult(context.Request.Method);
             return Task.CompletedTask;
         };
         await EndpointWithTransformationAsync("""
@@ -95,7 +97,7 @@ public sealed class TransformationsApiTests : IAsyncLifetime
 
         var received = Assert.Single(await _receiver.WaitForAsync());
         Assert.Equal("/webhook/invoice.paid", received.Path);
-        Assert.Equal("PUT", method);
+        Assert.Equal("PUT", await method.Task.WaitAsync(TimeSpan.FromSeconds(30)));
         Assert.Equal("""{"cents":4200}""", received.BodyText);
         Assert.Equal("yes", received.Headers["x-transformed"]);
         Assert.False(string.IsNullOrEmpty(received.Headers["webhook-signature"]));
