@@ -5,15 +5,27 @@ namespace Herald.Server.Endpoints;
 /// <summary>
 /// The endpoint body's FIFO fields (Herald's addition; Svix has FIFO only as its <c>fifoEndpoint</c> destination type,
 /// not on endpoints): <c>fifo</c> (true: messages strictly in sequence order) and <c>fifoOnExhaustion</c>
-/// (<c>"stop"</c>, the default, or <c>"skip"</c>), read only when the endpoint is FIFO.
+/// (<c>"stop"</c>, the default, or <c>"skip"</c>), which only a FIFO endpoint may carry: on any other it would be
+/// accepted and ignored, so it is refused.
 /// </summary>
 internal static class EndpointFifoFields
 {
-    public static void Validate(Validator v, EndpointIn input)
+    /// <summary>Checks the fields of a create or a full replace: the body alone says whether the endpoint is FIFO.</summary>
+    public static void Validate(Validator v, EndpointIn input) => Validate(v, input.FifoOnExhaustion, fifo: input.Fifo == true);
+
+    /// <summary>Checks the fields of a patch: the endpoint stays FIFO unless the body turns <c>fifo</c> off.</summary>
+    public static void Validate(Validator v, JsonBody<EndpointIn> body, EndpointFifo? existing) =>
+        Validate(v, body.Value.FifoOnExhaustion, fifo: body.Has("fifo") ? body.Value.Fifo == true : existing is not null);
+
+    private static void Validate(Validator v, string? onExhaustion, bool fifo)
     {
-        if (input.FifoOnExhaustion is not (null or "stop" or "skip"))
+        if (onExhaustion is not (null or "stop" or "skip"))
         {
             v.Add("body.fifoOnExhaustion", "invalid_value", "must be \"stop\" or \"skip\".");
+        }
+        else if (onExhaustion is not null && !fifo)
+        {
+            v.Add("body.fifoOnExhaustion", "requires_fifo", "applies only to a FIFO endpoint: set \"fifo\": true as well, or leave it out.");
         }
     }
 

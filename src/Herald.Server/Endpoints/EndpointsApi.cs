@@ -66,7 +66,10 @@ internal static class EndpointsApi
             .Names(eventTypesAt, input.EventTypes, 256)
             .Metadata("body.metadata", input.Metadata);
         EndpointHeaders.Validate(v, "body.headers", input.Headers);
-        EndpointFifoFields.Validate(v, input);
+        if (!partial)
+        {
+            EndpointFifoFields.Validate(v, input); // A patch's are checked against the endpoint it changes.
+        }
         if (input.Secret is not null && !EndpointSecret.IsValid(input.Secret))
         {
             v.Add("body.secret", "invalid_secret", EndpointSecret.Rule);
@@ -241,6 +244,7 @@ internal static class EndpointsApi
 
         var rules = EndpointRules.For(existing.ApplicationId, options);
         EndpointVerificationRules.Validate(v, input, body.Has("verificationMethod"), rules.RequiredVerification);
+        EndpointFifoFields.Validate(v, body, existing.Fifo);
         await ValidateAsync(v, fields, store, partial: true, rules, cancellationToken);
         var updated = existing with
         {
