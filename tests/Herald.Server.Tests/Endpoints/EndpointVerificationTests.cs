@@ -81,6 +81,28 @@ public sealed class EndpointVerificationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task HandshakeAllowedRate_ReceiverGrants60AMinute_SendsAtMostOneASecond()
+    {
+        using var herald = DeliveryTestKit.LoopbackHerald();
+        var client = herald.CreateAdminClient();
+        await client.CreateAppAsync("Acme", "acme");
+        _receiver.Respond = OnHandshake(DeliveryTestKit.Always(200, ("WebHook-Allowed-Origin", "*"), ("WebHook-Allowed-Rate", "60")));
+        var endpointId = (string)(await client.CreateEndpointAsync("acme", _receiver.Url(), new JsonObject { ["verificationMethod"] = "handshake" }))["id"]!;
+        await WaitForStatusAsync(client, endpointId, "verified");
+
+        for (var i = 0; i < 4; i++)
+        {
+            await client.PublishAsync("acme");
+        }
+
+        // 60 a minute is one a second, with a burst of one: the 4 arrive over at least 3 refills. Unlimited, they would
+        // all arrive at once (the same endpoint without the grant: EndpointLimitsTests).
+        var arrivals = (await _receiver.WaitForAsync(4, IsMessage, TimeSpan.FromMinutes(1))).Select(r => r.ReceivedAt).Order().ToList();
+        Assert.True(arrivals[^1] - arrivals[0] >= TimeSpan.FromSeconds(2.5), $"4 webhooks at 60 a minute arrived within {arrivals[^1] - arrivals[0]}.");
+        Assert.Equal(60, (int?)(await VerificationAsync(client, endpointId))["allowedRate"]);
+    }
+
+    [Fact]
     public async Task HandshakeCallback_ReceiverCallsTheUrlLater_VerifiesOnce()
     {
         using var herald = DeliveryTestKit.LoopbackHerald().With("Herald:Api:PublicUrl", "https://herald.example/");
