@@ -1,4 +1,3 @@
-using Herald.Server.Api;
 using Herald.Server.Storage;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;

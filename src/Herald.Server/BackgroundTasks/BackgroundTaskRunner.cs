@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Herald.Server.Api;
+using Herald.Server.Cluster;
 using Herald.Server.Delivery;
 using Herald.Server.Storage;
 using Herald.Server.Diagnostics;

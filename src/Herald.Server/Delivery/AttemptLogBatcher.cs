@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
-using Herald.Server.Api;
 using Herald.Server.Diagnostics;
 using Microsoft.Extensions.Options;
 

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Herald.Server.Api;
+using Herald.Server.Cluster;
 using Herald.Server.Diagnostics;
 using Herald.Server.Storage;
 using Microsoft.Extensions.Options;

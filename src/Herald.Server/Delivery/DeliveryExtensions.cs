@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Options;
 
+using Herald.Server.Cluster;
+
 namespace Herald.Server.Delivery;
 
 internal static class DeliveryExtensions

@@ -81,11 +81,3 @@ internal sealed class DeliveryQueue(Storage.IHeraldStore store, TimeProvider tim
         }
     }
 }
-
-/// <summary>This process as a holder of delivery leases.</summary>
-internal sealed class DeliveryNode(TimeProvider time, Microsoft.Extensions.Options.IOptions<DeliveryOptions> options)
-{
-    public string Owner { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
-
-    public DeliveryLease NewLease() => new(Owner, time.GetUtcNow() + options.Value.LeaseDuration);
-}

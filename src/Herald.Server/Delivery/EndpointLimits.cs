@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.RateLimiting;
+using Herald.Server.Cluster;
 using Herald.Server.Diagnostics;
 using Herald.Server.Endpoints;
 using Herald.Server.Storage;

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Herald.Server.Api;
+using Herald.Server.Cluster;
 using Herald.Server.BackgroundTasks;
 using Herald.Server.Endpoints;
 using Herald.Server.Messages;

@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using Herald.Server.Api;
 using Herald.Server.Messages;
 using Herald.Server.Diagnostics;
 

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Herald.Server.Cluster;
 using Herald.Server.Api;
 using Herald.Server.Auth;
 using Herald.Server.BackgroundTasks;

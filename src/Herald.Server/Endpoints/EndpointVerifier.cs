@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Herald.Server.Api;
 using Herald.Server.Delivery;
 using Herald.Server.Diagnostics;
 using Herald.Server.Storage;

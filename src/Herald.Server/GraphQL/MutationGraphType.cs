@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using GraphQL;
 using GraphQL.Types;
+using Herald.Server.Cluster;
 using Herald.Server.Api;
 using Herald.Server.Auth;
 using Herald.Server.BackgroundTasks;

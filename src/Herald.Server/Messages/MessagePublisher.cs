@@ -1,3 +1,4 @@
+using Herald.Server.Cluster;
 using Herald.Server.Applications;
 using Herald.Server.Delivery;
 using Herald.Server.Diagnostics;

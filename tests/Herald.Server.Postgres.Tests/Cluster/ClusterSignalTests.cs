@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Text;
-using Herald.Server.Api;
+using Herald.Server.Cluster;
+using Herald.Server.Common;
 using Herald.Server.Delivery;
 using Herald.Server.Messages;
 using Herald.Server.Storage;
-using Herald.Server.Storage.Postgres;
 using Herald.Server.Tests.Delivery;
 using Herald.Server.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;

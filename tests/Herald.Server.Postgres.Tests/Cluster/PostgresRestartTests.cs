@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Herald.Server.Storage.Postgres;
+using Herald.Server.Cluster;
 using Herald.Server.Tests.Delivery;
 using Herald.Server.Tests.Faults;
 using Herald.Server.Tests.Infrastructure;

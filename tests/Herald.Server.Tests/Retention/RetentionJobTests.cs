@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
-using Herald.Server.Api;
 using Herald.Server.BackgroundTasks;
+using Herald.Server.Common;
 using Herald.Server.Diagnostics;
 using Herald.Server.Retention;
 using Herald.Server.Storage;

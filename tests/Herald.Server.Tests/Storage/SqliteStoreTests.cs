@@ -1,5 +1,5 @@
 using System.Text;
-using Herald.Server.Api;
+using Herald.Server.Common;
 using Herald.Server.Applications;
 using Herald.Server.Endpoints;
 using Herald.Server.Messages;

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Herald.Server.Cluster;
 using Herald.Server.Diagnostics;
 using Npgsql;
 using NpgsqlTypes;

@@ -1,4 +1,5 @@
 using Dapper;
+using Herald.Server.Cluster;
 using Herald.Server.Delivery;
 using Npgsql;
 
@@ -196,7 +197,7 @@ internal sealed partial class PostgresStore
             {
                 // A message scheduled for later is not sent early by a resend either: that delivery waits for deliverAt.
                 var deliverAt = Time(await c.ExecuteScalarAsync<DateTime?>("SELECT deliver_at FROM messages WHERE id = @messageId", new { messageId }, t));
-                var delivery = new DeliveryTask(_ids.New(Api.Ids.Delivery), appId!, messageId, endpointId, Manual: true, Attempts: 0);
+                var delivery = new DeliveryTask(_ids.New(Ids.Delivery), appId!, messageId, endpointId, Manual: true, Attempts: 0);
                 if (deliverAt > now)
                 {
                     await InsertDeliveriesAsync(c, t, [delivery], null, now, deliverAt.Value);

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text.Json;
-using Herald.Server.Api;
 using Herald.Server.Delivery;
 using Herald.Server.Messages;
 using Npgsql;

@@ -1,6 +1,5 @@
 using System.Text;
 using Dapper;
-using Herald.Server.Api;
 using Herald.Server.Applications;
 using Herald.Server.Delivery;
 using Herald.Server.Messages;

@@ -1,6 +1,5 @@
 using System.Data;
 using Dapper;
-using Herald.Server.Api;
 using Herald.Server.Secrets;
 using Microsoft.Extensions.Options;
 using Npgsql;

@@ -166,7 +166,7 @@ internal sealed partial class SqliteStore
             {
                 // A message scheduled for later is not sent early by a resend either: that delivery waits for deliverAt.
                 var deliverAt = c.Scalar<long?>("SELECT deliver_at FROM messages WHERE id = @messageId", new { messageId }, t) is { } at ? Time(at) : (DateTimeOffset?)null;
-                var delivery = new DeliveryTask(_ids.New(Api.Ids.Delivery), appId!, messageId, endpointId, Manual: true, Attempts: 0);
+                var delivery = new DeliveryTask(_ids.New(Ids.Delivery), appId!, messageId, endpointId, Manual: true, Attempts: 0);
                 var later = deliverAt > now;
                 InsertDelivery(c, t, delivery, later ? null : lease, now, later ? deliverAt!.Value : now);
                 if (!later)

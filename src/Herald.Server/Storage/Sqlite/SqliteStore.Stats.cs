@@ -1,5 +1,4 @@
 using Dapper;
-using Herald.Server.Api;
 
 namespace Herald.Server.Storage.Sqlite;
 

@@ -1,6 +1,5 @@
 using System.Data.Common;
 using Dapper;
-using Herald.Server.Api;
 using Herald.Server.Secrets;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;

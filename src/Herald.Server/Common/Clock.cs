@@ -1,4 +1,4 @@
-namespace Herald.Server.Api;
+namespace Herald.Server.Common;
 
 internal static class Clock
 {

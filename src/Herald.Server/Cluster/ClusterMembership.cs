@@ -1,11 +1,11 @@
 using Herald.Server.Storage;
 using Herald.Server.Diagnostics;
 
-namespace Herald.Server.Delivery;
+namespace Herald.Server.Cluster;
 
 /// <summary>
 /// How many Herald nodes share the storage right now. Each node writes a heartbeat every few seconds and counts
-/// the nodes seen recently; <see cref="EndpointLimits"/> divides each endpoint's concurrency cap among them.
+/// the nodes seen recently; <see cref="Delivery.EndpointLimits"/> divides each endpoint's concurrency cap among them.
 /// On storage that is not shared (SQLite) this node is the only one, and nothing is written.
 /// </summary>
 internal sealed partial class ClusterMembership(IHeraldStore store, DeliveryNode node, TimeProvider time, ILogger<ClusterMembership> logger) : BackgroundService

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace Herald.Server.Api;
+namespace Herald.Server.Common;
 
 /// <summary>
 /// Prefixed, time-sortable ids (<c>msg_</c> + 22 base62 characters): 48 bits of milliseconds then 80 random

@@ -1,7 +1,7 @@
 using Herald.Server.Storage;
 using Microsoft.Extensions.Options;
 
-namespace Herald.Server.Api;
+namespace Herald.Server.Common;
 
 /// <summary>Turns a refused configuration, or storage that cannot be used, into one clear line instead of a stack trace.</summary>
 internal static class StartupFailure

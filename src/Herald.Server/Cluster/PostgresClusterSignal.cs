@@ -1,11 +1,11 @@
 using System.Globalization;
-using Herald.Server.Cluster;
-using Herald.Server.Delivery;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Herald.Server.Diagnostics;
+using Herald.Server.Storage;
+using Herald.Server.Storage.Postgres;
 
-namespace Herald.Server.Storage.Postgres;
+namespace Herald.Server.Cluster;
 
 /// <summary>
 /// The cluster signal over PostgreSQL's LISTEN/NOTIFY. <see cref="PostgresStore"/> sends the NOTIFYs once the work
