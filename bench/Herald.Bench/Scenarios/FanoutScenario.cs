@@ -9,7 +9,7 @@ internal sealed record FanoutRun(
     LatencySummary PublishToReceiveMs, LatencySummary PublishResponseMs, CpuUse Cpu, long RecordedSuccess);
 
 /// <summary>
-/// <c>fanout</c>: one application with 10 (then 100) endpoints on the receiver, each at its own path; every message
+/// <c>fanout</c>: one application with 1, 10, 100, then 1,000 endpoints (<c>--fanout</c>) on the receiver, each at its own path; every message
 /// goes to all of them. Enough messages for a measurable number of deliveries (or as many as Herald accepts in
 /// <see cref="BenchSettings.FanoutDuration"/>); deliveries/s from the first publish to the last arrival.
 /// </summary>
@@ -47,6 +47,13 @@ internal sealed class FanoutScenario : IScenario
             [.. runs.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Endpoints} endpoints"))],
             [new ChartSeries("deliveries/s", [.. runs.Select(r => r.DeliveriesPerSecond)])],
             logarithmic: false);
+        report.Charts["fanout-latency.svg"] = SvgBarChart.Render(
+            "Fan-out: publish→receive latency",
+            $"one application, every message to every endpoint; {Clients} closed-loop publishing clients; log scale",
+            "milliseconds",
+            [.. runs.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Endpoints} endpoints"))],
+            [new ChartSeries("p50", [.. runs.Select(r => r.PublishToReceiveMs.P50)]), new ChartSeries("p99", [.. runs.Select(r => r.PublishToReceiveMs.P99)])],
+            logarithmic: true);
         return report;
     }
 
