@@ -16,6 +16,7 @@ internal sealed record FanoutRun(
 internal sealed class FanoutScenario : IScenario
 {
     private const int Clients = 16;
+    private const int DefaultEndpointLimit = 500;
 
     public string Name => "fanout";
 
@@ -60,7 +61,11 @@ internal sealed class FanoutScenario : IScenario
     private static async Task<FanoutRun> MeasureAsync(BenchContext context, WebhookReceiver receiver, int endpoints, int messages, List<string> problems)
     {
         var ct = context.CancellationToken;
-        await using var herald = await context.StartHeraldAsync();
+        // The default allows 500 endpoints per application (Herald:Limits:EndpointsPerApplication); larger fan-outs raise it.
+        var environment = endpoints > DefaultEndpointLimit
+            ? new Dictionary<string, string> { ["Herald__Limits__EndpointsPerApplication"] = endpoints.ToString(CultureInfo.InvariantCulture) }
+            : null;
+        await using var herald = await context.StartHeraldAsync(environment);
         var app = context.Prefix($"fan{endpoints}");
         var targets = await HeraldSetup.CreateFanoutAppAsync(herald.Admin, app, endpoints, i => receiver.Url($"/fan{endpoints}/{i}"), context.Secret, ct);
         using var publisher = context.NewPublisher(herald, Clients);
