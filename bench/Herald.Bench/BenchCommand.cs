@@ -6,7 +6,7 @@ namespace Herald.Bench;
 /// <summary>The command line: <c>Herald.Bench &lt;scenario&gt; [options]</c>.</summary>
 internal static class BenchCommand
 {
-    public static readonly string[] Scenarios = ["ceiling", "throughput", "latency", "fanout", "push-vs-pull", "backlog", "retry-timing", "noisy-neighbour", "hot-endpoint", "fifo", "quick", "all"];
+    public static readonly string[] Scenarios = ["ceiling", "throughput", "latency", "fanout", "push-vs-pull", "backlog", "retry-timing", "noisy-neighbour", "hot-endpoint", "fifo", "many-apps", "sse-consumers", "quick", "all"];
 
     private static readonly BenchSettings Defaults = new() { ServerAssembly = "", ResultsDirectory = "", ChartsDirectory = "" };
 
@@ -14,7 +14,7 @@ internal static class BenchCommand
     {
         var scenario = new Argument<string>("scenario")
         {
-            Description = "ceiling, throughput, latency, fanout, push-vs-pull, backlog, retry-timing, noisy-neighbour, hot-endpoint, fifo, quick (≤ 60 s smoke run, for CI), or all (everything but quick).",
+            Description = "ceiling, throughput, latency, fanout, push-vs-pull, backlog, retry-timing, noisy-neighbour, hot-endpoint, fifo, many-apps, sse-consumers, quick (≤ 60 s smoke run, for CI), or all (everything but quick).",
         };
         scenario.AcceptOnlyFromAmong(Scenarios);
         var storage = new Option<string?>("--storage") { Description = "Storage of the Herald processes: sqlite (default; a fresh temp folder per scenario) or postgres." };
@@ -39,6 +39,10 @@ internal static class BenchCommand
         var pullRate = Int("--pull-rate", "Publishing rate of push-vs-pull, messages/s.", Defaults.PullRate);
         var pullDuration = Duration("--pull-duration", "How long push-vs-pull publishes.", Defaults.PullDuration);
         var backlogCount = Int("--backlog-count", "Messages queued while the receiver is down.", Defaults.BacklogCount);
+        var appCounts = IntList("--app-counts", "Application counts of many-apps (one endpoint each), a fresh Herald for each.", Defaults.AppCounts);
+        var scaleDuration = Duration("--scale-duration", "How long many-apps and sse-consumers publish per step.", Defaults.ScaleDuration);
+        var sseConsumers = IntList("--sse-consumers", "Concurrent SSE streams of sse-consumers, one step each.", Defaults.SseConsumers);
+        var sseRate = Int("--sse-rate", "Publishing rate of sse-consumers, messages/s; every stream receives every message.", Defaults.SseRate);
         var receiverLatency = Int("--receiver-latency-ms", "How long the receiver of hot-endpoint takes to answer each webhook, ms.", Defaults.ReceiverLatencyMs);
         var drainTimeout = Duration("--drain-timeout", "How long to wait for deliveries after publishing before calling the missing ones lost.", Defaults.DrainTimeout);
         var environment = new Option<string[]>("--env")
@@ -53,7 +57,7 @@ internal static class BenchCommand
         var root = new RootCommand("Herald.Bench: measures Herald (run as a separate process) against this machine's own ceiling.")
         {
             scenario, storage, postgres, nodes, apps, clients, ceilingClients, ceilingDuration, warmUp, duration, rates, latencyDuration,
-            fanouts, fanoutDeliveries, fanoutDuration, pullRate, pullDuration, backlogCount, receiverLatency, drainTimeout, environment, server, results, noLatest,
+            fanouts, fanoutDeliveries, fanoutDuration, pullRate, pullDuration, backlogCount, appCounts, scaleDuration, sseConsumers, sseRate, receiverLatency, drainTimeout, environment, server, results, noLatest,
         };
         root.Validators.Add(result =>
         {
@@ -106,6 +110,10 @@ internal static class BenchCommand
                 PullRate = parse.GetValue(pullRate),
                 PullDuration = parse.GetValue(pullDuration),
                 BacklogCount = parse.GetValue(backlogCount),
+                AppCounts = parse.GetValue(appCounts)!,
+                ScaleDuration = parse.GetValue(scaleDuration),
+                SseConsumers = parse.GetValue(sseConsumers)!,
+                SseRate = parse.GetValue(sseRate),
                 DrainTimeout = parse.GetValue(drainTimeout),
                 ReceiverLatencyMs = parse.GetValue(receiverLatency),
                 ResultsDirectory = Path.GetFullPath(parse.GetValue(results) ?? Path.Combine(repository, "bench", "results")),

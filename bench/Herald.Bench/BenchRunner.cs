@@ -9,7 +9,7 @@ internal static class BenchRunner
     private static readonly IReadOnlyList<IScenario> Full =
     [
         new CeilingScenario(), new ThroughputScenario(), new LatencyScenario(), new FanoutScenario(), new PushVsPullScenario(), new BacklogScenario(),
-        new RetryTimingScenario(), new NoisyNeighbourScenario(), new HotEndpointScenario(), new FifoScenario(),
+        new RetryTimingScenario(), new NoisyNeighbourScenario(), new HotEndpointScenario(), new FifoScenario(), new ManyAppsScenario(), new SseConsumersScenario(),
     ];
 
     public static async Task<int> RunAsync(

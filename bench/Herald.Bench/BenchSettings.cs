@@ -50,7 +50,7 @@ internal sealed record BenchSettings
     public TimeSpan LatencyDuration { get; init; } = TimeSpan.FromSeconds(15);
 
     /// <summary>Endpoints per message in the fan-out scenario.</summary>
-    public IReadOnlyList<int> Fanouts { get; init; } = [10, 100];
+    public IReadOnlyList<int> Fanouts { get; init; } = [1, 10, 100, 1000];
 
     /// <summary>Deliveries per fan-out measurement (messages = this / endpoints), unless <see cref="FanoutDuration"/> ends publishing first.</summary>
     public int FanoutDeliveries { get; init; } = 20_000;
@@ -64,6 +64,18 @@ internal sealed record BenchSettings
 
     /// <summary>Messages queued while the receiver is down.</summary>
     public int BacklogCount { get; init; } = 100_000;
+
+    /// <summary>Application counts of many-apps (one endpoint each), each measured on a fresh Herald.</summary>
+    public IReadOnlyList<int> AppCounts { get; init; } = [16, 1000, 10_000];
+
+    /// <summary>How long many-apps and sse-consumers publish per step.</summary>
+    public TimeSpan ScaleDuration { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Concurrent SSE streams of sse-consumers, one step each.</summary>
+    public IReadOnlyList<int> SseConsumers { get; init; } = [1, 10, 100, 1000];
+
+    /// <summary>Publishing rate of sse-consumers, messages/s (every stream receives every message).</summary>
+    public int SseRate { get; init; } = 20;
 
     /// <summary>How long the receiver of hot-endpoint takes to answer each webhook.</summary>
     public int ReceiverLatencyMs { get; init; } = 50;

@@ -3,6 +3,9 @@ using Herald.Client;
 
 namespace Herald.Bench.Harness;
 
+/// <summary>Bytes on disk of a SQLite data directory: every file, the database file, and its WAL.</summary>
+internal sealed record DiskUse(long TotalBytes, long DatabaseBytes, long WalBytes);
+
 /// <summary>
 /// The Herald processes of one scenario: <c>--nodes</c> servers on one database (a fresh temp data directory for
 /// SQLite; the given PostgreSQL database otherwise), a preset admin token, and loopback delivery allowed.
@@ -22,6 +25,9 @@ internal sealed class HeraldCluster : IAsyncDisposable
     }
 
     public string AdminToken { get; }
+
+    /// <summary>Whether the nodes store in PostgreSQL (else in a SQLite file of their data directory).</summary>
+    public bool IsPostgres { get; private set; }
 
     public IReadOnlyList<HeraldProcess> Nodes => _nodes;
 
@@ -44,6 +50,7 @@ internal sealed class HeraldCluster : IAsyncDisposable
         };
         if (settings.Storage == BenchSettings.Postgres)
         {
+            cluster.IsPostgres = true;
             environment["Herald__Storage__Provider"] = "postgres";
             environment["Herald__Storage__ConnectionString"] = settings.PostgresConnectionString!;
             environment["Herald__Secrets__MainKey"] = BenchMainKey; // every node must share it
@@ -71,6 +78,23 @@ internal sealed class HeraldCluster : IAsyncDisposable
         }
 
         return cluster;
+    }
+
+    /// <summary>
+    /// Bytes of every file in the SQLite data directory (the database, its WAL and shared memory), or null on
+    /// PostgreSQL, whose size the benchmark does not read.
+    /// </summary>
+    public DiskUse? ReadDisk()
+    {
+        if (IsPostgres || !Directory.Exists(_dataDirectory))
+        {
+            return null;
+        }
+
+        var files = new DirectoryInfo(_dataDirectory).GetFiles("*", SearchOption.AllDirectories);
+        var database = files.Where(f => f.Name.EndsWith(".db", StringComparison.Ordinal)).Sum(f => f.Length);
+        var wal = files.Where(f => f.Name.EndsWith("-wal", StringComparison.Ordinal)).Sum(f => f.Length);
+        return new DiskUse(files.Sum(f => f.Length), database, wal);
     }
 
     /// <summary>Resident memory of each node, in node order (null for a node that is gone).</summary>

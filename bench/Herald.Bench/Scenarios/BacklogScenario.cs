@@ -8,7 +8,18 @@ internal sealed record BacklogResult(
     int Apps, long Messages, double QueueSeconds, double AcceptedPerSecond, double DrainSeconds, double DrainPerSecond, long Delivered, long Duplicates,
     long SampleEndpointAttempts, long SampleEndpointDeliveries, double RssBeforeMiB, double RssAtDrainStartMiB, double MaxRssDuringDrainMiB,
     double RssAfterDrainMiB, double PeakRssMiB, long RecordedSuccess, long RecordedPending, long RecordedFail, double? ThroughputDeliveriesPerSecond,
-    CpuUse QueueCpu, CpuUse DrainCpu, IReadOnlyList<MemorySample> Memory);
+    CpuUse QueueCpu, CpuUse DrainCpu, IReadOnlyList<MemorySample> Memory, BacklogDisk? Disk);
+
+/// <summary>
+/// SQLite's files before queueing, after queueing and after the drain, and what that makes per message and per attempt.
+/// The queue phase writes the messages, their deliveries and the failed attempts made while the receiver was down;
+/// the drain writes one successful attempt per delivery and updates the delivery. Bytes per attempt come from the
+/// drain's growth of the database file; bytes per message from the queue's growth minus its failed attempts at that
+/// size. The WAL is reused after each checkpoint, so the database file is the measure and the WAL a bound on its error.
+/// </summary>
+internal sealed record BacklogDisk(
+    DiskUse Before, DiskUse AfterQueue, DiskUse AfterDrain, long FailedAttemptsEstimate, double BytesPerAttempt, double BytesPerMessage,
+    double BytesPerMessageAllIn);
 
 /// <summary>
 /// <c>backlog</c>: the receiver is down (nothing listens on its port: connection refused) while messages queue, then
@@ -66,6 +77,26 @@ internal sealed class BacklogScenario : IScenario
             [.. Thin(result.Memory, 16).Select(m => (IReadOnlyList<string>)[
                 m.Seconds.ToString("0.0", CultureInfo.InvariantCulture), m.Phase, Cells.Number(m.Progress), Cells.Number(m.RssMiB), Cells.Number(m.PeakRssMiB),
             ])]));
+        if (result.Disk is { } disk)
+        {
+            const double MiB = 1024 * 1024;
+            report.Tables.Add(new ReportTable(
+                "backlog: bytes on disk (SQLite database file; WAL beside it)",
+                ["", "before", "after queue", "after drain"],
+                [
+                    ["database MiB", Cells.Number(disk.Before.DatabaseBytes / MiB), Cells.Number(disk.AfterQueue.DatabaseBytes / MiB), Cells.Number(disk.AfterDrain.DatabaseBytes / MiB)],
+                    ["WAL MiB", Cells.Number(disk.Before.WalBytes / MiB), Cells.Number(disk.AfterQueue.WalBytes / MiB), Cells.Number(disk.AfterDrain.WalBytes / MiB)],
+                ]));
+            report.Tables.Add(new ReportTable(
+                "backlog: bytes per message and per attempt",
+                ["messages", "failed attempts while down (est.)", "bytes per message, all in (queue growth / messages)", "bytes per attempt (drain growth / deliveries)", "bytes per message without its attempts", $"extrapolated to 1,000,000 messages, 1 attempt each"],
+                [[
+                    Cells.Number(result.Messages), Cells.Number(disk.FailedAttemptsEstimate), Cells.Number(disk.BytesPerMessageAllIn),
+                    Cells.Number(disk.BytesPerAttempt), Cells.Number(disk.BytesPerMessage),
+                    $"{Cells.Number((disk.BytesPerMessage + disk.BytesPerAttempt) * 1_000_000 / (1024 * MiB))} GiB",
+                ]]));
+        }
+
         report.Targets.Add(new TargetCheck(
             "backlog: drains at ≥ the throughput rate",
             $"{Cells.Number(result.DrainPerSecond)} deliveries/s vs throughput {(result.ThroughputDeliveriesPerSecond is { } tp ? Cells.Number(tp) + "/s" : "not run")}",
@@ -93,6 +124,7 @@ internal sealed class BacklogScenario : IScenario
             await using var sampler = new MemorySampler(herald, SampleInterval, "idle", () => receiver?.Log.Unique ?? 0);
             await Task.Delay(SampleInterval, ct);
             var rssBefore = sampler.Samples[^1].RssMiB;
+            var diskBefore = herald.ReadDisk();
 
             sampler.Phase = "queue (receiver down)";
             context.Log($"backlog: receiver down; {s.Clients} clients publish {s.BacklogCount:N0} messages to {s.Apps} apps");
@@ -101,6 +133,7 @@ internal sealed class BacklogScenario : IScenario
             var queueCpuUse = queueCpu.Stop();
             context.Log($"backlog: {run.Accepted:N0} accepted in {run.Seconds:0.0} s ({run.AcceptedPerSecond:N0}/s); receiver comes back");
 
+            var diskAfterQueue = herald.ReadDisk();
             sampler.Phase = "drain";
             var rssAtDrain = sampler.Samples[^1].RssMiB;
             var drainCpu = new CpuMeter(herald);
@@ -119,8 +152,21 @@ internal sealed class BacklogScenario : IScenario
             var stats = await HeraldSetup.WaitForRecordedAsync(herald.Admin, targets, run.Accepted, TimeSpan.FromSeconds(60), ct);
             var sampleAttempts = await HeraldSetup.CountAttemptsAsync(herald.Admin, targets[0], ct);
             var sampleStats = await herald.Admin.Endpoints.GetStatsAsync(targets[0].App, targets[0].Endpoint, cancellationToken: ct);
+            var diskAfterDrain = herald.ReadDisk();
             await sampler.StopAsync();
             var samples = sampler.Samples;
+            BacklogDisk? disk = null;
+            if (diskBefore is not null && diskAfterQueue is not null && diskAfterDrain is not null && run.Accepted > 0)
+            {
+                // Messages go round-robin over the apps, so endpoint 0's failed attempts stand for every endpoint's.
+                var failed = Math.Max(0, sampleAttempts - sampleStats.Success) * s.Apps;
+                var perAttempt = (double)(diskAfterDrain.DatabaseBytes - diskAfterQueue.DatabaseBytes) / Math.Max(1, stats.Success);
+                var queueGrowth = (double)(diskAfterQueue.DatabaseBytes - diskBefore.DatabaseBytes);
+                disk = new BacklogDisk(
+                    diskBefore, diskAfterQueue, diskAfterDrain, failed, Math.Round(perAttempt), Math.Round((queueGrowth - (failed * perAttempt)) / run.Accepted),
+                    Math.Round(queueGrowth / run.Accepted));
+            }
+
             var drain = samples.Where(m => m.Phase == "drain").ToList();
             if (stats.Success != run.Accepted || stats.Fail > 0)
             {
@@ -136,8 +182,13 @@ internal sealed class BacklogScenario : IScenario
                 s.Apps, run.Accepted, Math.Round(run.Seconds, 2), Math.Round(run.AcceptedPerSecond), Math.Round(drainSeconds, 2),
                 Math.Round(log.Unique / drainSeconds), log.Unique, log.Duplicates, sampleAttempts, sampleStats.Success + sampleStats.Fail + sampleStats.Pending,
                 rssBefore, rssAtDrain, drain.Select(m => m.RssMiB).DefaultIfEmpty(rssAtDrain).Max(), samples[^1].RssMiB, samples.Max(m => m.PeakRssMiB),
-                stats.Success, stats.Pending + stats.Sending, stats.Fail, context.Throughput?.DeliveriesPerSecond, queueCpuUse, drainCpuUse, samples);
+                stats.Success, stats.Pending + stats.Sending, stats.Fail, context.Throughput?.DeliveriesPerSecond, queueCpuUse, drainCpuUse, samples, disk);
             context.Log($"backlog: drained {log.Unique:N0} in {drainSeconds:0.0} s ({result.DrainPerSecond:N0}/s); RSS {rssAtDrain} → max {result.MaxRssDuringDrainMiB} MiB");
+            if (disk is not null)
+            {
+                context.Log($"backlog: {disk.BytesPerMessage:N0} bytes per message, {disk.BytesPerAttempt:N0} per attempt ({disk.BytesPerMessageAllIn:N0} per message all in)");
+            }
+
             return result;
         }
         finally

@@ -9,13 +9,14 @@ internal sealed record FanoutRun(
     LatencySummary PublishToReceiveMs, LatencySummary PublishResponseMs, CpuUse Cpu, long RecordedSuccess);
 
 /// <summary>
-/// <c>fanout</c>: one application with 10 (then 100) endpoints on the receiver, each at its own path; every message
+/// <c>fanout</c>: one application with 1, 10, 100, then 1,000 endpoints (<c>--fanout</c>) on the receiver, each at its own path; every message
 /// goes to all of them. Enough messages for a measurable number of deliveries (or as many as Herald accepts in
 /// <see cref="BenchSettings.FanoutDuration"/>); deliveries/s from the first publish to the last arrival.
 /// </summary>
 internal sealed class FanoutScenario : IScenario
 {
     private const int Clients = 16;
+    private const int DefaultEndpointLimit = 500;
 
     public string Name => "fanout";
 
@@ -47,13 +48,24 @@ internal sealed class FanoutScenario : IScenario
             [.. runs.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Endpoints} endpoints"))],
             [new ChartSeries("deliveries/s", [.. runs.Select(r => r.DeliveriesPerSecond)])],
             logarithmic: false);
+        report.Charts["fanout-latency.svg"] = SvgBarChart.Render(
+            "Fan-out: publish→receive latency",
+            $"one application, every message to every endpoint; {Clients} closed-loop publishing clients; log scale",
+            "milliseconds",
+            [.. runs.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Endpoints} endpoints"))],
+            [new ChartSeries("p50", [.. runs.Select(r => r.PublishToReceiveMs.P50)]), new ChartSeries("p99", [.. runs.Select(r => r.PublishToReceiveMs.P99)])],
+            logarithmic: true);
         return report;
     }
 
     private static async Task<FanoutRun> MeasureAsync(BenchContext context, WebhookReceiver receiver, int endpoints, int messages, List<string> problems)
     {
         var ct = context.CancellationToken;
-        await using var herald = await context.StartHeraldAsync();
+        // The default allows 500 endpoints per application (Herald:Limits:EndpointsPerApplication); larger fan-outs raise it.
+        var environment = endpoints > DefaultEndpointLimit
+            ? new Dictionary<string, string> { ["Herald__Limits__EndpointsPerApplication"] = endpoints.ToString(CultureInfo.InvariantCulture) }
+            : null;
+        await using var herald = await context.StartHeraldAsync(environment);
         var app = context.Prefix($"fan{endpoints}");
         var targets = await HeraldSetup.CreateFanoutAppAsync(herald.Admin, app, endpoints, i => receiver.Url($"/fan{endpoints}/{i}"), context.Secret, ct);
         using var publisher = context.NewPublisher(herald, Clients);
