@@ -375,7 +375,7 @@ internal sealed partial class DeliveryDispatcher(
             DeliveryId = delivery.Id,
             MessageId = delivery.MessageId,
             EndpointId = delivery.EndpointId,
-            Url = work.Endpoint.Url,
+            Url = outcome.Url ?? work.Endpoint.Url, // What the transformation sent to, if it changed the URL.
             Status = outcome.Succeeded ? MessageStatus.Success : MessageStatus.Fail,
             Trigger = delivery.Manual ? AttemptTrigger.Manual : AttemptTrigger.Scheduled,
             ResponseStatusCode = outcome.StatusCode,

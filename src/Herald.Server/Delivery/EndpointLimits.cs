@@ -41,7 +41,7 @@ internal sealed class EndpointLimits(IOptions<DeliveryOptions> options, IHeraldS
     public async Task<EndpointPermit?> AcquireAsync(HeraldEndpoint endpoint, TimeSpan maxWait, CancellationToken cancellationToken)
     {
         var lane = LaneFor(endpoint.Id);
-        var limiter = lane.LimiterFor(endpoint.ThrottleRate);
+        var limiter = lane.LimiterFor(RateFor(endpoint));
         if (Interlocked.Increment(ref lane.Waiting) > Math.Max(lane.Gate.Limit, lane.Initial) * 4)
         {
             Interlocked.Decrement(ref lane.Waiting);
@@ -107,6 +107,23 @@ internal sealed class EndpointLimits(IOptions<DeliveryOptions> options, IHeraldS
         }
     }
 
+    /// <summary>
+    /// The stricter of the endpoint's <c>throttleRate</c> (per second) and the rate its receiver granted in the
+    /// verification handshake (<c>WebHook-Allowed-Rate</c>, per minute), or null when neither limits it. The granted rate
+    /// is divided among the live nodes (rounded down, at least 1 a minute each), so a cluster as a whole stays within it.
+    /// </summary>
+    private SendRate? RateFor(HeraldEndpoint endpoint)
+    {
+        SendRate? throttle = endpoint.ThrottleRate is { } perSecond ? new SendRate(perSecond, TimeSpan.FromSeconds(1)) : null;
+        if (endpoint.Verification is not { Status: VerificationStatus.Verified, AllowedRate: { } perMinute })
+        {
+            return throttle;
+        }
+
+        var granted = new SendRate(Math.Max(1, perMinute / Math.Max(1, cluster.LiveNodes)), TimeSpan.FromMinutes(1));
+        return throttle is { } t && t.PerSecond <= granted.PerSecond ? t : granted;
+    }
+
     /// <summary>This node's lane of the endpoint; a new one when the node's share of the concurrency cap changed.</summary>
     private Lane LaneFor(string endpointId)
     {
@@ -165,7 +182,7 @@ internal sealed class EndpointLimits(IOptions<DeliveryOptions> options, IHeraldS
         public int Initial { get; } = initial;
 
         private readonly Lock _lock = new();
-        private int? _rate;
+        private SendRate? _rate;
 
         /// <summary>Deliveries waiting for a concurrency permit of this endpoint.</summary>
         public int Waiting;
@@ -173,8 +190,8 @@ internal sealed class EndpointLimits(IOptions<DeliveryOptions> options, IHeraldS
 
         public ConcurrencyGate Gate { get; } = new(new AdaptiveConcurrency(initial, Math.Min(Floor, ceiling), ceiling));
 
-        /// <summary>The token bucket for this rate; a changed throttleRate replaces it.</summary>
-        public TokenBucketRateLimiter? LimiterFor(int? rate)
+        /// <summary>The token bucket for this rate; a changed rate (throttleRate, or the receiver's grant) replaces it.</summary>
+        public TokenBucketRateLimiter? LimiterFor(SendRate? rate)
         {
             lock (_lock)
             {
@@ -182,15 +199,7 @@ internal sealed class EndpointLimits(IOptions<DeliveryOptions> options, IHeraldS
                 {
                     _limiter?.Dispose();
                     _rate = rate;
-                    _limiter = rate is { } r ? new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
-                    {
-                        TokenLimit = r,
-                        TokensPerPeriod = r,
-                        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                        QueueLimit = int.MaxValue,
-                        QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-                        AutoReplenishment = true,
-                    }) : null;
+                    _limiter = rate is { } r ? new TokenBucketRateLimiter(r.BucketOptions()) : null;
                 }
 
                 return _limiter;
@@ -201,5 +210,45 @@ internal sealed class EndpointLimits(IOptions<DeliveryOptions> options, IHeraldS
         {
             _limiter?.Dispose();
         }
+    }
+}
+
+/// <summary>At most <see cref="Tokens"/> sends every <see cref="Period"/>.</summary>
+internal readonly record struct SendRate(int Tokens, TimeSpan Period)
+{
+    /// <summary>The shortest refill period: a bucket's timer fires at most 100 times a second.</summary>
+    private static readonly TimeSpan MinRefill = TimeSpan.FromMilliseconds(10);
+
+    public double PerSecond => Tokens / Period.TotalSeconds;
+
+    /// <summary>
+    /// A per-second rate refills its whole budget each second (a burst of up to a second's worth, as throttleRate always
+    /// did). A longer period is spread over it: one send every Period / Tokens (past 100 a second, as few sends as keep
+    /// refills 10 ms apart) and a burst of at most a second's worth, so a grant of 600 a minute is 10 a second, not 600
+    /// at once. Rounding only ever sends fewer.
+    /// </summary>
+    public TokenBucketRateLimiterOptions BucketOptions()
+    {
+        var (limit, perRefill, refill) = Period <= TimeSpan.FromSeconds(1)
+            ? (Tokens, Tokens, Period)
+            : SpreadOver();
+        return new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = limit,
+            TokensPerPeriod = perRefill,
+            ReplenishmentPeriod = refill,
+            QueueLimit = int.MaxValue,
+            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+            AutoReplenishment = true,
+        };
+    }
+
+    private (int Limit, int PerRefill, TimeSpan Refill) SpreadOver()
+    {
+        // As few sends per refill as keep the refill at least MinRefill apart; the refill is then exactly long enough
+        // for them (rounded up to a whole tick, so never faster than the rate).
+        var perRefill = (int)Math.Ceiling(Tokens * (MinRefill / Period));
+        var refill = TimeSpan.FromTicks((long)Math.Ceiling((double)Period.Ticks * perRefill / Tokens));
+        return (Math.Max(perRefill, (int)PerSecond), perRefill, refill);
     }
 }

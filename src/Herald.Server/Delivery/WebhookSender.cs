@@ -29,6 +29,9 @@ internal sealed record WebhookRequest(
 /// </summary>
 internal sealed record AttemptOutcome(bool Succeeded, int StatusCode, string? Response, TimeSpan Duration, string? Error, TimeSpan? RetryAfter)
 {
+    /// <summary>Where the try went when the endpoint's transformation changed the URL; null when it went to the endpoint's.</summary>
+    public string? Url { get; init; }
+
     public bool Gone => StatusCode == (int)HttpStatusCode.Gone;
 }
 
@@ -109,7 +112,6 @@ internal sealed partial class WebhookSender : IDisposable
     private async Task<AttemptOutcome> TrySendAsync(WebhookRequest webhook, CancellationToken cancellationToken)
     {
         var timestamp = _time.GetUtcNow();
-        var method = HttpMethod.Post;
         if (webhook.Transformation is { Runs: true } transformation && _transformations is not null)
         {
             // Before anything else, so the https rule, the signature and the address guard apply to what it made.
@@ -124,10 +126,16 @@ internal sealed partial class WebhookSender : IDisposable
                 return new AttemptOutcome(true, 0, TransformationCanceled, TimeSpan.Zero, null, null);
             }
 
-            method = new HttpMethod(result.Method);
-            webhook = webhook with { Url = result.Url, Body = result.Body, Headers = result.Headers };
+            var transformed = webhook with { Url = result.Url, Body = result.Body, Headers = result.Headers };
+            var outcome = await SendOnceAsync(transformed, new HttpMethod(result.Method), timestamp, cancellationToken);
+            return transformed.Url == webhook.Url ? outcome : outcome with { Url = transformed.Url };
         }
 
+        return await SendOnceAsync(webhook, HttpMethod.Post, timestamp, cancellationToken);
+    }
+
+    private async Task<AttemptOutcome> SendOnceAsync(WebhookRequest webhook, HttpMethod method, DateTimeOffset timestamp, CancellationToken cancellationToken)
+    {
         if (_requireHttps && !webhook.Url.StartsWith("https:", StringComparison.OrdinalIgnoreCase))
         {
             return new AttemptOutcome(false, 0, null, TimeSpan.Zero, "Refused to send: this server requires https endpoint URLs (Herald:Delivery:RequireHttps).", null);

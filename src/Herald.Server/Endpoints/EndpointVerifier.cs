@@ -162,7 +162,11 @@ internal sealed partial class EndpointVerifier(
                 ? "The receiver did not call the handshake's callback URL in time."
                 : "The endpoint was not verified in time."),
         };
-        var disabled = await store.GiveUpEndpointVerificationAsync(endpoint.Id, failed, time.GetUtcNow(), CancellationToken.None);
+        if (await store.GiveUpEndpointVerificationAsync(endpoint.Id, failed, time.GetUtcNow(), CancellationToken.None) is not { } disabled)
+        {
+            return; // Verified by the callback, or a new round started, since this check read it: that state stands.
+        }
+
         LogGaveUp(logger, endpoint.Id, EndpointVerification.MethodName(verification.Method));
         if (endpoint.ApplicationId == OperationalWebhooks.ApplicationId)
         {

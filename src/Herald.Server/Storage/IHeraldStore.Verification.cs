@@ -29,7 +29,9 @@ public partial interface IHeraldStore
 
     /// <summary>
     /// In one transaction: stores the <paramref name="failed"/> verification, fails the deliveries it held, and disables
-    /// the endpoint. True when this disabled it (it was enabled).
+    /// the endpoint. True when this disabled it (it was enabled); null, changing nothing, when the round it ends (its
+    /// <see cref="EndpointVerification.StartedAt"/>) is no longer pending: the callback verified it, or a change or the
+    /// verify route started a new round, after the verifier read it.
     /// </summary>
-    Task<bool> GiveUpEndpointVerificationAsync(string endpointId, EndpointVerification failed, DateTimeOffset now, CancellationToken cancellationToken);
+    Task<bool?> GiveUpEndpointVerificationAsync(string endpointId, EndpointVerification failed, DateTimeOffset now, CancellationToken cancellationToken);
 }

@@ -1,6 +1,9 @@
+using Herald.Server.Endpoints;
+using Herald.Server.Storage;
 using Herald.Server.Tests.Delivery;
 using Herald.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using StandardWebhooks;
 
 namespace Herald.Server.Tests.Endpoints;
@@ -78,6 +81,53 @@ public sealed class EndpointVerificationTests : IAsyncLifetime
         Assert.Null(verification["lastError"]);
         var delivered = await _receiver.WaitForAsync(1, IsMessage);
         Assert.Equal(messageId, Assert.Single(delivered).Id);
+    }
+
+    [Fact]
+    public async Task HandshakeAllowedRate_ReceiverGrants60AMinute_SendsAtMostOneASecond()
+    {
+        using var herald = DeliveryTestKit.LoopbackHerald();
+        var client = herald.CreateAdminClient();
+        await client.CreateAppAsync("Acme", "acme");
+        _receiver.Respond = OnHandshake(DeliveryTestKit.Always(200, ("WebHook-Allowed-Origin", "*"), ("WebHook-Allowed-Rate", "60")));
+        var endpointId = (string)(await client.CreateEndpointAsync("acme", _receiver.Url(), new JsonObject { ["verificationMethod"] = "handshake" }))["id"]!;
+        await WaitForStatusAsync(client, endpointId, "verified");
+
+        for (var i = 0; i < 4; i++)
+        {
+            await client.PublishAsync("acme");
+        }
+
+        // 60 a minute is one a second, with a burst of one: the 4 arrive over at least 3 refills. Unlimited, they would
+        // all arrive at once (the same endpoint without the grant: EndpointLimitsTests).
+        var arrivals = (await _receiver.WaitForAsync(4, IsMessage, TimeSpan.FromMinutes(1))).Select(r => r.ReceivedAt).Order().ToList();
+        Assert.True(arrivals[^1] - arrivals[0] >= TimeSpan.FromSeconds(2.5), $"4 webhooks at 60 a minute arrived within {arrivals[^1] - arrivals[0]}.");
+        Assert.Equal(60, (int?)(await VerificationAsync(client, endpointId))["allowedRate"]);
+    }
+
+    [Fact]
+    public async Task GiveUp_OfARoundTheCallbackVerifiedMeanwhile_ChangesNothing()
+    {
+        using var herald = DeliveryTestKit.LoopbackHerald().With("Herald:Api:PublicUrl", "https://herald.example/");
+        var client = herald.CreateAdminClient();
+        var appId = (string)(await client.CreateAppAsync("Acme", "acme"))["id"]!;
+        _receiver.Respond = OnHandshake(DeliveryTestKit.Always(200)); // it will call back
+        var endpointId = (string)(await client.CreateEndpointAsync("acme", _receiver.Url(), new JsonObject { ["verificationMethod"] = "handshake" }))["id"]!;
+        var callback = new Uri(Assert.Single(await _receiver.WaitForAsync(1, IsHandshake)).Headers["webhook-request-callback"]);
+        await DeliveryTestKit.EventuallyAsync(async () => (bool?)(await VerificationAsync(client, endpointId))["awaitingCallback"] == true, "the callback is awaited");
+        var store = herald.Services.GetRequiredService<IHeraldStore>();
+        var round = (await store.GetEndpointAsync(appId, endpointId, CancellationToken.None))!.Verification!; // as the verifier read it
+
+        using var anonymous = herald.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync(callback.PathAndQuery)).StatusCode);
+        // The verifier, late, gives up on the round it read: the callback's verdict stands.
+        var gaveUp = await store.GiveUpEndpointVerificationAsync(
+            endpointId, round with { Status = VerificationStatus.Failed }, DateTimeOffset.UtcNow, CancellationToken.None);
+
+        Assert.Null(gaveUp);
+        var endpoint = await client.GetEndpointAsync("acme", endpointId);
+        Assert.Equal("verified", (string?)endpoint["verification"]!["status"]);
+        Assert.False((bool)endpoint["disabled"]!);
     }
 
     [Fact]

@@ -93,10 +93,13 @@ public sealed class TransformationsApiTests : IAsyncLifetime
             }
             """);
 
-        await _admin.PublishAsync(_appId);
+        var message = await _admin.PublishAsync(_appId);
 
         var received = Assert.Single(await _receiver.WaitForAsync());
         Assert.Equal("/webhook/invoice.paid", received.Path);
+        // The attempt log says where the webhook really went, not the endpoint's own URL.
+        var attempt = (await _admin.WaitForAttemptsAsync(_appId, (string)message["id"]!, 1))[0]!;
+        Assert.Equal(_receiver.Url() + "/invoice.paid", (string?)attempt["url"]);
         Assert.Equal("PUT", await method.Task.WaitAsync(TimeSpan.FromSeconds(30)));
         Assert.Equal("""{"cents":4200}""", received.BodyText);
         Assert.Equal("yes", received.Headers["x-transformed"]);

@@ -72,16 +72,20 @@ internal sealed partial class PostgresStore
                 new { deliveryId, next = status is "pending" or "failed" ? (DateTimeOffset?)null : Ts(now) }, t);
         }, cancellationToken);
 
-    public Task<bool> GiveUpEndpointVerificationAsync(string endpointId, EndpointVerification failed, DateTimeOffset now, CancellationToken cancellationToken) =>
-        WriteAsync(async (c, t) =>
+    public Task<bool?> GiveUpEndpointVerificationAsync(string endpointId, EndpointVerification failed, DateTimeOffset now, CancellationToken cancellationToken) =>
+        WriteAsync<bool?>(async (c, t) =>
         {
             var parameters = WithVerification(new { endpointId, now = Ts(now) }, failed);
-            await c.ExecuteAsync(
+            if (await c.ExecuteAsync(
                 """
                 UPDATE endpoints SET verification_status = @VerificationStatus, verification_last_error = @VerificationLastError,
                     verification_next_check_at = NULL, verification_token_hash = NULL, verification_awaiting_callback = FALSE
-                WHERE id = @endpointId
-                """, parameters, t);
+                WHERE id = @endpointId AND verification_status = 'pending' AND verification_started_at = @VerificationStartedAt
+                """, parameters, t) == 0)
+            {
+                return null; // The round ended otherwise meanwhile: verified by its callback, or replaced by a new one.
+            }
+
             // Held deliveries are parked (next_attempt_at NULL) and unleased: they fail as exhausted ones do.
             await c.ExecuteAsync(
                 """
