@@ -15,7 +15,7 @@ public sealed class WriteLanesTests
 
         var group = Take(lanes);
 
-        Assert.Equal(bookkeeping.Take(WriteLanes.MaxBookkeepingPerGroup).Concat(publish), group);
+        Assert.Equal(bookkeeping.Take(WriteLanes.MaxBookkeepingPerGroup).Concat(publish), group); // Queued in this order.
         Assert.Equal(bookkeeping.Skip(WriteLanes.MaxBookkeepingPerGroup).Take(WriteLanes.MaxBookkeepingPerGroup), Take(lanes));
     }
 
@@ -29,7 +29,7 @@ public sealed class WriteLanesTests
         var group = Take(lanes);
 
         Assert.Equal(Group, group.Count);
-        Assert.Equal(bookkeeping.Concat(publish.Take(Group - 5)), group);
+        Assert.Equal(publish.Take(Group - 5).Concat(bookkeeping), group); // In the order they were queued.
     }
 
     [Fact]
@@ -47,6 +47,17 @@ public sealed class WriteLanesTests
 
         Assert.Equal(writes.Where(w => w.Bookkeeping), taken.Where(w => w.Bookkeeping));
         Assert.Equal(writes.Where(w => !w.Bookkeeping), taken.Where(w => !w.Bookkeeping));
+    }
+
+    [Fact]
+    public void Take_WritesOfBothLanes_RunInTheOrderQueued()
+    {
+        var lanes = new WriteLanes();
+        var writes = new[] { false, true, false, true }
+            .Select(bookkeeping => new PendingWrite((_, _) => Task.FromResult<object?>(null), default, bookkeeping)).ToList();
+        writes.ForEach(lanes.Enqueue);
+
+        Assert.Equal(writes, Take(lanes));
     }
 
     [Fact]

@@ -11,6 +11,11 @@ internal sealed class PendingWrite(Func<SqliteConnection, DbTransaction, Task<ob
     /// <summary>The dispatcher's bookkeeping (an outcome, a hand-back): at most <see cref="WriteLanes.MaxBookkeepingPerGroup"/> per group.</summary>
     public bool Bookkeeping { get; } = bookkeeping;
 
+    private static long _arrivals;
+
+    /// <summary>The order writes were queued in: a group runs its writes in it, whichever queue they came from.</summary>
+    public long Arrival { get; } = Interlocked.Increment(ref _arrivals);
+
     public Func<SqliteConnection, DbTransaction, Task<object?>> Work { get; } = work;
 
     public CancellationToken CancellationToken { get; } = cancellationToken;

@@ -9,7 +9,8 @@ namespace Herald.Server.Storage.Sqlite;
 /// behind it for the whole group, the noisy-neighbour tail of docs/BENCHMARKS.md. So a group takes at most
 /// <see cref="MaxBookkeepingPerGroup"/> bookkeeping writes, plus every other write waiting (up to the group's size):
 /// a publish waits behind at most that many bookkeeping writes, and bookkeeping still gets those places in every
-/// group, however busy the API is, so no outcome waits for a lull. Within each queue the order is the arrival order.
+/// group, however busy the API is, so no outcome waits for a lull. A group runs its writes in the order they were
+/// queued; only writes left for a later group are overtaken.
 /// </summary>
 internal sealed class WriteLanes
 {
@@ -25,8 +26,9 @@ internal sealed class WriteLanes
 
     /// <summary>
     /// Fills <paramref name="group"/> (up to <paramref name="maxGroup"/>): bookkeeping writes first (at most
-    /// <see cref="MaxBookkeepingPerGroup"/>), then other writes. Writes whose token is canceled are passed to
-    /// <paramref name="canceled"/> instead, and take no place.
+    /// <see cref="MaxBookkeepingPerGroup"/>), then other writes; the group is then put in the order the writes were
+    /// queued in, as without the lanes. Writes whose token is canceled are passed to <paramref name="canceled"/>
+    /// instead, and take no place.
     /// </summary>
     public void Take(List<PendingWrite> group, int maxGroup, Action<PendingWrite> canceled)
     {
@@ -47,6 +49,8 @@ internal sealed class WriteLanes
                 group.Add(write);
             }
         }
+
+        group.Sort(static (a, b) => a.Arrival.CompareTo(b.Arrival));
     }
 
     /// <summary>Every write still queued, for the writer's shutdown.</summary>
