@@ -11,7 +11,8 @@ internal sealed record NoisyNeighbourPhase(string Phase, long Published, long De
 /// <c>noisy-neighbour</c> (issue 13): one application publishes at 100 msg/s to a well-behaved endpoint, first on an
 /// otherwise idle Herald, then while another application's 64 endpoints never answer (each request hangs until Herald's
 /// per-try timeout cuts it) and that application keeps publishing to all of them. Reports the quiet application's
-/// publish→receive latency in both phases, on the same Herald process.
+/// publish→receive latency in each phase, on the same Herald process: idle, the noisy app's first wave of timeouts
+/// (which compiles Herald's failure paths, once per process) and its second wave (the steady state, judged).
 /// </summary>
 internal sealed class NoisyNeighbourScenario : IScenario
 {
@@ -64,8 +65,14 @@ internal sealed class NoisyNeighbourScenario : IScenario
         }
 
         context.Log($"noisy-neighbour: {hanging.InFlight} sends of the noisy app hang ({burst.Accepted} messages × {NoisyEndpoints} endpoints, then {NoisyRate} msg/s)");
+        // Two noisy phases back to back, each holding one wave of the noisy app's sends timing out together (its hanging
+        // sends start together, so they time out together, and so do the sends that replace them). The first wave is
+        // the first time this Herald process runs its timeout and failure paths: it pays for compiling them (JIT, then
+        // tier-1 recompilation), about 200 ms of CPU on two cores, once per process (docs/BENCHMARKS.md). The target
+        // is judged on the second wave, the steady state of a noisy neighbour; the first is reported beside it.
+        var firstWave = await MeasureAsync("noisy-first-wave", context, publisher, receiver, quietApps, duration, hanging, (noisyPublisher, noisyApp), report.Problems, herald.Nodes[0].Id);
         var noisy = await MeasureAsync("noisy", context, publisher, receiver, quietApps, duration, hanging, (noisyPublisher, noisyApp), report.Problems, herald.Nodes[0].Id);
-        var phases = new[] { idle, noisy with { NoisyPublished = noisy.NoisyPublished + burst.Accepted } };
+        var phases = new[] { idle, firstWave with { NoisyPublished = firstWave.NoisyPublished + burst.Accepted }, noisy };
 
         report.Results = phases;
         report.Tables.Add(new ReportTable(
@@ -78,9 +85,9 @@ internal sealed class NoisyNeighbourScenario : IScenario
         var worse = noisy.PublishToReceiveMs.P99 - idle.PublishToReceiveMs.P99;
         report.Targets.Add(new TargetCheck(
             $"noisy-neighbour: the quiet app's p99 within {TargetMs:0} ms of idle",
-            $"p99 {Cells.Number(noisy.PublishToReceiveMs.P99)} ms vs {Cells.Number(idle.PublishToReceiveMs.P99)} ms idle ({(worse >= 0 ? "+" : "")}{Cells.Number(worse)} ms)",
+            $"p99 {Cells.Number(noisy.PublishToReceiveMs.P99)} ms vs {Cells.Number(idle.PublishToReceiveMs.P99)} ms idle ({(worse >= 0 ? "+" : "")}{Cells.Number(worse)} ms); first wave (cold) {Cells.Number(firstWave.PublishToReceiveMs.P99)} ms",
             noisy.PublishToReceiveMs.Count > 0 && worse <= TargetMs));
-        context.Log($"noisy-neighbour: p99 idle {idle.PublishToReceiveMs.P99} ms, beside the noisy app {noisy.PublishToReceiveMs.P99} ms");
+        context.Log($"noisy-neighbour: p99 idle {idle.PublishToReceiveMs.P99} ms, beside the noisy app {noisy.PublishToReceiveMs.P99} ms (its first wave of timeouts, cold: {firstWave.PublishToReceiveMs.P99} ms)");
         return report;
     }
 

@@ -1,14 +1,21 @@
 using System.Data.Common;
 using System.Diagnostics;
-using System.Collections.Concurrent;
 using Herald.Server.Diagnostics;
 using Microsoft.Data.Sqlite;
 
 namespace Herald.Server.Storage.Sqlite;
 
 /// <summary>One write waiting for the writer: its work, and the task its caller awaits.</summary>
-internal sealed class PendingWrite(Func<SqliteConnection, DbTransaction, Task<object?>> work, CancellationToken cancellationToken)
+internal sealed class PendingWrite(Func<SqliteConnection, DbTransaction, Task<object?>> work, CancellationToken cancellationToken, bool bookkeeping = false)
 {
+    /// <summary>The dispatcher's bookkeeping (an outcome, a hand-back): at most <see cref="WriteLanes.MaxBookkeepingPerGroup"/> per group.</summary>
+    public bool Bookkeeping { get; } = bookkeeping;
+
+    private static long _arrivals;
+
+    /// <summary>The order writes were queued in: a group runs its writes in it, whichever queue they came from.</summary>
+    public long Arrival { get; } = Interlocked.Increment(ref _arrivals);
+
     public Func<SqliteConnection, DbTransaction, Task<object?>> Work { get; } = work;
 
     public CancellationToken CancellationToken { get; } = cancellationToken;
@@ -38,7 +45,8 @@ internal sealed class PendingWrite(Func<SqliteConnection, DbTransaction, Task<ob
 
 /// <summary>
 /// The single writer of the SQLite store, with group commit. Writes queue up; the writer takes everything
-/// waiting (up to <see cref="MaxBatch"/>), runs each in its own savepoint of one IMMEDIATE transaction and commits
+/// waiting (up to <see cref="MaxBatch"/>, of which at most <see cref="WriteLanes.MaxBookkeepingPerGroup"/> bookkeeping
+/// writes, see <see cref="WriteLanes"/>), runs each in its own savepoint of one IMMEDIATE transaction and commits
 /// once. The group's writes are completed only when the WAL is fsynced (<see cref="WalSyncer"/>): by the writer itself
 /// when nothing else waits, else by the syncer thread while the writer already runs the next group — so under load
 /// one fsync covers many writes and the writer never sits idle for the disk; alone, a write commits at once.
@@ -50,9 +58,9 @@ internal sealed partial class GroupCommitWriter : IDisposable
 
     private readonly Func<Task<SqliteConnection>> _open;
     private readonly ILogger _logger;
-    // A queue and an event rather than a Channel: a channel wakes its waiting reader through a pool thread, which put
+    // Queues (WriteLanes) and an event rather than a Channel: a channel wakes its waiting reader through a pool thread, which put
     // one more thread hand-off (a wake-up, costly on a small VM) on the path of every write.
-    private readonly ConcurrentQueue<PendingWrite> _queue = new();
+    private readonly WriteLanes _queue = new();
     private readonly ManualResetEventSlim _waiting = new(false);
     private volatile bool _closed;
     private readonly Thread _thread;
@@ -91,17 +99,7 @@ internal sealed partial class GroupCommitWriter : IDisposable
         while (WaitForWrites())
         {
             batch.Clear();
-            while (batch.Count < MaxBatch && _queue.TryDequeue(out var write))
-            {
-                if (write.CancellationToken.IsCancellationRequested)
-                {
-                    write.Completion.TrySetCanceled(write.CancellationToken);
-                }
-                else
-                {
-                    batch.Add(write);
-                }
-            }
+            _queue.Take(batch, MaxBatch, static write => write.Completion.TrySetCanceled(write.CancellationToken));
 
             if (batch.Count > 0)
             {
@@ -110,7 +108,7 @@ internal sealed partial class GroupCommitWriter : IDisposable
         }
 
         _connection?.Dispose();
-        while (_queue.TryDequeue(out var late)) // Queued while closing: never run.
+        foreach (var late in _queue.DrainAll()) // Queued while closing: never run.
         {
             late.Completion.TrySetException(new ObjectDisposedException(nameof(GroupCommitWriter)));
         }

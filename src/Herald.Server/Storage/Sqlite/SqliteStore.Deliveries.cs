@@ -133,12 +133,12 @@ internal sealed partial class SqliteStore
                 """,
                 new { now = Ms(attempt.CreatedAt), attempt.EndpointId }, t);
             return Task.FromResult(failingSince is { } f ? Time(f) : (DateTimeOffset?)null);
-        }, cancellationToken);
+        }, cancellationToken, bookkeeping: true);
 
     public Task ReleaseDeliveryAsync(string deliveryId, DateTimeOffset? nextAttemptAt, CancellationToken cancellationToken) =>
         WriteAsync((c, t) => c.ExecuteAsync(
             "UPDATE deliveries SET lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = @next WHERE id = @deliveryId AND status = 1",
-            new { deliveryId, next = Ms(nextAttemptAt) }, t), cancellationToken);
+            new { deliveryId, next = Ms(nextAttemptAt) }, t), cancellationToken, bookkeeping: true);
 
     public Task ReleaseLeasesAsync(string owner, CancellationToken cancellationToken) =>
         WriteAsync((c, t) => c.ExecuteAsync(

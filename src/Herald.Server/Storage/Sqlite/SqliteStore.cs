@@ -102,9 +102,13 @@ internal sealed partial class SqliteStore : IHeraldStore, IDisposable
     /// commits them with one fsync. A write's task completes only after that commit, so "accepted means durable"
     /// holds, and the order writes run in is the order they commit in.
     /// </summary>
-    private async Task<T> WriteAsync<T>(Func<SqliteConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
+    /// <param name="work">The write, run on the writer's connection inside its savepoint.</param>
+    /// <param name="cancellationToken">Cancels the write while it still waits for its group.</param>
+    /// <param name="bookkeeping">The dispatcher's record of an attempt or hand-back of a delivery: taken at most
+    /// <see cref="WriteLanes.MaxBookkeepingPerGroup"/> per group, so a burst of them does not hold up other writes.</param>
+    private async Task<T> WriteAsync<T>(Func<SqliteConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken, bool bookkeeping = false)
     {
-        var write = new PendingWrite(async (c, t) => await work(c, t), cancellationToken);
+        var write = new PendingWrite(async (c, t) => await work(c, t), cancellationToken, bookkeeping);
         _writer.Enqueue(write);
         try
         {
@@ -140,8 +144,8 @@ internal sealed partial class SqliteStore : IHeraldStore, IDisposable
         return true;
     }
 
-    private Task WriteAsync(Func<SqliteConnection, DbTransaction, Task> work, CancellationToken cancellationToken) =>
-        WriteAsync(async (c, t) => { await work(c, t); return true; }, cancellationToken);
+    private Task WriteAsync(Func<SqliteConnection, DbTransaction, Task> work, CancellationToken cancellationToken, bool bookkeeping = false) =>
+        WriteAsync(async (c, t) => { await work(c, t); return true; }, cancellationToken, bookkeeping);
 
     // "SQLite Error 19: 'UNIQUE constraint failed: messages.app_id, messages.event_id'." → "event_id" (SQLite's closing
     // quote and full stop are not part of the name).
