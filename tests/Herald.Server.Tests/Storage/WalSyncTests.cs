@@ -1,5 +1,5 @@
 using System.Text;
-using Herald.Server.Api;
+using Herald.Server.Common;
 using Herald.Server.Applications;
 using Herald.Server.Messages;
 using Herald.Server.Polling;
