@@ -10,16 +10,18 @@ internal sealed partial class PostgresStore
     public async Task<bool> TryTakeSendBudgetAsync(string endpointId, int perSecond, DateTimeOffset now, CancellationToken cancellationToken)
     {
         // One row per endpoint and second. The upsert takes the row's lock, so concurrent takers from every node
-        // count one after another; once `sent` reaches the rate the WHERE fails and nothing is returned.
+        // count one after another; once `sent` reaches the rate the WHERE fails and nothing is returned. The second is
+        // the database's at the take, not the node's `now` from before a possibly slow wait for a connection: a take
+        // counted against a second already past would let that many more sends into the current one.
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         var taken = await connection.ExecuteScalarAsync<int?>(
             """
-            INSERT INTO endpoint_send_budgets (endpoint_id, second, sent) VALUES (@endpointId, @second, 1)
+            INSERT INTO endpoint_send_budgets (endpoint_id, second, sent) VALUES (@endpointId, floor(extract(epoch FROM clock_timestamp()))::bigint, 1)
             ON CONFLICT (endpoint_id, second) DO UPDATE SET sent = endpoint_send_budgets.sent + 1
             WHERE endpoint_send_budgets.sent < @perSecond
             RETURNING sent
             """,
-            new { endpointId, second = now.ToUnixTimeSeconds(), perSecond });
+            new { endpointId, perSecond });
         return taken is not null;
     }
 
