@@ -15,7 +15,7 @@ internal static class EndpointFifoFields
 
     /// <summary>Checks the fields of a patch: the endpoint stays FIFO unless the body turns <c>fifo</c> off.</summary>
     public static void Validate(Validator v, JsonBody<EndpointIn> body, EndpointFifo? existing) =>
-        Validate(v, body.Value.FifoOnExhaustion, fifo: body.Has("fifo") ? body.Value.Fifo == true : existing is not null);
+        Validate(v, body.Value.FifoOnExhaustion, fifo: FifoAfter(body, existing));
 
     private static void Validate(Validator v, string? onExhaustion, bool fifo)
     {
@@ -36,10 +36,13 @@ internal static class EndpointFifoFields
     /// <summary>A patch: only the fields present change.</summary>
     public static EndpointFifo? Patch(JsonBody<EndpointIn> body, EndpointFifo? existing)
     {
-        var on = body.Has("fifo") ? body.Value.Fifo == true : existing is not null;
         var mode = Mode(body.Value.FifoOnExhaustion) ?? existing?.OnExhaustion ?? FifoExhaustion.Stop;
-        return on ? new EndpointFifo(mode, existing?.StoppedAt) : null;
+        return FifoAfter(body, existing) ? new EndpointFifo(mode, existing?.StoppedAt) : null;
     }
+
+    /// <summary>Whether the endpoint is FIFO once the patch is applied: as it was, unless the body sets <c>fifo</c>.</summary>
+    private static bool FifoAfter(JsonBody<EndpointIn> body, EndpointFifo? existing) =>
+        body.Has("fifo") ? body.Value.Fifo == true : existing is not null;
 
     public static string? Name(EndpointFifo? fifo) => fifo?.OnExhaustion switch
     {
