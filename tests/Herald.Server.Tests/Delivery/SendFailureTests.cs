@@ -68,7 +68,7 @@ public sealed class SendFailureTests : IAsyncLifetime
             .With("Herald:Delivery:RetrySchedule:0", "00:00:00.200")
             .With("Herald:Delivery:RetrySchedule:1", "00:00:00.200");
 
-        var attempts = await EveryTryIsOneFailedAttemptAsync(herald, receiver.Url, () => { }, () => receiver.Requests, new JsonObject { ["timeoutSeconds"] = 1 });
+        var attempts = await EveryTryIsOneFailedAttemptAsync(herald, receiver.Url, nextTry: null, () => receiver.Requests, new JsonObject { ["timeoutSeconds"] = 1 });
 
         Assert.All(attempts, a => Assert.Equal(
             "No complete response within 1 s: status 200 arrived, the body did not; counted as a failed try.", (string?)a!["error"]));
@@ -139,9 +139,12 @@ public sealed class SendFailureTests : IAsyncLifetime
     /// Publishes one message to <paramref name="url"/> with a three-try schedule and checks each try as it is made:
     /// one more failed attempt row, one more request at the receiver (when <paramref name="requests"/> counts them),
     /// then <c>message.attempt.exhausted</c> and the delivery failed for good. Returns the attempts, newest first.
+    /// A null <paramref name="nextTry"/> means the real clock lets each retry come by itself: the next try may then
+    /// already be at the receiver when a try's attempt row is read (CI saw 2 requests beside 1 row on a loaded
+    /// machine), so each try is checked as "this one and at most the next", and the total exactly at the end.
     /// </summary>
     private async Task<JsonArray> EveryTryIsOneFailedAttemptAsync(
-        HeraldApplication herald, string url, Action nextTry, Func<int>? requests, JsonObject? endpoint = null)
+        HeraldApplication herald, string url, Action? nextTry, Func<int>? requests, JsonObject? endpoint = null)
     {
         var client = herald.CreateAdminClient();
         await client.CreateAppAsync("Acme", "acme");
@@ -154,7 +157,7 @@ public sealed class SendFailureTests : IAsyncLifetime
         {
             if (tries > 1)
             {
-                nextTry();
+                nextTry?.Invoke();
             }
 
             attempts = await client.WaitForAttemptsAsync("acme", messageId, tries, endpointId);
@@ -162,7 +165,7 @@ public sealed class SendFailureTests : IAsyncLifetime
             Assert.Equal(2, (int)attempts[0]!["status"]!);
             if (requests is not null)
             {
-                Assert.Equal(tries, requests());
+                Assert.InRange(requests(), tries, nextTry is null ? Math.Min(tries + 1, 3) : tries);
             }
         }
 
@@ -174,6 +177,11 @@ public sealed class SendFailureTests : IAsyncLifetime
         Assert.Equal(2, (int)destination["status"]!);
         Assert.Null(destination["nextAttempt"]);
         Assert.Equal(3, (await client.GetDataAsync($"/api/v1/app/acme/attempt/msg/{messageId}")).Count);
+        if (requests is not null)
+        {
+            Assert.Equal(3, requests());
+        }
+
         return attempts;
     }
 
