@@ -42,7 +42,7 @@ internal static class ApplicationsApi
             .Metadata($"{at}.metadata", input.Metadata);
     }
 
-    private static async Task<Ok<ListResponse<ApplicationOut>>> ListAsync([AsParameters] ApplicationListQuery query, HttpContext context, IHeraldStore store)
+    private static async Task<Ok<ListResponse<ApplicationOut>>> ListAsync([AsParameters] ApplicationListQuery query, HttpContext context, IApplicationStore store)
     {
         context.User.RequireAdmin();
         var page = Paging.Parse(query, key => Ids.IsValid(Ids.Application, key), descendingByDefault: false);
@@ -52,7 +52,7 @@ internal static class ApplicationsApi
     }
 
     private static async Task<Results<Created<ApplicationOut>, Ok<ApplicationOut>>> CreateAsync(
-        HttpContext context, IHeraldStore store, Ids ids, TimeProvider time,
+        HttpContext context, IApplicationStore store, Ids ids, TimeProvider time,
         [Description("true answers 200 with the existing application when the uid is taken, instead of a 409 (default false).")] bool? get_if_exists)
     {
         context.User.RequireAdmin();
@@ -90,7 +90,7 @@ internal static class ApplicationsApi
     private static Ok<ApplicationOut> Get(CurrentApplication app) => TypedResults.Ok(ApplicationOut.From(app.Value));
 
     private static async Task<Results<Created<ApplicationOut>, Ok<ApplicationOut>>> UpsertAsync(
-        string app_id, CurrentApplication app, HttpContext context, IHeraldStore store, Ids ids, TimeProvider time)
+        string app_id, CurrentApplication app, HttpContext context, IApplicationStore store, Ids ids, TimeProvider time)
     {
         // None only for an admin: an application token got ApiAccess's 404 for an app that does not exist, as for another
         // app that does (answering 403 for the one it cannot create would tell it which uids other applications have).
@@ -129,7 +129,7 @@ internal static class ApplicationsApi
         return TypedResults.Ok(ApplicationOut.From(updated));
     }
 
-    private static async Task<Ok<ApplicationOut>> PatchAsync(CurrentApplication app, HttpContext context, IHeraldStore store, TimeProvider time)
+    private static async Task<Ok<ApplicationOut>> PatchAsync(CurrentApplication app, HttpContext context, IApplicationStore store, TimeProvider time)
     {
         var existing = app.Value;
         context.User.RequireAdmin();
@@ -155,7 +155,7 @@ internal static class ApplicationsApi
         return TypedResults.Ok(ApplicationOut.From(updated));
     }
 
-    private static async Task<NoContent> DeleteAsync(CurrentApplication app, HttpContext context, IHeraldStore store)
+    private static async Task<NoContent> DeleteAsync(CurrentApplication app, HttpContext context, IApplicationStore store)
     {
         var existing = app.Value;
         context.User.RequireAdmin();
@@ -168,7 +168,7 @@ internal static class ApplicationsApi
     /// message or asking portal access for an app that does not exist yet, as Svix allows). Null when it cannot.
     /// </summary>
     public static async Task<Application?> CreateOnTheFlyAsync(
-        string appUid, ApplicationIn? input, IHeraldStore store, Ids ids, TimeProvider time, CancellationToken cancellationToken)
+        string appUid, ApplicationIn? input, IApplicationStore store, Ids ids, TimeProvider time, CancellationToken cancellationToken)
     {
         if (input is null || Ids.IsValid(Ids.Application, appUid) || !Validator.IdentifierPattern().IsMatch(appUid))
         {

@@ -19,7 +19,7 @@ internal static partial class AdminTokenBootstrap
 
     public static async Task EnsureAdminTokenAsync(this WebApplication app, CancellationToken cancellationToken)
     {
-        var store = app.Services.GetRequiredService<IHeraldStore>();
+        var store = app.Services.GetRequiredService<ITokenStore>();
         var ids = app.Services.GetRequiredService<Ids>();
         var now = app.Services.GetRequiredService<TimeProvider>().GetUtcNow();
         var preset = app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.AdminToken;

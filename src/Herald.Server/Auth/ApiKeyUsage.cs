@@ -9,7 +9,7 @@ namespace Herald.Server.Auth;
 /// it when the stored value (as the request's lookup read it) and its own last write are both older than that. So a
 /// busy key costs each node one write a minute; the list shows the time of a request in the last minute of use.
 /// </summary>
-internal sealed partial class ApiKeyUsage(IHeraldStore store, ILogger<ApiKeyUsage> logger)
+internal sealed partial class ApiKeyUsage(IApiKeyStore store, ILogger<ApiKeyUsage> logger)
 {
     public static readonly TimeSpan Resolution = TimeSpan.FromMinutes(1);
 

@@ -44,17 +44,17 @@ internal static class ApiKeysApi
         return group;
     }
 
-    private static async Task<Ok<ListResponse<ApiKeyOut>>> ListAsync([AsParameters] ListQuery query, HttpContext context, IHeraldStore store)
+    private static async Task<Ok<ListResponse<ApiKeyOut>>> ListAsync([AsParameters] ListQuery query, HttpContext context, IApiKeyStore store)
     {
         var page = Paging.Parse(query, key => Ids.IsValid(Ids.Token, key), descendingByDefault: false);
         var result = await store.ListApiKeysAsync(page, context.RequestAborted);
         return TypedResults.Ok(Paging.ToResponse(result, k => k.Id, ApiKeyOut.From));
     }
 
-    private static async Task<Ok<ApiKeyOut>> GetAsync(string key_id, HttpContext context, IHeraldStore store) =>
+    private static async Task<Ok<ApiKeyOut>> GetAsync(string key_id, HttpContext context, IApiKeyStore store) =>
         TypedResults.Ok(ApiKeyOut.From(await store.GetApiKeyAsync(key_id, context.RequestAborted) ?? throw ApiException.NotFound("API key")));
 
-    private static async Task<Created<ApiKeySecretOut>> CreateAsync(HttpContext context, IHeraldStore store, Ids ids, TimeProvider time)
+    private static async Task<Created<ApiKeySecretOut>> CreateAsync(HttpContext context, IApplicationStore applications, ITokenStore tokens, Ids ids, TimeProvider time)
     {
         using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.ApiKeyIn, context.RequestAborted);
         var input = body.Value;
@@ -83,7 +83,7 @@ internal static class ApiKeysApi
         if (scope!.ApplicationId is { } idOrUid)
         {
             // Scopes may name the application by uid; the key stores its id, so renaming the uid changes nothing.
-            var application = await store.GetApplicationAsync(idOrUid, context.RequestAborted)
+            var application = await applications.GetApplicationAsync(idOrUid, context.RequestAborted)
                 ?? throw ApiException.Invalid("body.scopes", "unknown_application", $"names application '{idOrUid}', which does not exist.");
             scope = scope with { ApplicationId = application.Id };
         }
@@ -101,17 +101,17 @@ internal static class ApiKeysApi
             CreatedAt = now,
             ExpiresAt = input.Expiry is { } seconds ? now + TimeSpan.FromSeconds(seconds) : null,
         };
-        await store.AddTokenAsync(key, context.RequestAborted);
+        await tokens.AddTokenAsync(key, context.RequestAborted);
         return TypedResults.Created($"/api/v1/auth/api-key/{key.Id}", ApiKeySecretOut.From(key, secret));
     }
 
-    private static async Task<NoContent> RevokeAsync(string key_id, HttpContext context, IHeraldStore store, TimeProvider time)
+    private static async Task<NoContent> RevokeAsync(string key_id, HttpContext context, IApiKeyStore store, TimeProvider time)
     {
         Check(await store.EndApiKeyAsync(key_id, time.Now(), revoke: true, context.RequestAborted));
         return TypedResults.NoContent();
     }
 
-    private static async Task<NoContent> ExpireAsync(string key_id, HttpContext context, IHeraldStore store, TimeProvider time)
+    private static async Task<NoContent> ExpireAsync(string key_id, HttpContext context, IApiKeyStore store, TimeProvider time)
     {
         var input = await ReadOptionalAsync(context.Request, HeraldJsonContext.Api.ApiKeyExpireIn) ?? new ApiKeyExpireIn();
         if (input.Expiry is { } e && (e < 0 || e > MaxKeyLifetimeSeconds))
@@ -123,7 +123,7 @@ internal static class ApiKeysApi
         return TypedResults.NoContent();
     }
 
-    private static async Task<Ok<ApiKeySecretOut>> RotateAsync(string key_id, HttpContext context, IHeraldStore store, TimeProvider time)
+    private static async Task<Ok<ApiKeySecretOut>> RotateAsync(string key_id, HttpContext context, IApiKeyStore store, TimeProvider time)
     {
         var input = await ReadOptionalAsync(context.Request, HeraldJsonContext.Api.ApiKeyRotateIn) ?? new ApiKeyRotateIn();
         if (input.Expiry is { } e && (e < 0 || e > MaxRotationGraceSeconds))

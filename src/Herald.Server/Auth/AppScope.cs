@@ -30,7 +30,7 @@ internal static class AppScope
     private static async Task<Application?> LoadAsync(HttpContext context)
     {
         var appIdOrUid = context.GetRouteValue("app_id") as string ?? "";
-        var store = context.RequestServices.GetRequiredService<IHeraldStore>();
+        var store = context.RequestServices.GetRequiredService<IApplicationStore>();
         var application = await store.GetApplicationAsync(appIdOrUid, context.RequestAborted);
         return application is not null && context.User.CanReach(application.Id) ? application : null;
     }

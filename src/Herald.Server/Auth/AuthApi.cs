@@ -68,7 +68,7 @@ internal static class AuthApi
     }
 
     private static async Task<Ok<AppPortalAccessOut>> AppPortalAccessAsync(
-        string app_id, HttpContext context, IHeraldStore store, Ids ids, TimeProvider time, IOptions<AuthOptions> authOptions, IOptions<ApiOptions> apiOptions)
+        string app_id, HttpContext context, ITokenStore store, IApplicationStore applications, Ids ids, TimeProvider time, IOptions<AuthOptions> authOptions, IOptions<ApiOptions> apiOptions)
     {
         using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.AppPortalAccessIn, context.RequestAborted);
         var input = body.Value;
@@ -95,8 +95,8 @@ internal static class AuthApi
 
         validator.ThrowIfInvalid();
 
-        var application = await store.GetApplicationAsync(app_id, context.RequestAborted)
-            ?? await ApplicationsApi.CreateOnTheFlyAsync(app_id, input.Application, store, ids, time, context.RequestAborted)
+        var application = await applications.GetApplicationAsync(app_id, context.RequestAborted)
+            ?? await ApplicationsApi.CreateOnTheFlyAsync(app_id, input.Application, applications, ids, time, context.RequestAborted)
             ?? throw ApiException.NotFound("Application");
 
         var now = time.Now();
@@ -119,7 +119,7 @@ internal static class AuthApi
         return TypedResults.Ok(new AppPortalAccessOut($"{baseUrl}/app-portal/{application.Id}{Portal.PortalTheme.Query(input.Theme)}#token={token}", token));
     }
 
-    private static async Task<NoContent> ExpireAllAsync(string app_id, HttpContext context, IHeraldStore store, TimeProvider time)
+    private static async Task<NoContent> ExpireAllAsync(string app_id, HttpContext context, IApplicationStore applications, ITokenStore tokens, TimeProvider time)
     {
         using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.AppPortalExpireIn, context.RequestAborted);
         var input = body.Value;
@@ -143,14 +143,14 @@ internal static class AuthApi
         }
 
         v.ThrowIfInvalid();
-        var application = await store.GetApplicationAsync(app_id, context.RequestAborted) ?? throw ApiException.NotFound("Application");
+        var application = await applications.GetApplicationAsync(app_id, context.RequestAborted) ?? throw ApiException.NotFound("Application");
         var at = time.Now() + TimeSpan.FromSeconds(input.Expiry ?? 0);
         var sessionIds = input.SessionIds is { Count: > 0 } some ? some.Distinct(StringComparer.Ordinal).ToList() : null;
-        await store.ExpireApplicationTokensAsync(application.Id, sessionIds, at, context.RequestAborted);
+        await tokens.ExpireApplicationTokensAsync(application.Id, sessionIds, at, context.RequestAborted);
         return TypedResults.NoContent();
     }
 
-    private static async Task<NoContent> LogoutAsync(HttpContext context, IHeraldStore store, TimeProvider time)
+    private static async Task<NoContent> LogoutAsync(HttpContext context, ITokenStore store, TimeProvider time)
     {
         // As Svix ("trying to log out other tokens will fail"): only app tokens log out. An admin token ending itself
         // could lock the operator out; admin keys are managed, not logged out of.

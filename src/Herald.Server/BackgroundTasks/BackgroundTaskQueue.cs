@@ -8,7 +8,7 @@ namespace Herald.Server.BackgroundTasks;
 /// <see cref="BackgroundTaskRunner"/> is woken to claim and run it. The row is the work: a task whose process dies is
 /// claimed again (see the runner), so nothing here is kept only in memory.
 /// </summary>
-internal sealed class BackgroundTaskQueue(IHeraldStore store, Ids ids, TimeProvider time)
+internal sealed class BackgroundTaskQueue(IBackgroundTaskStore store, Ids ids, TimeProvider time)
 {
     public const string IdPrefix = "qtask_";
 

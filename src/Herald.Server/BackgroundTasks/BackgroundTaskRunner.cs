@@ -18,7 +18,7 @@ namespace Herald.Server.BackgroundTasks;
 /// </para>
 /// </summary>
 internal sealed partial class BackgroundTaskRunner(
-    IHeraldStore store,
+    IBackgroundTaskStore store,
     BackgroundTaskQueue queue,
     DeliveryNode node,
     IEnumerable<IBackgroundTaskWork> works,

@@ -30,7 +30,7 @@ internal static class BackgroundTasksApi
         return group;
     }
 
-    private static async Task<Ok<ListResponse<BackgroundTaskOut>>> ListAsync([AsParameters] BackgroundTaskListQuery query, HttpContext context, IHeraldStore store)
+    private static async Task<Ok<ListResponse<BackgroundTaskOut>>> ListAsync([AsParameters] BackgroundTaskListQuery query, HttpContext context, IBackgroundTaskStore store)
     {
         var (status, task) = (query.Status, query.Task);
         var v = new Validator();
@@ -50,7 +50,7 @@ internal static class BackgroundTasksApi
         return TypedResults.Ok(Paging.ToResponse(result, t => t.Id, BackgroundTaskOut.From));
     }
 
-    private static async Task<Ok<BackgroundTaskOut>> GetAsync(string task_id, HttpContext context, IHeraldStore store) =>
+    private static async Task<Ok<BackgroundTaskOut>> GetAsync(string task_id, HttpContext context, IBackgroundTaskStore store) =>
         TypedResults.Ok(BackgroundTaskOut.From(
             await store.GetBackgroundTaskAsync(task_id, context.RequestAborted) ?? throw ApiException.NotFound("Background task")));
 }

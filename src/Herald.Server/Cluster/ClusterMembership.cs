@@ -8,7 +8,7 @@ namespace Herald.Server.Cluster;
 /// the nodes seen recently; <see cref="Delivery.EndpointLimits"/> divides each endpoint's concurrency cap among them.
 /// On storage that is not shared (SQLite) this node is the only one, and nothing is written.
 /// </summary>
-internal sealed partial class ClusterMembership(IHeraldStore store, DeliveryNode node, TimeProvider time, ILogger<ClusterMembership> logger) : BackgroundService
+internal sealed partial class ClusterMembership(IClusterStore store, DeliveryNode node, TimeProvider time, ILogger<ClusterMembership> logger) : BackgroundService
 {
     /// <summary>How often a node says it is alive; a node unheard for three intervals is counted out.</summary>
     public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(5);

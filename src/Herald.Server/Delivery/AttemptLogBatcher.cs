@@ -22,7 +22,7 @@ internal sealed partial class AttemptLogBatcher : BackgroundService
     public const string OrganizationId = "org_herald";
 
     private readonly OperationalWebhooks _operational;
-    private readonly Storage.IHeraldStore _store;
+    private readonly Storage.IApplicationStore _store;
     private readonly TimeProvider _time;
     private readonly ILogger<AttemptLogBatcher> _logger;
     private readonly AttemptLogOptions _options;
@@ -40,7 +40,7 @@ internal sealed partial class AttemptLogBatcher : BackgroundService
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, TaskCompletionSource> _recorded = new(StringComparer.Ordinal);
 
     public AttemptLogBatcher(
-        OperationalWebhooks operational, Storage.IHeraldStore store, TimeProvider time, IOptions<AttemptLogOptions> options, ILogger<AttemptLogBatcher> logger)
+        OperationalWebhooks operational, Storage.IApplicationStore store, TimeProvider time, IOptions<AttemptLogOptions> options, ILogger<AttemptLogBatcher> logger)
     {
         _operational = operational;
         _store = store;

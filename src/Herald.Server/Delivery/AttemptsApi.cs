@@ -28,30 +28,32 @@ internal static class AttemptsApi
     }
 
     private static async Task<Ok<ListResponse<MessageAttemptOut>>> ListByEndpointAsync(
-        CurrentApplication app, string endpoint_id, [AsParameters] AttemptsByEndpointQuery query, HttpContext context, IHeraldStore store, ContentGate gate)
+        CurrentApplication app, string endpoint_id, [AsParameters] AttemptsByEndpointQuery query, HttpContext context,
+        IEndpointStore endpoints, IAttemptStore attempts, IMessageStore messages, ContentGate gate)
     {
         var filter = ToFilter(query);
-        var endpoint = await app.FindEndpointAsync(store, endpoint_id, context.RequestAborted);
-        return await ListAsync(context, store, endpoint.ApplicationId, filter with { EndpointId = endpoint.Id }, query, query.WithMsg == true, gate);
+        var endpoint = await app.FindEndpointAsync(endpoints, endpoint_id, context.RequestAborted);
+        return await ListAsync(context, attempts, messages, endpoint.ApplicationId, filter with { EndpointId = endpoint.Id }, query, query.WithMsg == true, gate);
     }
 
     private static async Task<Ok<ListResponse<MessageAttemptOut>>> ListByMessageAsync(
-        CurrentApplication app, string msg_id, [AsParameters] AttemptsByMessageQuery query, HttpContext context, IHeraldStore store, ContentGate gate)
+        CurrentApplication app, string msg_id, [AsParameters] AttemptsByMessageQuery query, HttpContext context,
+        IEndpointStore endpoints, IAttemptStore attempts, IMessageStore messages, ContentGate gate)
     {
         var filter = ToFilter(query);
         var application = app.Value;
-        var message = await store.GetMessageAsync(application.Id, msg_id, context.RequestAborted) ?? throw ApiException.NotFound("Message");
+        var message = await messages.GetMessageAsync(application.Id, msg_id, context.RequestAborted) ?? throw ApiException.NotFound("Message");
         string? endpointFilter = null;
         if (query.EndpointId is { Length: > 0 } endpointId)
         {
-            endpointFilter = (await store.GetEndpointAsync(application.Id, endpointId, context.RequestAborted) ?? throw ApiException.NotFound("Endpoint")).Id;
+            endpointFilter = (await endpoints.GetEndpointAsync(application.Id, endpointId, context.RequestAborted) ?? throw ApiException.NotFound("Endpoint")).Id;
         }
 
-        return await ListAsync(context, store, application.Id, filter with { MessageId = message.Id, EndpointId = endpointFilter }, query, withMessage: false, gate);
+        return await ListAsync(context, attempts, messages, application.Id, filter with { MessageId = message.Id, EndpointId = endpointFilter }, query, withMessage: false, gate);
     }
 
     private static async Task<Ok<ListResponse<MessageAttemptOut>>> ListAsync(
-        HttpContext context, IHeraldStore store, string applicationId, AttemptFilter filter, AttemptFilterQuery query, bool withMessage, ContentGate gate)
+        HttpContext context, IAttemptStore attempts, IMessageStore messages, string applicationId, AttemptFilter filter, AttemptFilterQuery query, bool withMessage, ContentGate gate)
     {
         var withContent = query.WithContent ?? true;
         var page = Paging.Parse(query, key => Ids.IsValid(Ids.Attempt, key), descendingByDefault: true) with { MaxBytes = gate.PageByteBudget, WithContent = withContent };
@@ -60,20 +62,20 @@ internal static class AttemptsApi
             await gate.HoldForAnswerAsync(context);
         }
 
-        var result = await store.ListAttemptsAsync(applicationId, filter, page, context.RequestAborted);
-        var messages = new Dictionary<string, MessageOut?>();
+        var result = await attempts.ListAttemptsAsync(applicationId, filter, page, context.RequestAborted);
+        var messageOuts = new Dictionary<string, MessageOut?>();
         if (withMessage)
         {
             foreach (var id in result.Items.Select(a => a.MessageId).Distinct())
             {
                 // Svix: "message payloads are never included in the response, regardless of this flag".
-                messages[id] = await store.GetMessageAsync(applicationId, id, context.RequestAborted) is { } m ? MessageOut.From(m, withContent: false) : null;
+                messageOuts[id] = await messages.GetMessageAsync(applicationId, id, context.RequestAborted) is { } m ? MessageOut.From(m, withContent: false) : null;
             }
         }
 
         return TypedResults.Ok(Paging.ToResponse(result, a => a.Id, a =>
         {
-            var attempt = MessageAttemptOut.From(a, messages.GetValueOrDefault(a.MessageId));
+            var attempt = MessageAttemptOut.From(a, messageOuts.GetValueOrDefault(a.MessageId));
             var status = query.Shown(attempt.Status);
             // Without content the response body reads "{}", as in Svix's server.
             return attempt with { Response = withContent ? attempt.Response : "{}", Status = status, StatusText = MessageAttemptOut.TextOf(status) };
@@ -88,42 +90,42 @@ internal static class AttemptsApi
         return new AttemptFilter(null, null, query.Status, query.StatusCodeClass, messageFilter.EventTypes, messageFilter.Channel, messageFilter.Tag, messageFilter.Before, messageFilter.After);
     }
 
-    private static async Task<Ok<MessageAttemptOut>> GetAsync(CurrentApplication app, string msg_id, string attempt_id, HttpContext context, IHeraldStore store)
+    private static async Task<Ok<MessageAttemptOut>> GetAsync(CurrentApplication app, string msg_id, string attempt_id, HttpContext context, IAttemptStore attempts, IMessageStore messages)
     {
         var application = app.Value;
-        var message = await store.GetMessageAsync(application.Id, msg_id, context.RequestAborted) ?? throw ApiException.NotFound("Message");
-        var attempt = await store.GetAttemptAsync(application.Id, attempt_id, context.RequestAborted);
+        var message = await messages.GetMessageAsync(application.Id, msg_id, context.RequestAborted) ?? throw ApiException.NotFound("Message");
+        var attempt = await attempts.GetAttemptAsync(application.Id, attempt_id, context.RequestAborted);
         return attempt is null || attempt.MessageId != message.Id ? throw ApiException.NotFound("Attempt") : TypedResults.Ok(MessageAttemptOut.From(attempt));
     }
 
-    private static async Task<NoContent> ExpungeAsync(CurrentApplication app, string msg_id, string attempt_id, HttpContext context, IHeraldStore store)
+    private static async Task<NoContent> ExpungeAsync(CurrentApplication app, string msg_id, string attempt_id, HttpContext context, IAttemptStore attempts, IMessageStore messages)
     {
         var application = app.Value;
-        var message = await store.GetMessageAsync(application.Id, msg_id, context.RequestAborted) ?? throw ApiException.NotFound("Message");
-        var attempt = await store.GetAttemptAsync(application.Id, attempt_id, context.RequestAborted);
+        var message = await messages.GetMessageAsync(application.Id, msg_id, context.RequestAborted) ?? throw ApiException.NotFound("Message");
+        var attempt = await attempts.GetAttemptAsync(application.Id, attempt_id, context.RequestAborted);
         if (attempt is null || attempt.MessageId != message.Id)
         {
             throw ApiException.NotFound("Attempt");
         }
 
-        await store.ExpungeAttemptResponseAsync(application.Id, attempt.Id, context.RequestAborted);
+        await attempts.ExpungeAttemptResponseAsync(application.Id, attempt.Id, context.RequestAborted);
         return TypedResults.NoContent();
     }
 
     private static async Task<Ok<ListResponse<MessageEndpointOut>>> ListDestinationsAsync(
-        CurrentApplication app, string msg_id, [AsParameters] ListQuery query, HttpContext context, IHeraldStore store)
+        CurrentApplication app, string msg_id, [AsParameters] ListQuery query, HttpContext context, IAttemptStore attempts, IEndpointStore endpoints, IMessageStore messages)
     {
         var application = app.Value;
-        var message = await store.GetMessageAsync(application.Id, msg_id, context.RequestAborted) ?? throw ApiException.NotFound("Message");
+        var message = await messages.GetMessageAsync(application.Id, msg_id, context.RequestAborted) ?? throw ApiException.NotFound("Message");
         var page = Paging.Parse(query, key => Ids.IsValid(Ids.Endpoint, key), descendingByDefault: false);
-        var states = await store.ListMessageDeliveryStatesAsync(message.Id, context.RequestAborted);
+        var states = await attempts.ListMessageDeliveryStatesAsync(message.Id, context.RequestAborted);
         var ordered = (page.ScanAscending ? states.OrderBy(s => s.EndpointId, StringComparer.Ordinal) : states.OrderByDescending(s => s.EndpointId, StringComparer.Ordinal))
             .Where(s => page.After is null || (page.ScanAscending ? string.CompareOrdinal(s.EndpointId, page.After) > 0 : string.CompareOrdinal(s.EndpointId, page.After) < 0))
             .Take(page.Limit + 1).ToList();
         var items = new List<(HeraldEndpoint Endpoint, DeliveryState State)>();
         foreach (var state in ordered)
         {
-            if (await store.GetEndpointAsync(application.Id, state.EndpointId, context.RequestAborted) is { } endpoint)
+            if (await endpoints.GetEndpointAsync(application.Id, state.EndpointId, context.RequestAborted) is { } endpoint)
             {
                 items.Add((endpoint, state));
             }
@@ -140,20 +142,20 @@ internal static class AttemptsApi
     }
 
     private static async Task<Ok<ListResponse<EndpointMessageOut>>> ListEndpointMessagesAsync(
-        CurrentApplication app, string endpoint_id, [AsParameters] EndpointMessagesQuery query, HttpContext context, IHeraldStore store, ContentGate gate)
+        CurrentApplication app, string endpoint_id, [AsParameters] EndpointMessagesQuery query, HttpContext context, IAttemptStore attempts, IEndpointStore endpoints, ContentGate gate)
     {
         var v = new Validator();
         var filter = query.ToFilter(v);
         v.ThrowIfInvalid();
         var withContent = query.WithContent ?? true;
         var page = Paging.Parse(query, key => Ids.IsValid(Ids.Message, key), descendingByDefault: true) with { MaxBytes = gate.PageByteBudget, WithContent = withContent };
-        var endpoint = await app.FindEndpointAsync(store, endpoint_id, context.RequestAborted);
+        var endpoint = await app.FindEndpointAsync(endpoints, endpoint_id, context.RequestAborted);
         if (withContent)
         {
             await gate.HoldForAnswerAsync(context);
         }
 
-        var result = await store.ListEndpointMessagesAsync(endpoint.Id, query.Status, filter, page, context.RequestAborted);
+        var result = await attempts.ListEndpointMessagesAsync(endpoint.Id, query.Status, filter, page, context.RequestAborted);
         return TypedResults.Ok(Paging.ToResponse(result, i => i.Message.Id, i =>
         {
             var message = EndpointMessageOut.From(i.Message, i.State, withContent);

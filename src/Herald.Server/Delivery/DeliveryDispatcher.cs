@@ -14,7 +14,9 @@ namespace Herald.Server.Delivery;
 /// the source of truth. A graceful stop drains before the web server stops listening (DeliveryDispatcher.Drain.cs).
 /// </summary>
 internal sealed partial class DeliveryDispatcher(
-    IHeraldStore store,
+    IDeliveryStore store,
+    IAttemptStore attemptStore,
+    IVerificationStore verifications,
     DeliveryQueue queue,
     DeliveryNode node,
     WebhookSender sender,
@@ -265,7 +267,7 @@ internal sealed partial class DeliveryDispatcher(
 
             if (work.Endpoint.Verification is { HoldsDeliveries: true })
             {
-                await store.HoldForVerificationAsync(delivery.Id, time.GetUtcNow(), CancellationToken.None); // Until verified: Endpoints/EndpointVerifier.cs.
+                await verifications.HoldForVerificationAsync(delivery.Id, time.GetUtcNow(), CancellationToken.None); // Until verified: Endpoints/EndpointVerifier.cs.
                 return;
             }
 
@@ -389,7 +391,7 @@ internal sealed partial class DeliveryDispatcher(
             async retried =>
             {
                 // A retry after a lost answer: the earlier try may have committed (its attempt id is the same).
-                if (retried && await store.GetAttemptAsync(attempt.ApplicationId, attempt.Id, CancellationToken.None) is not null)
+                if (retried && await attemptStore.GetAttemptAsync(attempt.ApplicationId, attempt.Id, CancellationToken.None) is not null)
                 {
                     return;
                 }

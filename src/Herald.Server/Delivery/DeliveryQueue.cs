@@ -7,7 +7,7 @@ namespace Herald.Server.Delivery;
 /// Bounded, because publishers can outrun receivers: when it is full the delivery's lease is released and the
 /// storage scan (which is the source of truth) picks it up instead.
 /// </summary>
-internal sealed class DeliveryQueue(Storage.IHeraldStore store, TimeProvider time)
+internal sealed class DeliveryQueue(Storage.IDeliveryStore store, TimeProvider time)
 {
     private readonly Channel<DeliveryTask> _channel = Channel.CreateBounded<DeliveryTask>(new BoundedChannelOptions(10_000)
     {

@@ -17,7 +17,7 @@ namespace Herald.Server.Delivery;
 /// storage, the start and the ceiling are divided among the live nodes (rounded up) and every send also takes one from
 /// the endpoint's per-second budget in the database, so the rate holds for the cluster as a whole.
 /// </summary>
-internal sealed class EndpointLimits(IOptions<DeliveryOptions> options, IHeraldStore store, ClusterMembership cluster, TimeProvider time) : IDisposable
+internal sealed class EndpointLimits(IOptions<DeliveryOptions> options, IClusterStore store, ClusterMembership cluster, TimeProvider time) : IDisposable
 {
     /// <summary>The least an endpoint's limit falls to.</summary>
     public const int Floor = 1;

@@ -22,7 +22,7 @@ namespace Herald.Server.Delivery;
 /// has a pending or successful delivery); bulk-replay starts over, so a message may be sent once more (at least once,
 /// as every webhook).
 /// </summary>
-internal sealed class EndpointReplayWork(string kind, IHeraldStore store, DeliveryQueue queue, DeliveryNode node, TimeProvider time) : IBackgroundTaskWork
+internal sealed class EndpointReplayWork(string kind, IDeliveryStore store, IAttemptStore attemptLog, IBackgroundTaskStore tasks, IEndpointStore endpoints, DeliveryQueue queue, DeliveryNode node, TimeProvider time) : IBackgroundTaskWork
 {
     private const int BatchSize = 100;
 
@@ -31,7 +31,7 @@ internal sealed class EndpointReplayWork(string kind, IHeraldStore store, Delive
     public async Task<JsonObject> RunAsync(BackgroundTask task, JsonObject input, TaskProgress progress, CancellationToken cancellationToken)
     {
         var endpointId = (string)input["endpointId"]!;
-        var endpoint = await store.GetEndpointAsync(task.ApplicationId!, endpointId, cancellationToken)
+        var endpoint = await endpoints.GetEndpointAsync(task.ApplicationId!, endpointId, cancellationToken)
             ?? throw new TaskFailedException("The endpoint was deleted.");
         var since = input["since"]!.GetValue<DateTimeOffset>();
         var until = input["until"]?.GetValue<DateTimeOffset>();
@@ -52,7 +52,7 @@ internal sealed class EndpointReplayWork(string kind, IHeraldStore store, Delive
         var missingOnly = kind == BackgroundTaskKinds.EndpointReplay;
         while (true)
         {
-            var candidates = await store.ListMessagesForReplayAsync(task.ApplicationId!, endpoint.Id, since, until, after, missingOnly, BatchSize, cancellationToken);
+            var candidates = await tasks.ListMessagesForReplayAsync(task.ApplicationId!, endpoint.Id, since, until, after, missingOnly, BatchSize, cancellationToken);
             if (candidates.Count == 0)
             {
                 return new JsonObject { ["messagesSent"] = sent };
@@ -110,7 +110,7 @@ internal sealed class EndpointReplayWork(string kind, IHeraldStore store, Delive
 
         if (input["status"]?.GetValue<int>() is { } status)
         {
-            var state = (await store.ListMessageDeliveryStatesAsync(message.Id, cancellationToken)).FirstOrDefault(s => s.EndpointId == endpoint.Id);
+            var state = (await attemptLog.ListMessageDeliveryStatesAsync(message.Id, cancellationToken)).FirstOrDefault(s => s.EndpointId == endpoint.Id);
             if (state is null || (int)state.Status != status)
             {
                 return false;
@@ -120,7 +120,7 @@ internal sealed class EndpointReplayWork(string kind, IHeraldStore store, Delive
         if (input["statusCodeClass"]?.GetValue<int>() is { } codeClass)
         {
             var filter = new AttemptFilter(EndpointId: endpoint.Id, MessageId: message.Id, StatusCodeClass: codeClass);
-            var attempts = await store.ListAttemptsAsync(message.ApplicationId, filter, new PageRequest(1, null, Backward: false, Descending: true), cancellationToken);
+            var attempts = await attemptLog.ListAttemptsAsync(message.ApplicationId, filter, new PageRequest(1, null, Backward: false, Descending: true), cancellationToken);
             if (attempts.Items.Count == 0)
             {
                 return false;

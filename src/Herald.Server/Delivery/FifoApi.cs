@@ -12,7 +12,7 @@ internal static class FifoApi
         endpoints.MapPost("/{endpoint_id}/fifo/resume", ResumeAsync).WithSummary("Resume a stopped FIFO endpoint.")
             .WithDescription("Herald's addition. The exhausted message that stopped the line stays failed; the line goes on with the next message (within a scan interval). Answers 204, also when the line was running; 409 `not_fifo` when the endpoint is not a FIFO endpoint.");
 
-    private static async Task<NoContent> ResumeAsync(string endpoint_id, EndpointScope scope, HttpContext context, IHeraldStore store, FifoLine line)
+    private static async Task<NoContent> ResumeAsync(string endpoint_id, EndpointScope scope, HttpContext context, IEndpointStore store, FifoLine line)
     {
         var endpoint = await scope.FindEndpointAsync(store, endpoint_id, context.RequestAborted);
         if (endpoint.Fifo is null)

@@ -7,12 +7,12 @@ namespace Herald.Server.Delivery;
 
 /// <summary>
 /// FIFO endpoints: each gets its messages strictly in the order of their sequence; a message is not attempted until the
-/// one before it succeeded or was exhausted. The order lives in storage, not here (IHeraldStore.Fifo.cs): the claim
+/// one before it succeeded or was exhausted. The order lives in storage, not here (IFifoStore.cs): the claim
 /// takes only the head of a running line, so it holds across restarts and across the nodes of a cluster. This class is
 /// the dispatcher's side of it: deliveries it did not claim through the scan (a publisher's, a resend's) are checked
 /// against the line before they are sent, and the outcome of an attempt moves the line on or stops it.
 /// </summary>
-internal sealed partial class FifoLine(IHeraldStore store, OperationalWebhooks operational, ILogger<FifoLine> logger)
+internal sealed partial class FifoLine(IFifoStore store, OperationalWebhooks operational, ILogger<FifoLine> logger)
 {
     /// <summary>The operational webhook sent when a line stops on an exhausted message.</summary>
     public const string StoppedEventType = "endpoint.fifo.stopped";

@@ -11,7 +11,7 @@ namespace Herald.Server.Delivery;
 /// retried and logged exactly like every other webhook.
 /// </summary>
 internal sealed partial class OperationalWebhooks(
-    MessagePublisher publisher, Storage.IHeraldStore store, Ids ids, TimeProvider time, ILogger<OperationalWebhooks> logger)
+    MessagePublisher publisher, Storage.IEndpointStore store, Ids ids, TimeProvider time, ILogger<OperationalWebhooks> logger)
 {
     private static readonly Storage.PageRequest FirstEndpoints = new(Limit: 250, After: null, Backward: false, Descending: false);
 

@@ -44,14 +44,15 @@ internal static class ReplayApi
     }
 
     private static async Task<Accepted<EmptyResponse>> ResendAsync(
-        CurrentApplication app, string msg_id, string endpoint_id, HttpContext context, IHeraldStore store, DeliveryQueue queue, DeliveryNode node, TimeProvider time)
+        CurrentApplication app, string msg_id, string endpoint_id, HttpContext context, IEndpointStore endpoints, IDeliveryStore deliveries, IMessageStore messages,
+        DeliveryQueue queue, DeliveryNode node, TimeProvider time)
     {
-        var endpoint = await app.FindEndpointAsync(store, endpoint_id, context.RequestAborted);
-        await ResendMessageAsync(endpoint, msg_id, store, queue, node, time, context.RequestAborted);
+        var endpoint = await app.FindEndpointAsync(endpoints, endpoint_id, context.RequestAborted);
+        await ResendMessageAsync(endpoint, msg_id, deliveries, messages, queue, node, time, context.RequestAborted);
         return TypedResults.Accepted((string?)null, new EmptyResponse());
     }
 
-    private static async Task<Accepted<RecoverOut>> RecoverAsync(CurrentApplication app, string endpoint_id, HttpContext context, IHeraldStore store, BackgroundTaskQueue tasks)
+    private static async Task<Accepted<RecoverOut>> RecoverAsync(CurrentApplication app, string endpoint_id, HttpContext context, IEndpointStore store, BackgroundTaskQueue tasks)
     {
         var endpoint = await app.FindEndpointAsync(store, endpoint_id, context.RequestAborted);
         using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.RecoverIn, context.RequestAborted);
@@ -61,9 +62,9 @@ internal static class ReplayApi
 
     /// <summary>Resend's rules and work, shared by REST and GraphQL: one manual attempt of the message to the endpoint (404, 409s as documented).</summary>
     public static async Task ResendMessageAsync(
-        HeraldEndpoint endpoint, string msg_id, IHeraldStore store, DeliveryQueue queue, DeliveryNode node, TimeProvider time, CancellationToken cancellationToken)
+        HeraldEndpoint endpoint, string msg_id, IDeliveryStore deliveries, IMessageStore messages, DeliveryQueue queue, DeliveryNode node, TimeProvider time, CancellationToken cancellationToken)
     {
-        var message = await store.GetMessageAsync(endpoint.ApplicationId, msg_id, cancellationToken) ?? throw ApiException.NotFound("Message");
+        var message = await messages.GetMessageAsync(endpoint.ApplicationId, msg_id, cancellationToken) ?? throw ApiException.NotFound("Message");
         if (message.Payload is null)
         {
             throw ApiException.Conflict("This message's payload was expunged; it cannot be sent again.", "payload_expunged");
@@ -74,7 +75,7 @@ internal static class ReplayApi
             throw ApiException.Conflict("The endpoint is disabled; enable it before resending to it.", "endpoint_disabled");
         }
 
-        var created = await store.CreateManualDeliveriesAsync(endpoint.Id, [message.Id], node.NewLease(), time.Now(), CancellationToken.None);
+        var created = await deliveries.CreateManualDeliveriesAsync(endpoint.Id, [message.Id], node.NewLease(), time.Now(), CancellationToken.None);
         await queue.EnqueueAsync(created, cancellationToken);
     }
 
@@ -82,7 +83,7 @@ internal static class ReplayApi
     public static Task<BackgroundTask> StartRecoverAsync(HeraldEndpoint endpoint, DateTimeOffset? since, DateTimeOffset? until, BackgroundTaskQueue tasks) =>
         StartAsync(tasks, BackgroundTaskKinds.EndpointRecover, endpoint, Window(since, until, new Validator()));
 
-    private static async Task<Accepted<ReplayOut>> ReplayMissingAsync(CurrentApplication app, string endpoint_id, HttpContext context, IHeraldStore store, BackgroundTaskQueue tasks)
+    private static async Task<Accepted<ReplayOut>> ReplayMissingAsync(CurrentApplication app, string endpoint_id, HttpContext context, IEndpointStore store, BackgroundTaskQueue tasks)
     {
         var endpoint = await app.FindEndpointAsync(store, endpoint_id, context.RequestAborted);
         using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.ReplayIn, context.RequestAborted);
@@ -90,7 +91,7 @@ internal static class ReplayApi
         return TypedResults.Accepted((string?)null, ReplayOut.From(await StartAsync(tasks, BackgroundTaskKinds.EndpointReplay, endpoint, input)));
     }
 
-    private static async Task<Accepted<ReplayOut>> BulkReplayAsync(CurrentApplication app, string endpoint_id, HttpContext context, IHeraldStore store, BackgroundTaskQueue tasks)
+    private static async Task<Accepted<ReplayOut>> BulkReplayAsync(CurrentApplication app, string endpoint_id, HttpContext context, IEndpointStore store, BackgroundTaskQueue tasks)
     {
         var endpoint = await app.FindEndpointAsync(store, endpoint_id, context.RequestAborted);
         using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.BulkReplayIn, context.RequestAborted);
@@ -143,16 +144,16 @@ internal static class ReplayApi
     }
 
     private static async Task<Accepted<MessageOut>> SendExampleAsync(
-        CurrentApplication app, string endpoint_id, HttpContext context, IHeraldStore store, MessagePublisher publisher, Ids ids, TimeProvider time,
+        CurrentApplication app, string endpoint_id, HttpContext context, IEndpointStore endpoints, IEventTypeStore eventTypes, MessagePublisher publisher, Ids ids, TimeProvider time,
         PayloadSchemas schemas)
     {
-        var endpoint = await app.FindEndpointAsync(store, endpoint_id, context.RequestAborted);
+        var endpoint = await app.FindEndpointAsync(endpoints, endpoint_id, context.RequestAborted);
         using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.EventExampleIn, context.RequestAborted);
         var v = new Validator();
         v.Identifier("body.eventType", body.Value.EventType, required: true).Range("body.exampleIndex", body.Value.ExampleIndex, 0, 1000);
         v.ThrowIfInvalid();
         // As Svix: an example is of an event type that exists (404 otherwise, rather than a message of an unknown type).
-        var eventType = await store.GetEventTypeAsync(body.Value.EventType!, context.RequestAborted) ?? throw ApiException.NotFound("Event type");
+        var eventType = await eventTypes.GetEventTypeAsync(body.Value.EventType!, context.RequestAborted) ?? throw ApiException.NotFound("Event type");
         var payload = Example(eventType.Schemas, body.Value.ExampleIndex ?? 0)
             ?? Generated(eventType, schemas)
             ?? Encoding.UTF8.GetBytes($$"""{"eventType":"{{body.Value.EventType}}","example":true}""");
@@ -210,14 +211,14 @@ internal static class ReplayApi
     }
 
     private static async Task<Ok<EndpointStats>> StatsAsync(
-        CurrentApplication app, string endpoint_id, HttpContext context, IHeraldStore store, EndpointLimits limits)
+        CurrentApplication app, string endpoint_id, HttpContext context, IAttemptStore attempts, IEndpointStore endpoints, EndpointLimits limits)
     {
-        var endpoint = await app.FindEndpointAsync(store, endpoint_id, context.RequestAborted);
+        var endpoint = await app.FindEndpointAsync(endpoints, endpoint_id, context.RequestAborted);
         var v = new Validator();
         var since = v.QueryTime(context.Request, "since");
         var until = v.QueryTime(context.Request, "until");
         v.ThrowIfInvalid();
-        var counts = await store.CountEndpointDeliveriesAsync(endpoint.Id, since, until, context.RequestAborted);
+        var counts = await attempts.CountEndpointDeliveriesAsync(endpoint.Id, since, until, context.RequestAborted);
         return TypedResults.Ok(new EndpointStats(counts.Success, counts.Pending, counts.Sending, counts.Fail, counts.Canceled)
         {
             ConcurrencyLimit = limits.CurrentLimit(endpoint.Id),

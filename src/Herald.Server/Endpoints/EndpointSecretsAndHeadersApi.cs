@@ -31,14 +31,14 @@ internal static class EndpointSecretsAndHeadersApi
             .WithDescription("Headers in `headers` are set, names in `deleteHeaders` removed; others stay (at most 20 in all). Answers 204.");
     }
 
-    private static async Task<Ok<EndpointSecretOut>> GetSecretAsync(string endpoint_id, EndpointScope scope, HttpContext context, IHeraldStore store, TimeProvider time)
+    private static async Task<Ok<EndpointSecretOut>> GetSecretAsync(string endpoint_id, EndpointScope scope, HttpContext context, IEndpointStore store, TimeProvider time)
     {
         var endpoint = await scope.FindEndpointAsync(store, endpoint_id, context.RequestAborted);
         var keys = await store.GetEndpointSecretsAsync(endpoint.Id, time.Now(), context.RequestAborted);
         return TypedResults.Ok(new EndpointSecretOut(keys[0].Key));
     }
 
-    private static async Task<NoContent> RotateSecretAsync(string endpoint_id, EndpointScope scope, HttpContext context, IHeraldStore store, TimeProvider time)
+    private static async Task<NoContent> RotateSecretAsync(string endpoint_id, EndpointScope scope, HttpContext context, IEndpointStore store, TimeProvider time)
     {
         var endpoint = await scope.FindEndpointAsync(store, endpoint_id, context.RequestAborted);
         var input = new EndpointSecretRotateIn();
@@ -68,10 +68,10 @@ internal static class EndpointSecretsAndHeadersApi
         return TypedResults.NoContent();
     }
 
-    private static async Task<Ok<EndpointHeadersOut>> GetHeadersAsync(string endpoint_id, EndpointScope scope, HttpContext context, IHeraldStore store) =>
+    private static async Task<Ok<EndpointHeadersOut>> GetHeadersAsync(string endpoint_id, EndpointScope scope, HttpContext context, IEndpointStore store) =>
         TypedResults.Ok(EndpointHeaders.ToOut((await scope.FindEndpointAsync(store, endpoint_id, context.RequestAborted)).Headers));
 
-    private static async Task<NoContent> PutHeadersAsync(string endpoint_id, EndpointScope scope, HttpContext context, IHeraldStore store, TimeProvider time)
+    private static async Task<NoContent> PutHeadersAsync(string endpoint_id, EndpointScope scope, HttpContext context, IEndpointStore store, TimeProvider time)
     {
         var endpoint = await scope.FindEndpointAsync(store, endpoint_id, context.RequestAborted);
         using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.EndpointHeadersIn, context.RequestAborted);
@@ -86,7 +86,7 @@ internal static class EndpointSecretsAndHeadersApi
         return TypedResults.NoContent();
     }
 
-    private static async Task<NoContent> PatchHeadersAsync(string endpoint_id, EndpointScope scope, HttpContext context, IHeraldStore store, TimeProvider time)
+    private static async Task<NoContent> PatchHeadersAsync(string endpoint_id, EndpointScope scope, HttpContext context, IEndpointStore store, TimeProvider time)
     {
         var endpoint = await scope.FindEndpointAsync(store, endpoint_id, context.RequestAborted);
         using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.EndpointHeadersIn, context.RequestAborted);

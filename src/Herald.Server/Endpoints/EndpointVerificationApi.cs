@@ -21,9 +21,9 @@ internal static class EndpointVerificationApi
             // Not in the OpenAPI document: receivers call it from the URL they were given, API clients never do.
             .AllowAnonymous().AddEndpointFilter(ApiErrorHandling.Filter).ExcludeFromDescription();
 
-    private static async Task<Accepted<EndpointOut>> VerifyAsync(string endpoint_id, EndpointScope scope, HttpContext context, IHeraldStore store, TimeProvider time)
+    private static async Task<Accepted<EndpointOut>> VerifyAsync(string endpoint_id, EndpointScope scope, HttpContext context, IEndpointStore endpoints, IVerificationStore store, TimeProvider time)
     {
-        var endpoint = await scope.FindEndpointAsync(store, endpoint_id, context.RequestAborted);
+        var endpoint = await scope.FindEndpointAsync(endpoints, endpoint_id, context.RequestAborted);
         if (endpoint.Verification is not { } current)
         {
             throw ApiException.Conflict("This endpoint has no verification method; set verificationMethod (handshake or ping) with PATCH first.", "verification_not_enabled");
@@ -35,7 +35,7 @@ internal static class EndpointVerificationApi
     }
 
     private static async Task<Ok> CallbackAsync(
-        string token, HttpContext context, IHeraldStore store, TimeProvider time, Microsoft.Extensions.Options.IOptions<Delivery.DeliveryOptions> options, ILogger<EndpointVerifier> logger)
+        string token, HttpContext context, IVerificationStore store, TimeProvider time, Microsoft.Extensions.Options.IOptions<Delivery.DeliveryOptions> options, ILogger<EndpointVerifier> logger)
     {
         var endpoint = token.Length is > 20 and < 100
             ? await store.FindEndpointByVerificationTokenAsync(EndpointVerificationChecks.HashToken(token), context.RequestAborted)

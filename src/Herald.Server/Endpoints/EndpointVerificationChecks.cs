@@ -26,7 +26,7 @@ internal sealed record VerificationCheck(bool Verified, bool AwaitingCallback, s
 /// </list>
 /// </summary>
 internal sealed class EndpointVerificationChecks(
-    WebhookSender sender, IHeraldStore store, Ids ids, TimeProvider time, IOptions<DeliveryOptions> delivery, IOptions<ApiOptions> api)
+    WebhookSender sender, IVerificationStore store, IEndpointStore endpoints, Ids ids, TimeProvider time, IOptions<DeliveryOptions> delivery, IOptions<ApiOptions> api)
 {
     public const string CallbackPath = "/api/v1/endpoint-verification/";
     public const string PingType = "endpoint.verification";
@@ -95,7 +95,7 @@ internal sealed class EndpointVerificationChecks(
     private async Task<VerificationCheck> PingAsync(HeraldEndpoint endpoint, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var secrets = await store.GetEndpointSecretsAsync(endpoint.Id, now, cancellationToken);
+        var secrets = await endpoints.GetEndpointSecretsAsync(endpoint.Id, now, cancellationToken);
         var challenge = Base64Url(RandomNumberGenerator.GetBytes(24));
         var body = new JsonObject
         {

@@ -55,18 +55,18 @@ internal static class EndpointVerificationRules
     /// Stores an updated endpoint and its verification, when that changed: a verification that holds deliveries is
     /// stored first (nothing goes to the new URL unverified), one that releases them after.
     /// </summary>
-    public static async Task SaveAsync(IHeraldStore store, HeraldEndpoint before, HeraldEndpoint after, CancellationToken cancellationToken)
+    public static async Task SaveAsync(IEndpointStore store, IVerificationStore verifications, HeraldEndpoint before, HeraldEndpoint after, CancellationToken cancellationToken)
     {
         var changed = !ReferenceEquals(before.Verification, after.Verification);
         if (changed && after.Verification is { HoldsDeliveries: true })
         {
-            await store.SetEndpointVerificationAsync(after.Id, after.Verification, after.UpdatedAt, cancellationToken);
+            await verifications.SetEndpointVerificationAsync(after.Id, after.Verification, after.UpdatedAt, cancellationToken);
         }
 
         await store.UpdateEndpointAsync(after, cancellationToken);
         if (changed && after.Verification is not { HoldsDeliveries: true })
         {
-            await store.SetEndpointVerificationAsync(after.Id, after.Verification, after.UpdatedAt, cancellationToken);
+            await verifications.SetEndpointVerificationAsync(after.Id, after.Verification, after.UpdatedAt, cancellationToken);
         }
     }
 }

@@ -13,7 +13,7 @@ namespace Herald.Server.Endpoints;
 /// the endpoint is disabled and the operator gets <c>endpoint.verification.failed</c> (and <c>endpoint.disabled</c>).
 /// </summary>
 internal sealed partial class EndpointVerifier(
-    IHeraldStore store,
+    IVerificationStore store, IEndpointStore endpoints,
     EndpointVerificationChecks checks,
     OperationalWebhooks operational,
     IOptions<DeliveryOptions> options,
@@ -102,7 +102,7 @@ internal sealed partial class EndpointVerifier(
         }
 
         var now = time.GetUtcNow();
-        var current = await store.GetEndpointAsync(endpoint.ApplicationId, endpoint.Id, cancellationToken);
+        var current = await endpoints.GetEndpointAsync(endpoint.ApplicationId, endpoint.Id, cancellationToken);
         var after = result switch
         {
             { Verified: true } => verification with
@@ -140,7 +140,7 @@ internal sealed partial class EndpointVerifier(
     /// </summary>
     private async Task SaveIfCurrentAsync(HeraldEndpoint endpoint, EndpointVerification after, HeraldEndpoint? current = null)
     {
-        current ??= await store.GetEndpointAsync(endpoint.ApplicationId, endpoint.Id, CancellationToken.None);
+        current ??= await endpoints.GetEndpointAsync(endpoint.ApplicationId, endpoint.Id, CancellationToken.None);
         if (current?.Verification is not { Status: VerificationStatus.Pending } now || now.StartedAt != endpoint.Verification!.StartedAt)
         {
             return;

@@ -44,7 +44,7 @@ internal static class EndpointsApi
     }
 
     /// <summary>Checks fields common to create, upsert and patch; for patch only what is present.</summary>
-    private static async Task ValidateAsync(Validator v, EndpointInput fields, IHeraldStore store, bool partial, EndpointRules rules, CancellationToken cancellationToken)
+    private static async Task ValidateAsync(Validator v, EndpointInput fields, IEventTypeStore store, bool partial, EndpointRules rules, CancellationToken cancellationToken)
     {
         var input = fields.Value;
         var eventTypesAt = "body." + fields.EventTypesField;
@@ -116,14 +116,14 @@ internal static class EndpointsApi
         list is null or { Count: 0 } ? null : list.Distinct(StringComparer.Ordinal).ToList();
 
     /// <summary>The endpoint of the scope's application (the route's, or the operational-webhook one) by id or uid; else 404.</summary>
-    public static async Task<HeraldEndpoint> FindEndpointAsync(this EndpointScope scope, IHeraldStore store, string endpoint_id, CancellationToken cancellationToken) =>
+    public static async Task<HeraldEndpoint> FindEndpointAsync(this EndpointScope scope, IEndpointStore store, string endpoint_id, CancellationToken cancellationToken) =>
         await store.GetEndpointAsync(scope.ApplicationId, endpoint_id, cancellationToken) ?? throw ApiException.NotFound("Endpoint");
 
     /// <summary>The endpoint of the route's application by id or uid; else 404.</summary>
-    public static async Task<HeraldEndpoint> FindEndpointAsync(this CurrentApplication application, IHeraldStore store, string endpoint_id, CancellationToken cancellationToken) =>
+    public static async Task<HeraldEndpoint> FindEndpointAsync(this CurrentApplication application, IEndpointStore store, string endpoint_id, CancellationToken cancellationToken) =>
         await store.GetEndpointAsync(application.Value.Id, endpoint_id, cancellationToken) ?? throw ApiException.NotFound("Endpoint");
 
-    private static async Task<Ok<ListResponse<EndpointOut>>> ListAsync(EndpointScope scope, [AsParameters] ListQuery query, HttpContext context, IHeraldStore store)
+    private static async Task<Ok<ListResponse<EndpointOut>>> ListAsync(EndpointScope scope, [AsParameters] ListQuery query, HttpContext context, IEndpointStore store)
     {
         var applicationId = scope.ApplicationId;
         var page = Paging.Parse(query, key => Ids.IsValid(Ids.Endpoint, key), descendingByDefault: false);
@@ -132,35 +132,35 @@ internal static class EndpointsApi
     }
 
     private static async Task<Created<EndpointOut>> CreateAsync(
-        EndpointScope scope, HttpContext context, IHeraldStore store, Ids ids, TimeProvider time, IOptions<DeliveryOptions> options, OperationalWebhooks operational)
+        EndpointScope scope, HttpContext context, IEndpointStore store, IEventTypeStore eventTypes, Ids ids, TimeProvider time, IOptions<DeliveryOptions> options, OperationalWebhooks operational)
     {
         var applicationId = scope.ApplicationId;
         using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.EndpointIn, context.RequestAborted);
-        var endpoint = await CreateEndpointAsync(applicationId, body, store, ids, time, options, operational, context.RequestAborted);
+        var endpoint = await CreateEndpointAsync(applicationId, body, store, eventTypes, ids, time, options, operational, context.RequestAborted);
         return TypedResults.Created($"/api/v1/app/{applicationId}/endpoint/{endpoint.Id}", await EndpointUrlWarning.AnswerAsync(endpoint, context));
     }
 
     /// <summary>Create's rules and work, shared by REST and GraphQL: validates the body, stores the endpoint with its secret, notifies.</summary>
     public static async Task<HeraldEndpoint> CreateEndpointAsync(
-        string applicationId, JsonBody<EndpointIn> body, IHeraldStore store, Ids ids, TimeProvider time, IOptions<DeliveryOptions> options, OperationalWebhooks operational,
+        string applicationId, JsonBody<EndpointIn> body, IEndpointStore store, IEventTypeStore eventTypes, Ids ids, TimeProvider time, IOptions<DeliveryOptions> options, OperationalWebhooks operational,
         CancellationToken cancellationToken)
     {
         var v = new Validator();
         var fields = EndpointInput.From(body, v);
         var rules = EndpointRules.For(applicationId, options);
         EndpointVerificationRules.Validate(v, fields.Value, fields.Value.VerificationMethod is not null, rules.RequiredVerification);
-        await ValidateAsync(v, fields, store, partial: false, rules, cancellationToken);
+        await ValidateAsync(v, fields, eventTypes, partial: false, rules, cancellationToken);
         var endpoint = NewEndpoint(applicationId, fields.Value, ids, time, rules.RequiredVerification);
         await store.CreateEndpointAsync(endpoint, new EndpointSecretKey(body.Value.Secret ?? EndpointSecret.New(), endpoint.CreatedAt), cancellationToken);
         await NotifyAsync(operational, "endpoint.created", endpoint);
         return endpoint;
     }
 
-    private static async Task<Ok<EndpointOut>> GetAsync(string endpoint_id, EndpointScope scope, HttpContext context, IHeraldStore store) =>
+    private static async Task<Ok<EndpointOut>> GetAsync(string endpoint_id, EndpointScope scope, HttpContext context, IEndpointStore store) =>
         TypedResults.Ok(EndpointOut.From(await scope.FindEndpointAsync(store, endpoint_id, context.RequestAborted)));
 
     private static async Task<Results<Created<EndpointOut>, Ok<EndpointOut>>> UpsertAsync(
-        string endpoint_id, EndpointScope scope, HttpContext context, IHeraldStore store, Ids ids, TimeProvider time, IOptions<DeliveryOptions> options, OperationalWebhooks operational)
+        string endpoint_id, EndpointScope scope, HttpContext context, IEndpointStore store, IEventTypeStore eventTypes, IVerificationStore verifications, Ids ids, TimeProvider time, IOptions<DeliveryOptions> options, OperationalWebhooks operational)
     {
         var applicationId = scope.ApplicationId;
         var existing = await store.GetEndpointAsync(applicationId, endpoint_id, context.RequestAborted);
@@ -179,7 +179,7 @@ internal static class EndpointsApi
 
         var rules = EndpointRules.For(applicationId, options);
         EndpointVerificationRules.Validate(v, input, existing is null ? input.VerificationMethod is not null : body.Has("verificationMethod"), rules.RequiredVerification);
-        await ValidateAsync(v, fields, store, partial: false, rules, context.RequestAborted);
+        await ValidateAsync(v, fields, eventTypes, partial: false, rules, context.RequestAborted);
         if (existing is null)
         {
             var created = NewEndpoint(applicationId, input with { Uid = endpoint_id }, ids, time, rules.RequiredVerification);
@@ -206,22 +206,22 @@ internal static class EndpointsApi
             UpdatedAt = time.Now(),
         };
         updated = updated with { Verification = EndpointVerificationRules.ForUpdate(existing, body.Has("verificationMethod"), input.VerificationMethod, updated.Url, updated.UpdatedAt) };
-        await EndpointVerificationRules.SaveAsync(store, existing, updated, context.RequestAborted);
+        await EndpointVerificationRules.SaveAsync(store, verifications, existing, updated, context.RequestAborted);
         await NotifyUpdatedAsync(operational, existing, updated);
         return TypedResults.Ok(await EndpointUrlWarning.AnswerAsync(updated, context));
     }
 
     private static async Task<Ok<EndpointOut>> PatchAsync(
-        string endpoint_id, EndpointScope scope, HttpContext context, IHeraldStore store, TimeProvider time, IOptions<DeliveryOptions> options, OperationalWebhooks operational)
+        string endpoint_id, EndpointScope scope, HttpContext context, IEndpointStore store, IEventTypeStore eventTypes, IVerificationStore verifications, TimeProvider time, IOptions<DeliveryOptions> options, OperationalWebhooks operational)
     {
         var existing = await scope.FindEndpointAsync(store, endpoint_id, context.RequestAborted);
         using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.EndpointIn, context.RequestAborted);
-        return TypedResults.Ok(await EndpointUrlWarning.AnswerAsync(await PatchEndpointAsync(existing, body, store, time, options, operational, context.RequestAborted), context));
+        return TypedResults.Ok(await EndpointUrlWarning.AnswerAsync(await PatchEndpointAsync(existing, body, store, eventTypes, verifications, time, options, operational, context.RequestAborted), context));
     }
 
     /// <summary>Patch's rules and work, shared by REST and GraphQL: only the fields present in the body change.</summary>
     public static async Task<HeraldEndpoint> PatchEndpointAsync(
-        HeraldEndpoint existing, JsonBody<EndpointIn> body, IHeraldStore store, TimeProvider time, IOptions<DeliveryOptions> options, OperationalWebhooks operational,
+        HeraldEndpoint existing, JsonBody<EndpointIn> body, IEndpointStore store, IEventTypeStore eventTypes, IVerificationStore verifications, TimeProvider time, IOptions<DeliveryOptions> options, OperationalWebhooks operational,
         CancellationToken cancellationToken)
     {
         var v = new Validator();
@@ -245,7 +245,7 @@ internal static class EndpointsApi
         var rules = EndpointRules.For(existing.ApplicationId, options);
         EndpointVerificationRules.Validate(v, input, body.Has("verificationMethod"), rules.RequiredVerification);
         EndpointFifoFields.Validate(v, body, existing.Fifo);
-        await ValidateAsync(v, fields, store, partial: true, rules, cancellationToken);
+        await ValidateAsync(v, fields, eventTypes, partial: true, rules, cancellationToken);
         var updated = existing with
         {
             Url = input.Url ?? existing.Url,
@@ -263,7 +263,7 @@ internal static class EndpointsApi
             UpdatedAt = time.Now(),
         };
         updated = updated with { Verification = EndpointVerificationRules.ForUpdate(existing, body.Has("verificationMethod"), input.VerificationMethod, updated.Url, updated.UpdatedAt) };
-        await EndpointVerificationRules.SaveAsync(store, existing, updated, cancellationToken);
+        await EndpointVerificationRules.SaveAsync(store, verifications, existing, updated, cancellationToken);
         await NotifyUpdatedAsync(operational, existing, updated);
         return updated;
     }
@@ -291,7 +291,7 @@ internal static class EndpointsApi
         }
     }
 
-    private static async Task<NoContent> DeleteAsync(string endpoint_id, EndpointScope scope, HttpContext context, IHeraldStore store, OperationalWebhooks operational)
+    private static async Task<NoContent> DeleteAsync(string endpoint_id, EndpointScope scope, HttpContext context, IEndpointStore store, OperationalWebhooks operational)
     {
         var existing = await scope.FindEndpointAsync(store, endpoint_id, context.RequestAborted);
         await store.DeleteEndpointAsync(existing.ApplicationId, existing.Id, context.RequestAborted);

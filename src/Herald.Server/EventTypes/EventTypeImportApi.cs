@@ -20,7 +20,7 @@ internal static class EventTypeImportApi
         return api;
     }
 
-    private static async Task<Ok<EventTypeImportOpenApiOut>> ImportAsync(HttpContext context, IHeraldStore store, TimeProvider time)
+    private static async Task<Ok<EventTypeImportOpenApiOut>> ImportAsync(HttpContext context, IEventTypeStore store, TimeProvider time)
     {
         context.User.RequireAdmin();
         using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.EventTypeImportOpenApiIn, context.RequestAborted);

@@ -49,17 +49,17 @@ internal static class EventTypesApi
     private static string? SchemasText(JsonElement? schemas) =>
         schemas is { ValueKind: not JsonValueKind.Null } s ? s.GetRawText() : null;
 
-    private static async Task<Ok<ListResponse<EventTypeOut>>> ListAsync([AsParameters] EventTypeListQuery query, HttpContext context, IHeraldStore store)
+    private static async Task<Ok<ListResponse<EventTypeOut>>> ListAsync([AsParameters] EventTypeListQuery query, HttpContext context, IEventTypeStore store)
     {
         var page = Paging.Parse(query, key => Validator.IdentifierPattern().IsMatch(key), descendingByDefault: false);
         var result = await store.ListEventTypesAsync(page, query.IncludeArchived == true, context.RequestAborted);
         return TypedResults.Ok(Paging.ToResponse(result, e => e.Name, e => EventTypeOut.From(e, query.WithContent == true)));
     }
 
-    private static async Task<Ok<EventTypeOut>> GetAsync(string event_type_name, HttpContext context, IHeraldStore store) =>
+    private static async Task<Ok<EventTypeOut>> GetAsync(string event_type_name, HttpContext context, IEventTypeStore store) =>
         TypedResults.Ok(EventTypeOut.From(await store.GetEventTypeAsync(event_type_name, context.RequestAborted) ?? throw ApiException.NotFound("Event type")));
 
-    private static async Task<Created<EventTypeOut>> CreateAsync(HttpContext context, IHeraldStore store, TimeProvider time)
+    private static async Task<Created<EventTypeOut>> CreateAsync(HttpContext context, IEventTypeStore store, TimeProvider time)
     {
         context.User.RequireAdmin();
         using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.EventTypeIn, context.RequestAborted);
@@ -90,7 +90,7 @@ internal static class EventTypesApi
     }
 
     private static async Task<Results<Created<EventTypeOut>, Ok<EventTypeOut>>> UpsertAsync(
-        string event_type_name, HttpContext context, IHeraldStore store, TimeProvider time)
+        string event_type_name, HttpContext context, IEventTypeStore store, TimeProvider time)
     {
         context.User.RequireAdmin();
         using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.EventTypeIn, context.RequestAborted);
@@ -112,7 +112,7 @@ internal static class EventTypesApi
         return TypedResults.Ok(EventTypeOut.From(eventType));
     }
 
-    private static async Task<Ok<EventTypeOut>> PatchAsync(string event_type_name, HttpContext context, IHeraldStore store, TimeProvider time)
+    private static async Task<Ok<EventTypeOut>> PatchAsync(string event_type_name, HttpContext context, IEventTypeStore store, TimeProvider time)
     {
         context.User.RequireAdmin();
         var existing = await store.GetEventTypeAsync(event_type_name, context.RequestAborted) ?? throw ApiException.NotFound("Event type");
@@ -135,7 +135,7 @@ internal static class EventTypesApi
         return TypedResults.Ok(EventTypeOut.From(updated));
     }
 
-    private static async Task<NoContent> DeleteAsync(string event_type_name, HttpContext context, IHeraldStore store, TimeProvider time,
+    private static async Task<NoContent> DeleteAsync(string event_type_name, HttpContext context, IEventTypeStore store, TimeProvider time,
         [Description("true deletes the event type for good instead of archiving it (default false).")] bool? expunge)
     {
         context.User.RequireAdmin();

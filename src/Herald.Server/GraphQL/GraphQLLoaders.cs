@@ -13,10 +13,10 @@ namespace Herald.Server.GraphQL;
 /// </summary>
 internal sealed class GraphQLLoaders
 {
-    public GraphQLLoaders(IHeraldStore store)
+    public GraphQLLoaders(IEndpointStore store, IApplicationStore applications, IMessageStore messages)
     {
-        Applications = new((ids, ct) => FetchEachAsync(ids, id => store.GetApplicationAsync(id, ct)));
-        Messages = new((keys, ct) => FetchEachAsync(keys, k => store.GetMessageAsync(k.ApplicationId, k.Id, ct)));
+        Applications = new((ids, ct) => FetchEachAsync(ids, id => applications.GetApplicationAsync(id, ct)));
+        Messages = new((keys, ct) => FetchEachAsync(keys, k => messages.GetMessageAsync(k.ApplicationId, k.Id, ct)));
         Endpoints = new(async (keys, ct) =>
         {
             var found = new Dictionary<(string ApplicationId, string Id), HeraldEndpoint>();

@@ -34,7 +34,7 @@ internal sealed class MutationGraphType : ObjectGraphType
             {
                 var endpoint = await WritableEndpointAsync(c);
                 var services = c.RequestServices!;
-                await ReplayApi.ResendMessageAsync(endpoint, c.GetArgument<string>("messageId"), c.Store(), services.GetRequiredService<DeliveryQueue>(),
+                await ReplayApi.ResendMessageAsync(endpoint, c.GetArgument<string>("messageId"), c.Store(), c.Store(), services.GetRequiredService<DeliveryQueue>(),
                     services.GetRequiredService<DeliveryNode>(), services.GetRequiredService<TimeProvider>(), c.CancellationToken);
                 return true;
             });
@@ -61,7 +61,7 @@ internal sealed class MutationGraphType : ObjectGraphType
                 var application = await WritableApplicationAsync(c);
                 using var body = InputAsBody(c, HeraldJsonContext.Api.EndpointIn);
                 var s = c.RequestServices!;
-                return await EndpointsApi.CreateEndpointAsync(application.Id, body, c.Store(), s.GetRequiredService<Ids>(), s.GetRequiredService<TimeProvider>(),
+                return await EndpointsApi.CreateEndpointAsync(application.Id, body, c.Store(), c.Store(), s.GetRequiredService<Ids>(), s.GetRequiredService<TimeProvider>(),
                     s.GetRequiredService<IOptions<DeliveryOptions>>(), s.GetRequiredService<OperationalWebhooks>(), c.CancellationToken);
             });
 
@@ -75,7 +75,7 @@ internal sealed class MutationGraphType : ObjectGraphType
                 var endpoint = await WritableEndpointAsync(c);
                 using var body = InputAsBody(c, HeraldJsonContext.Api.EndpointIn);
                 var s = c.RequestServices!;
-                return await EndpointsApi.PatchEndpointAsync(endpoint, body, c.Store(), s.GetRequiredService<TimeProvider>(),
+                return await EndpointsApi.PatchEndpointAsync(endpoint, body, c.Store(), c.Store(), c.Store(), s.GetRequiredService<TimeProvider>(),
                     s.GetRequiredService<IOptions<DeliveryOptions>>(), s.GetRequiredService<OperationalWebhooks>(), c.CancellationToken);
             });
 
@@ -88,7 +88,7 @@ internal sealed class MutationGraphType : ObjectGraphType
                 var application = await WritableApplicationAsync(c);
                 using var body = InputAsBody(c, HeraldJsonContext.Api.MessageIn);
                 var s = c.RequestServices!;
-                return await MessagesApi.PublishAsync(application.Id, new CurrentApplication(application), body, c.Caller(), c.Store(), s.GetRequiredService<Ids>(),
+                return await MessagesApi.PublishAsync(application.Id, new CurrentApplication(application), body, c.Caller(), c.Store(), c.Store(), s.GetRequiredService<Ids>(),
                     s.GetRequiredService<TimeProvider>(), s.GetRequiredService<MessagePublisher>(), s.GetRequiredService<IOptions<RetentionOptions>>(),
                     s.GetRequiredService<EventTypes.PayloadSchemas>(), c.CancellationToken);
             });

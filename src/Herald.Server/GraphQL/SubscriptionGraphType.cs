@@ -40,7 +40,7 @@ internal sealed class SubscriptionGraphType : ObjectGraphType
                 v.ThrowIfInvalid();
                 var services = c.RequestServices!;
                 var streams = services.GetRequiredService<SubscriptionStreams>();
-                var start = after ?? await services.GetRequiredService<IHeraldStore>().LogPositionAtAsync(application.Id, streams.Now, c.CancellationToken);
+                var start = after ?? await services.GetRequiredService<IPollingStore>().LogPositionAtAsync(application.Id, streams.Now, c.CancellationToken);
                 var logFilter = new LogFilter(filter.EventTypes is { Count: > 0 } types ? types : null, null, null, filter.Channel);
                 return new AsyncEnumerableObservable<object?>(ct => streams.MessagesAsync(application.Id, start, logFilter, ct));
             });
@@ -66,7 +66,7 @@ internal sealed class SubscriptionGraphType : ObjectGraphType
 
 /// <summary>The event sources behind the subscriptions: storage reads, woken by the existing signals.</summary>
 internal sealed class SubscriptionStreams(
-    IHeraldStore store, MessageLogSignal messages, AttemptLogBatcher attempts, ContentGate gate, TimeProvider time, IOptions<GraphQLOptions> options)
+    IPollingStore store, IAttemptStore attemptLog, MessageLogSignal messages, AttemptLogBatcher attempts, ContentGate gate, TimeProvider time, IOptions<GraphQLOptions> options)
 {
     /// <summary>How far back attempts are read again, so one committed late (another node, a slow transaction) is not missed.</summary>
     public static readonly TimeSpan AttemptLookback = TimeSpan.FromSeconds(10);
@@ -115,7 +115,7 @@ internal sealed class SubscriptionStreams(
             var found = new List<AttemptRecord>();
             do
             {
-                var page = await store.ListAttemptsAsync(applicationId, filter, new PageRequest(PageSize, cursor, Backward: false, Descending: false) { MaxBytes = gate.PageByteBudget }, cancellationToken);
+                var page = await attemptLog.ListAttemptsAsync(applicationId, filter, new PageRequest(PageSize, cursor, Backward: false, Descending: false) { MaxBytes = gate.PageByteBudget }, cancellationToken);
                 foreach (var attempt in page.Items)
                 {
                     if (seen.TryAdd(attempt.Id, attempt.CreatedAt))

@@ -5,13 +5,13 @@ namespace Herald.Server.Health;
 
 /// <summary>
 /// The answer of the health and readiness routes: <c>stopping</c> once the host is shutting down (so load balancers
-/// stop routing here before it stops serving), else the outcome of a write probe (<see cref="IHeraldStore.ProbeWriteAsync"/>):
+/// stop routing here before it stops serving), else the outcome of a write probe (<see cref="IHealthStore.ProbeWriteAsync"/>):
 /// <c>ok</c>, <c>storage_full</c> or <c>storage_unavailable</c>. Probes are shared: at most one runs at a time and one
 /// starts at most every <see cref="ProbeInterval"/>; callers in between get the last outcome, so a load balancer
 /// polling hard costs the database one tiny write a second. A probe that fails is run again at the next check after
 /// the interval, so health turns 200 again by itself once storage recovers.
 /// </summary>
-internal sealed partial class HealthCheck(IHeraldStore store, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<HealthCheck> logger)
+internal sealed partial class HealthCheck(IHealthStore store, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<HealthCheck> logger)
 {
     public const string Ok = "ok";
     public const string Stopping = "stopping";

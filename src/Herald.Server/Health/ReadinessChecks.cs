@@ -20,7 +20,7 @@ internal sealed class StorageHealthCheck(HealthCheck probe) : IHealthCheck
 /// Every migration this build knows is applied. Once true it stays true (a newer node may add migrations; this one's
 /// remain applied), so only checks before that reach the database.
 /// </summary>
-internal sealed class MigrationsHealthCheck(IHeraldStore store) : IHealthCheck
+internal sealed class MigrationsHealthCheck(IHealthStore store) : IHealthCheck
 {
     private volatile bool _applied;
 

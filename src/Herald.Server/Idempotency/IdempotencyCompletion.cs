@@ -11,7 +11,7 @@ namespace Herald.Server.Idempotency;
 /// answer instead of waiting behind a claim that never completes. Retries back off from 100 ms to 5 s and stop when the
 /// key's lifetime has passed.
 /// </summary>
-internal sealed partial class IdempotencyCompletion(IHeraldStore store, TimeProvider time, ILogger<IdempotencyCompletion> logger) : BackgroundService
+internal sealed partial class IdempotencyCompletion(IIdempotencyStore store, TimeProvider time, ILogger<IdempotencyCompletion> logger) : BackgroundService
 {
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);

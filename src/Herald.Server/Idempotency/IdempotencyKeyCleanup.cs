@@ -4,7 +4,7 @@ using Herald.Server.Diagnostics;
 namespace Herald.Server.Idempotency;
 
 /// <summary>Deletes idempotency keys older than their 24 h lifetime, once an hour.</summary>
-internal sealed partial class IdempotencyKeyCleanup(IHeraldStore store, TimeProvider time, ILogger<IdempotencyKeyCleanup> logger) : BackgroundService
+internal sealed partial class IdempotencyKeyCleanup(IIdempotencyStore store, TimeProvider time, ILogger<IdempotencyKeyCleanup> logger) : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromHours(1);
 

@@ -16,7 +16,7 @@ namespace Herald.Server.Idempotency;
 /// (<see cref="SecretInAnswer"/>) run as if the request had no key: nothing of them is stored.
 /// </summary>
 internal sealed partial class IdempotencyMiddleware(
-    RequestDelegate next, IHeraldStore store, IdempotencyCompletion completion, TimeProvider time, ILogger<IdempotencyMiddleware> logger)
+    RequestDelegate next, IIdempotencyStore store, IdempotencyCompletion completion, TimeProvider time, ILogger<IdempotencyMiddleware> logger)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(24);
     private static readonly TimeSpan WaitForFirst = TimeSpan.FromSeconds(30);

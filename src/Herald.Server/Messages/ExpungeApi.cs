@@ -30,7 +30,7 @@ internal static class ExpungeApi
         return group;
     }
 
-    private static async Task<Ok<BulkExpungeContentsOut>> BulkExpungeAsync(CurrentApplication app, HttpContext context, IHeraldStore store)
+    private static async Task<Ok<BulkExpungeContentsOut>> BulkExpungeAsync(CurrentApplication app, HttpContext context, IMessageStore store)
     {
         var application = app.Value;
         using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.BulkExpungeContentsIn, context.RequestAborted);
@@ -64,7 +64,7 @@ internal static class ExpungeApi
         return TypedResults.Ok(new BulkExpungeContentsOut(results));
     }
 
-    private static async Task<Accepted<ExpungeAllContentsOut>> ExpungeAllAsync(CurrentApplication app, HttpContext context, IHeraldStore store, BackgroundTaskQueue tasks)
+    private static async Task<Accepted<ExpungeAllContentsOut>> ExpungeAllAsync(CurrentApplication app, HttpContext context, IMessageStore store, BackgroundTaskQueue tasks)
     {
         var application = app.Value;
         var task = await tasks.StartAsync(BackgroundTaskKinds.PurgeContent, application.Id, new JsonObject(), CancellationToken.None);

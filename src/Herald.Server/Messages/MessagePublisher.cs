@@ -14,7 +14,7 @@ namespace Herald.Server.Messages;
 /// dispatcher and wake the pull readers (long-polls, streams) waiting on the application's log.
 /// </summary>
 internal sealed class MessagePublisher(
-    IHeraldStore store, DeliveryQueue queue, DeliveryNode node, MessageLogSignal signal, IOptions<RetentionOptions> retention)
+    IMessageStore store, DeliveryQueue queue, DeliveryNode node, MessageLogSignal signal, IOptions<RetentionOptions> retention)
 {
     /// <summary>
     /// Commits <paramref name="message"/> and hands its deliveries over. Storage is asked to commit whatever

@@ -30,18 +30,18 @@ internal static class MessagesApi
     }
 
     private static async Task<Accepted<MessageOut>> CreateAsync(
-        string app_id, CurrentApplication app, HttpContext context, IHeraldStore store, Ids ids, TimeProvider time, MessagePublisher publisher,
+        string app_id, CurrentApplication app, HttpContext context, IApplicationStore applications, IEventTypeStore eventTypes, Ids ids, TimeProvider time, MessagePublisher publisher,
         IOptions<RetentionOptions> retention, PayloadSchemas schemas,
         [Description("false leaves the payload out of the answer (default true).")] bool? with_content)
     {
         using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.MessageIn, context.RequestAborted);
-        var stored = await PublishAsync(app_id, app, body, context.User, store, ids, time, publisher, retention, schemas, context.RequestAborted);
+        var stored = await PublishAsync(app_id, app, body, context.User, applications, eventTypes, ids, time, publisher, retention, schemas, context.RequestAborted);
         return TypedResults.Accepted($"/api/v1/app/{stored.ApplicationId}/msg/{stored.Id}", MessageOut.From(stored, with_content ?? true));
     }
 
     /// <summary>Publish's rules and work, shared by REST and GraphQL: validates the body and publishes (creating the application when asked).</summary>
     public static async Task<Message> PublishAsync(
-        string app_id, CurrentApplication app, JsonBody<MessageIn> body, System.Security.Claims.ClaimsPrincipal user, IHeraldStore store, Ids ids, TimeProvider time,
+        string app_id, CurrentApplication app, JsonBody<MessageIn> body, System.Security.Claims.ClaimsPrincipal user, IApplicationStore applications, IEventTypeStore eventTypes, Ids ids, TimeProvider time,
         MessagePublisher publisher, IOptions<RetentionOptions> retention, PayloadSchemas schemas, CancellationToken cancellationToken)
     {
         var now = time.Now();
@@ -64,7 +64,7 @@ internal static class MessagesApi
         }
 
         v.ThrowIfInvalid();
-        var eventType = await store.GetEventTypeAsync(input.EventType!, cancellationToken);
+        var eventType = await eventTypes.GetEventTypeAsync(input.EventType!, cancellationToken);
         if (eventType is { Archived: true })
         {
             throw ApiException.Invalid("body.eventType", "event_type_archived", $"'{input.EventType}' is archived; unarchive it to publish with it.");
@@ -95,7 +95,7 @@ internal static class MessagesApi
         catch (StorageConflictException e) when (e.Field == "uid" && create is not null)
         {
             // A concurrent request created the same application first: publish into it.
-            var winner = await store.GetApplicationAsync(app_id, cancellationToken);
+            var winner = await applications.GetApplicationAsync(app_id, cancellationToken);
             if (winner is null)
             {
                 throw;
@@ -134,7 +134,7 @@ internal static class MessagesApi
         throw ApiException.NotFound("Application");
     }
 
-    private static async Task<Ok<MessageOut>> GetAsync(CurrentApplication app, string msg_id, HttpContext context, IHeraldStore store,
+    private static async Task<Ok<MessageOut>> GetAsync(CurrentApplication app, string msg_id, HttpContext context, IMessageStore store,
         [Description("false leaves the payload out of the answer (default true).")] bool? with_content)
     {
         var application = app.Value;
@@ -142,7 +142,7 @@ internal static class MessagesApi
         return TypedResults.Ok(MessageOut.From(message, with_content ?? true));
     }
 
-    private static async Task<NoContent> ExpungeContentAsync(CurrentApplication app, string msg_id, HttpContext context, IHeraldStore store)
+    private static async Task<NoContent> ExpungeContentAsync(CurrentApplication app, string msg_id, HttpContext context, IMessageStore store)
     {
         var application = app.Value;
         var message = await store.GetMessageAsync(application.Id, msg_id, context.RequestAborted) ?? throw ApiException.NotFound("Message");
@@ -151,7 +151,7 @@ internal static class MessagesApi
     }
 
     private static async Task<Ok<ListResponse<MessageOut>>> ListAsync(
-        CurrentApplication app, [AsParameters] MessageListQuery query, HttpContext context, IHeraldStore store, ContentGate gate)
+        CurrentApplication app, [AsParameters] MessageListQuery query, HttpContext context, IMessageStore store, ContentGate gate)
     {
         var application = app.Value;
         var v = new Validator();

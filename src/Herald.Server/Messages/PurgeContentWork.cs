@@ -9,7 +9,7 @@ namespace Herald.Server.Messages;
 /// small batches (each its own short transaction, so publishing is never blocked for long), reporting
 /// <c>{"messagesPurged": n}</c> as Svix documents. Running it again only finds what is left.
 /// </summary>
-internal sealed class PurgeContentWork(IHeraldStore store) : IBackgroundTaskWork
+internal sealed class PurgeContentWork(IBackgroundTaskStore store) : IBackgroundTaskWork
 {
     private const int BatchSize = 500;
 

@@ -28,7 +28,7 @@ internal static class DestinationsApi
         return group;
     }
 
-    private static async Task ValidateAsync(Validator v, DestinationIn input, IHeraldStore store, bool partial, CancellationToken cancellationToken)
+    private static async Task ValidateAsync(Validator v, DestinationIn input, IEventTypeStore store, bool partial, CancellationToken cancellationToken)
     {
         if (!partial || input.Type is not null)
         {
@@ -72,10 +72,10 @@ internal static class DestinationsApi
         list is null or { Count: 0 } ? null : list.Distinct(StringComparer.Ordinal).ToList();
 
     /// <summary>The polling endpoint of the route's application by id or uid; else 404.</summary>
-    public static async Task<PollingEndpoint> FindPollingEndpointAsync(this CurrentApplication application, IHeraldStore store, string id, CancellationToken cancellationToken) =>
+    public static async Task<PollingEndpoint> FindPollingEndpointAsync(this CurrentApplication application, IPollingStore store, string id, CancellationToken cancellationToken) =>
         await store.GetPollingEndpointAsync(application.Value.Id, id, cancellationToken) ?? throw ApiException.NotFound("Polling endpoint");
 
-    private static async Task<Ok<ListResponse<DestinationOut>>> ListAsync(CurrentApplication app, [AsParameters] ListQuery query, HttpContext context, IHeraldStore store)
+    private static async Task<Ok<ListResponse<DestinationOut>>> ListAsync(CurrentApplication app, [AsParameters] ListQuery query, HttpContext context, IPollingStore store)
     {
         var application = app.Value;
         var page = Paging.Parse(query, key => Ids.IsValid(IdPrefix, key), descendingByDefault: false);
@@ -83,21 +83,21 @@ internal static class DestinationsApi
         return TypedResults.Ok(Paging.ToResponse(result, e => e.Id, DestinationOut.From));
     }
 
-    private static async Task<Created<DestinationOut>> CreateAsync(CurrentApplication app, HttpContext context, IHeraldStore store, Ids ids, TimeProvider time)
+    private static async Task<Created<DestinationOut>> CreateAsync(CurrentApplication app, HttpContext context, IPollingStore store, IEventTypeStore eventTypes, Ids ids, TimeProvider time)
     {
         var application = app.Value;
         using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.DestinationIn, context.RequestAborted);
-        await ValidateAsync(new Validator(), body.Value, store, partial: false, context.RequestAborted);
+        await ValidateAsync(new Validator(), body.Value, eventTypes, partial: false, context.RequestAborted);
         var endpoint = New(application.Id, body.Value, ids, time);
         await store.CreatePollingEndpointAsync(endpoint, context.RequestAborted);
         return TypedResults.Created($"/api/v1/app/{application.Id}/destination/{endpoint.Id}", DestinationOut.From(endpoint));
     }
 
-    private static async Task<Ok<DestinationOut>> GetAsync(CurrentApplication app, string destination_id, HttpContext context, IHeraldStore store) =>
+    private static async Task<Ok<DestinationOut>> GetAsync(CurrentApplication app, string destination_id, HttpContext context, IPollingStore store) =>
         TypedResults.Ok(DestinationOut.From(await app.FindPollingEndpointAsync(store, destination_id, context.RequestAborted)));
 
     private static async Task<Results<Created<DestinationOut>, Ok<DestinationOut>>> UpsertAsync(
-        CurrentApplication app, string destination_id, HttpContext context, IHeraldStore store, Ids ids, TimeProvider time)
+        CurrentApplication app, string destination_id, HttpContext context, IPollingStore store, IEventTypeStore eventTypes, Ids ids, TimeProvider time)
     {
         var application = app.Value;
         var existing = await store.GetPollingEndpointAsync(application.Id, destination_id, context.RequestAborted);
@@ -112,7 +112,7 @@ internal static class DestinationsApi
             }
         }
 
-        await ValidateAsync(v, body.Value, store, partial: false, context.RequestAborted);
+        await ValidateAsync(v, body.Value, eventTypes, partial: false, context.RequestAborted);
         if (existing is null)
         {
             var created = New(application.Id, body.Value with { Uid = destination_id }, ids, time);
@@ -133,11 +133,11 @@ internal static class DestinationsApi
         return TypedResults.Ok(DestinationOut.From(updated));
     }
 
-    private static async Task<Ok<DestinationOut>> PatchAsync(CurrentApplication app, string destination_id, HttpContext context, IHeraldStore store, TimeProvider time)
+    private static async Task<Ok<DestinationOut>> PatchAsync(CurrentApplication app, string destination_id, HttpContext context, IPollingStore store, IEventTypeStore eventTypes, TimeProvider time)
     {
         var existing = await app.FindPollingEndpointAsync(store, destination_id, context.RequestAborted);
         using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.DestinationIn, context.RequestAborted);
-        await ValidateAsync(new Validator(), body.Value, store, partial: true, context.RequestAborted);
+        await ValidateAsync(new Validator(), body.Value, eventTypes, partial: true, context.RequestAborted);
         var updated = existing with
         {
             Uid = body.Has("uid") ? body.Value.Uid : existing.Uid,
@@ -151,7 +151,7 @@ internal static class DestinationsApi
         return TypedResults.Ok(DestinationOut.From(updated));
     }
 
-    private static async Task<NoContent> DeleteAsync(CurrentApplication app, string destination_id, HttpContext context, IHeraldStore store)
+    private static async Task<NoContent> DeleteAsync(CurrentApplication app, string destination_id, HttpContext context, IPollingStore store)
     {
         var existing = await app.FindPollingEndpointAsync(store, destination_id, context.RequestAborted);
         await store.DeletePollingEndpointAsync(existing.ApplicationId, existing.Id, context.RequestAborted);

@@ -36,7 +36,7 @@ internal static class PollerApi
     }
 
     private static async Task<Ok<PollingEndpointOut>> PollAsync(
-        CurrentApplication app, string sink_id, [AsParameters] PollQuery query, HttpContext context, IHeraldStore store, MessageLogSignal signal, TimeProvider time, ContentGate gate)
+        CurrentApplication app, string sink_id, [AsParameters] PollQuery query, HttpContext context, IPollingStore store, MessageLogSignal signal, TimeProvider time, ContentGate gate)
     {
         var sink = await app.FindPollingEndpointAsync(store, sink_id, context.RequestAborted);
         var v = new Validator();
@@ -51,7 +51,7 @@ internal static class PollerApi
     }
 
     private static async Task<Ok<PollingEndpointOut>> ConsumeAsync(
-        CurrentApplication app, string sink_id, string consumer_id, [AsParameters] ConsumerPollQuery query, HttpContext context, IHeraldStore store,
+        CurrentApplication app, string sink_id, string consumer_id, [AsParameters] ConsumerPollQuery query, HttpContext context, IPollingStore store,
         MessageLogSignal signal, TimeProvider time, ContentGate gate)
     {
         var sink = await app.FindPollingEndpointAsync(store, sink_id, context.RequestAborted);
@@ -71,7 +71,7 @@ internal static class PollerApi
         return TypedResults.Ok(ToOut(page));
     }
 
-    private static async Task<NoContent> CommitAsync(CurrentApplication app, string sink_id, string consumer_id, HttpContext context, IHeraldStore store, TimeProvider time)
+    private static async Task<NoContent> CommitAsync(CurrentApplication app, string sink_id, string consumer_id, HttpContext context, IPollingStore store, TimeProvider time)
     {
         var sink = await app.FindPollingEndpointAsync(store, sink_id, context.RequestAborted);
         using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.PollingEndpointConsumerCommitIn, context.RequestAborted);
@@ -84,7 +84,7 @@ internal static class PollerApi
     }
 
     private static async Task<Ok<PollingEndpointConsumerSeekOut>> SeekAsync(
-        CurrentApplication app, string sink_id, string consumer_id, HttpContext context, IHeraldStore store, TimeProvider time)
+        CurrentApplication app, string sink_id, string consumer_id, HttpContext context, IPollingStore store, TimeProvider time)
     {
         var sink = await app.FindPollingEndpointAsync(store, sink_id, context.RequestAborted);
         using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.PollingEndpointConsumerSeekIn, context.RequestAborted);
@@ -103,7 +103,7 @@ internal static class PollerApi
     /// content gate, to give back once it is written; no slot is held while waiting.
     /// </summary>
     public static async Task<(LogPage Page, IDisposable Slot)> ReadAsync(
-        IHeraldStore store, MessageLogSignal signal, TimeProvider time, ContentGate gate, PollingEndpoint sink, ReadRequest read, long position,
+        IPollingStore store, MessageLogSignal signal, TimeProvider time, ContentGate gate, PollingEndpoint sink, ReadRequest read, long position,
         CancellationToken cancellationToken)
     {
         if (sink.Disabled)

@@ -18,7 +18,7 @@ internal static class PollerStream
     public static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(15);
 
     public static async Task StreamAsync(
-        CurrentApplication app, string sink_id, [AsParameters] StreamQuery query, HttpContext context, IHeraldStore store, MessageLogSignal signal, TimeProvider time, ContentGate gate)
+        CurrentApplication app, string sink_id, [AsParameters] StreamQuery query, HttpContext context, IPollingStore store, MessageLogSignal signal, TimeProvider time, ContentGate gate)
     {
         var sink = await app.FindPollingEndpointAsync(store, sink_id, context.RequestAborted);
         var v = new Validator();

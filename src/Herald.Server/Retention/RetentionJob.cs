@@ -11,7 +11,7 @@ namespace Herald.Server.Retention;
 /// Each batch is its own short transaction, so publishing goes on between them (on SQLite the single writer takes the waiting publishes
 /// between two batches). Runs on every node of a cluster; batches of different nodes skip each other's rows.
 /// </summary>
-internal sealed partial class RetentionJob(IHeraldStore store, TimeProvider time, IOptions<RetentionOptions> options, ILogger<RetentionJob> logger)
+internal sealed partial class RetentionJob(IRetentionStore store, TimeProvider time, IOptions<RetentionOptions> options, ILogger<RetentionJob> logger)
     : BackgroundService
 {
     private readonly RetentionOptions _options = options.Value;

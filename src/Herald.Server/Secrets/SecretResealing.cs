@@ -12,7 +12,7 @@ namespace Herald.Server.Secrets;
 /// <see cref="SecretsOptions.ForgetUnreadable"/>, is replaced). Each change applies only if the row still holds the value
 /// that was read, so nodes of a cluster starting together do no harm.
 /// </summary>
-internal sealed partial class SecretResealing(IHeraldStore store, SecretSealer sealer, IOptions<SecretsOptions> options, ILogger<SecretResealing> logger)
+internal sealed partial class SecretResealing(ISecretStore store, SecretSealer sealer, IOptions<SecretsOptions> options, ILogger<SecretResealing> logger)
 {
     public const int BatchSize = 200;
 

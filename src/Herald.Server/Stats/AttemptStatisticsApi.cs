@@ -42,7 +42,7 @@ internal static class AttemptStatisticsApi
     }
 
     private static async Task<Ok<ActiveAppCount>> CountActiveAsync(
-        IHeraldStore store, HttpContext context,
+        IStatsStore store, HttpContext context,
         [Description("true (default) leaves out endpoints whose URL host is play.svix.com.")] bool? exclude_svix_play,
         [Description("true (default) counts only enabled endpoints; false counts every endpoint.")] bool? exclude_disabled)
     {
@@ -52,7 +52,7 @@ internal static class AttemptStatisticsApi
     }
 
     private static async Task<Ok<AppAttemptStatsOut>> AppAttemptsAsync(
-        CurrentApplication app, IHeraldStore store, HttpContext context,
+        CurrentApplication app, IStatsStore store, HttpContext context,
         [Description("Start of the window (inclusive, required; ISO 8601 date-time).")] DateTimeOffset? since,
         [Description("End of the window (exclusive, required; ISO 8601 date-time).")] DateTimeOffset? until,
         [FromQuery(Name = "event_types"), Description("Only messages of these event types (repeat the parameter or separate with commas).")] string[]? eventTypes)
@@ -81,7 +81,7 @@ internal static class AttemptStatisticsApi
     }
 
     private static async Task<Ok<AttemptStatisticsResponse>> AttemptTimeSeriesAsync(
-        CurrentApplication app, IHeraldStore store, TimeProvider time, HttpContext context,
+        CurrentApplication app, IStatsStore store, TimeProvider time, HttpContext context,
         [Description("Start of the window (ISO 8601 date-time); default: 30 periods before endDate. Rounded down to a whole period.")] DateTimeOffset? startDate,
         [Description("End of the window (ISO 8601 date-time); default now. Rounded up to a whole period.")] DateTimeOffset? endDate,
         [Description("The length of each data point: OneDay (default), OneHour or FiveMinutes.")] StatisticsPeriod? period,

@@ -37,13 +37,13 @@ internal static class StatisticsApi
         return group;
     }
 
-    private static async Task<Ok<EndpointCountOut>> CountEndpointsAsync(IHeraldStore store, HttpContext context, [Description("true (default) leaves out endpoints whose URL host is play.svix.com; false counts them.")] bool? exclude_svix_play)
+    private static async Task<Ok<EndpointCountOut>> CountEndpointsAsync(IBackgroundTaskStore store, HttpContext context, [Description("true (default) leaves out endpoints whose URL host is play.svix.com; false counts them.")] bool? exclude_svix_play)
     {
         var (active, disabled) = await store.CountEndpointsAsync(exclude_svix_play == false ? null : "play.svix.com", context.RequestAborted);
         return TypedResults.Ok(new EndpointCountOut(active, disabled));
     }
 
-    private static async Task<Accepted<AppUsageStatsOut>> AggregateAppStatsAsync(HttpContext context, IHeraldStore store, BackgroundTaskQueue tasks)
+    private static async Task<Accepted<AppUsageStatsOut>> AggregateAppStatsAsync(HttpContext context, IApplicationStore store, BackgroundTaskQueue tasks)
     {
         using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.AppUsageStatsIn, context.RequestAborted);
         var input = body.Value;
@@ -96,7 +96,7 @@ internal static class StatisticsApi
     }
 
     /// <summary>Every customer application, page by page.</summary>
-    public static async IAsyncEnumerable<Application> AllApplicationsAsync(IHeraldStore store, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public static async IAsyncEnumerable<Application> AllApplicationsAsync(IApplicationStore store, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         string? after = null;
         Page<Application> page;

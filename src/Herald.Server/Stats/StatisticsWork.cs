@@ -8,7 +8,7 @@ namespace Herald.Server.Stats;
 /// <c>application.stats</c>: per application, how many message destinations (deliveries: one per message and endpoint it
 /// was routed to) were created in [since, until). Result: <c>{"appStats": [{"messageDestinations", "appId", "appUid"}]}</c>.
 /// </summary>
-internal sealed class ApplicationStatsWork(IHeraldStore store) : IBackgroundTaskWork
+internal sealed class ApplicationStatsWork(IBackgroundTaskStore store, IApplicationStore applications) : IBackgroundTaskWork
 {
     public string Kind => BackgroundTaskKinds.ApplicationStats;
 
@@ -18,7 +18,7 @@ internal sealed class ApplicationStatsWork(IHeraldStore store) : IBackgroundTask
             input["since"]!.GetValue<DateTimeOffset>(), input["until"]!.GetValue<DateTimeOffset>(), cancellationToken);
         var wanted = input["appIds"] is JsonArray ids ? ids.Select(i => (string)i!).ToHashSet(StringComparer.Ordinal) : null;
         var stats = new JsonArray();
-        await foreach (var application in StatisticsApi.AllApplicationsAsync(store, cancellationToken))
+        await foreach (var application in StatisticsApi.AllApplicationsAsync(applications, cancellationToken))
         {
             if (wanted is null || wanted.Contains(application.Id))
             {
@@ -40,14 +40,14 @@ internal sealed class ApplicationStatsWork(IHeraldStore store) : IBackgroundTask
 /// them takes every event type. Result (Svix's documented shape): <c>{"event_types": [{"appId",
 /// "explicitlySubscribedEventTypes", "hasCatchAllEndpoint"}]}</c>.
 /// </summary>
-internal sealed class EventTypeAggregateWork(IHeraldStore store) : IBackgroundTaskWork
+internal sealed class EventTypeAggregateWork(IEndpointStore store, IApplicationStore applications) : IBackgroundTaskWork
 {
     public string Kind => BackgroundTaskKinds.EventTypeAggregate;
 
     public async Task<JsonObject> RunAsync(BackgroundTask task, JsonObject input, TaskProgress progress, CancellationToken cancellationToken)
     {
         var result = new JsonArray();
-        await foreach (var application in StatisticsApi.AllApplicationsAsync(store, cancellationToken))
+        await foreach (var application in StatisticsApi.AllApplicationsAsync(applications, cancellationToken))
         {
             var named = new SortedSet<string>(StringComparer.Ordinal);
             var catchAll = false;

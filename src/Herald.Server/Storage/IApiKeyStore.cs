@@ -16,7 +16,7 @@ public enum ApiKeyChange
 }
 
 /// <summary>API keys: the tokens with a name (<c>/auth/api-key</c>). Stored, looked up and authenticated as any token.</summary>
-public partial interface IHeraldStore
+public interface IApiKeyStore
 {
     /// <summary>The API keys (not app-portal tokens), revoked and expired ones included, by id.</summary>
     Task<Page<ApiToken>> ListApiKeysAsync(PageRequest page, CancellationToken cancellationToken);

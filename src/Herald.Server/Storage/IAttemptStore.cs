@@ -22,7 +22,7 @@ public sealed record DeliveryState(string EndpointId, MessageStatus Status, Date
 public sealed record DeliveryCounts(long Success, long Pending, long Sending, long Fail, long Canceled);
 
 /// <summary>Reading the delivery log: attempts, and the state of each (message, endpoint) pair.</summary>
-public partial interface IHeraldStore
+public interface IAttemptStore
 {
     Task<Page<AttemptRecord>> ListAttemptsAsync(string applicationId, AttemptFilter filter, PageRequest page, CancellationToken cancellationToken);
 

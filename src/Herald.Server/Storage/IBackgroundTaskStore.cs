@@ -4,7 +4,7 @@ using Herald.Server.Delivery;
 namespace Herald.Server.Storage;
 
 /// <summary>Background tasks: the rows, their leases (one node runs a task at a time), and the batched reads and writes their work does.</summary>
-public partial interface IHeraldStore
+public interface IBackgroundTaskStore
 {
     Task CreateBackgroundTaskAsync(BackgroundTask task, CancellationToken cancellationToken);
     Task<BackgroundTask?> GetBackgroundTaskAsync(string id, CancellationToken cancellationToken);

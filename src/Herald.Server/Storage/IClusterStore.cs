@@ -5,7 +5,7 @@ namespace Herald.Server.Storage;
 /// budget. A single-node engine (SQLite: one process owns the file) is not shared, and the per-endpoint limits
 /// then stay in the process's memory.
 /// </summary>
-public partial interface IHeraldStore
+public interface IClusterStore
 {
     /// <summary>True when several nodes may run on this storage at once.</summary>
     bool IsShared { get; }

@@ -3,7 +3,7 @@ using Herald.Server.Delivery;
 namespace Herald.Server.Storage;
 
 /// <summary>The delivery side of storage: claiming due work with leases, and recording attempts atomically with their outcome.</summary>
-public partial interface IHeraldStore
+public interface IDeliveryStore
 {
     /// <summary>
     /// Reserves up to <paramref name="limit"/> due, unleased (or lease-expired) pending deliveries, at most

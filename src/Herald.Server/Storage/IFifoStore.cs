@@ -6,7 +6,7 @@ namespace Herald.Server.Storage;
 /// while the line is stopped; recording an exhausted attempt stops a line set to stop, in the same transaction; creating
 /// manual deliveries (resend, recover) resumes it.
 /// </summary>
-public partial interface IHeraldStore
+public interface IFifoStore
 {
     /// <summary>
     /// The delivery that may be attempted now on a FIFO endpoint: its oldest pending delivery by message sequence (then

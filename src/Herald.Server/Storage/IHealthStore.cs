@@ -1,7 +1,7 @@
 namespace Herald.Server.Storage;
 
 /// <summary>What the health and readiness probes ask of storage.</summary>
-public partial interface IHeraldStore
+public interface IHealthStore
 {
     /// <summary>
     /// Writes and commits one tiny row (the time of the probe), as every write does: it fails as a publish would on a

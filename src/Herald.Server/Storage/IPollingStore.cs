@@ -3,7 +3,7 @@ using Herald.Server.Polling;
 namespace Herald.Server.Storage;
 
 /// <summary>The pull side: polling endpoints, reading an application's log by sequence, and consumer cursors.</summary>
-public partial interface IHeraldStore
+public interface IPollingStore
 {
     Task<PollingEndpoint?> GetPollingEndpointAsync(string applicationId, string idOrUid, CancellationToken cancellationToken);
     Task<Page<PollingEndpoint>> ListPollingEndpointsAsync(string applicationId, PageRequest page, CancellationToken cancellationToken);

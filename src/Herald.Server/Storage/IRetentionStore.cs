@@ -1,13 +1,13 @@
 namespace Herald.Server.Storage;
 
-/// <summary>What one <see cref="IHeraldStore.DeleteHistoryAsync"/> batch deleted: attempts made before the cut-off, and messages (with their deliveries and attempts).</summary>
+/// <summary>What one <see cref="IRetentionStore.DeleteHistoryAsync"/> batch deleted: attempts made before the cut-off, and messages (with their deliveries and attempts).</summary>
 public sealed record HistoryDeleted(int Attempts, int Messages)
 {
     public int Total => Attempts + Messages;
 }
 
 /// <summary>Forgetting what is past its retention, a small batch per transaction (the retention job loops).</summary>
-public partial interface IHeraldStore
+public interface IRetentionStore
 {
     /// <summary>
     /// Expunges the payloads of up to <paramref name="limit"/> messages whose payload expired at or before

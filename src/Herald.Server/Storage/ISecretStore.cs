@@ -9,7 +9,7 @@ public sealed record StoredEndpointSecrets(string EndpointId, string Headers, IR
 public sealed record StoredSecretChange(SealedField Field, string OldValue, string NewValue);
 
 /// <summary>What the start-up pass over sealed values (Secrets/SecretResealing) needs from storage.</summary>
-public partial interface IHeraldStore
+public interface ISecretStore
 {
     /// <summary>Up to <paramref name="limit"/> endpoints' stored headers and keys, by endpoint id after <paramref name="afterEndpointId"/>.</summary>
     Task<IReadOnlyList<StoredEndpointSecrets>> ListStoredSecretsAsync(string? afterEndpointId, int limit, CancellationToken cancellationToken);

@@ -1,14 +1,14 @@
 namespace Herald.Server.Storage;
 
 /// <summary>
-/// One count of <see cref="IHeraldStore.CountAttemptOutcomesAsync"/>: in time bucket <paramref name="Bucket"/> (0 when
+/// One count of <see cref="IStatsStore.CountAttemptOutcomesAsync"/>: in time bucket <paramref name="Bucket"/> (0 when
 /// not bucketed), for messages of <paramref name="EventType"/>, how many attempts succeeded, failed, and how many
 /// deliveries were canceled.
 /// </summary>
 public sealed record AttemptOutcomeCount(long Bucket, string EventType, long Success, long Failure, long Canceled);
 
 /// <summary>Statistics computed from the rows Herald keeps (so they cover the history retention window, no more).</summary>
-public partial interface IHeraldStore
+public interface IStatsStore
 {
     /// <summary>
     /// Customer applications with at least one endpoint that counts: enabled (unless <paramref name="includeDisabled"/>)

@@ -3,7 +3,7 @@ using Herald.Server.Endpoints;
 namespace Herald.Server.Storage;
 
 /// <summary>Endpoint ownership verification (Endpoints/EndpointVerifier.cs): its state, the deliveries it holds, and giving up.</summary>
-public partial interface IHeraldStore
+public interface IVerificationStore
 {
     /// <summary>
     /// Sets the endpoint's verification (null: none). When that no longer holds deliveries (verified, or none), the

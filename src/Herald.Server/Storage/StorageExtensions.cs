@@ -25,6 +25,25 @@ internal static class StorageExtensions
         builder.Services.AddSingleton<IHeraldStore>(services => services.GetRequiredService<IOptions<StorageOptions>>().Value.IsPostgres
             ? ActivatorUtilities.CreateInstance<PostgresStore>(services)
             : ActivatorUtilities.CreateInstance<SqliteStore>(services));
+        // Each consumer takes only the part of the store it uses; every part is the one store.
+        AddPart<ITokenStore>(builder.Services);
+        AddPart<IIdempotencyStore>(builder.Services);
+        AddPart<IApplicationStore>(builder.Services);
+        AddPart<IEventTypeStore>(builder.Services);
+        AddPart<IEndpointStore>(builder.Services);
+        AddPart<IMessageStore>(builder.Services);
+        AddPart<IApiKeyStore>(builder.Services);
+        AddPart<IAttemptStore>(builder.Services);
+        AddPart<IBackgroundTaskStore>(builder.Services);
+        AddPart<IClusterStore>(builder.Services);
+        AddPart<IDeliveryStore>(builder.Services);
+        AddPart<IFifoStore>(builder.Services);
+        AddPart<IHealthStore>(builder.Services);
+        AddPart<IPollingStore>(builder.Services);
+        AddPart<IRetentionStore>(builder.Services);
+        AddPart<ISecretStore>(builder.Services);
+        AddPart<IStatsStore>(builder.Services);
+        AddPart<IVerificationStore>(builder.Services);
         // Wake-ups between nodes: LISTEN/NOTIFY on PostgreSQL; SQLite serves one node, which wakes itself in memory.
         builder.Services.AddSingleton<IClusterSignal>(services => services.GetRequiredService<IOptions<StorageOptions>>().Value.IsPostgres
             ? ActivatorUtilities.CreateInstance<PostgresClusterSignal>(services)
@@ -32,6 +51,10 @@ internal static class StorageExtensions
         builder.Services.AddHostedService(services => services.GetRequiredService<IClusterSignal>());
         return builder;
     }
+
+    private static void AddPart<TPart>(IServiceCollection services)
+        where TPart : class =>
+        services.AddSingleton<TPart>(services => (TPart)services.GetRequiredService<IHeraldStore>());
 }
 
 /// <summary>The hosted service of a component the chosen engine does not have.</summary>

@@ -23,7 +23,7 @@ internal static class TransformationsApi
         return group;
     }
 
-    private static async Task<Ok<EndpointTransformationOut>> GetAsync(CurrentApplication app, string endpoint_id, HttpContext context, IHeraldStore store)
+    private static async Task<Ok<EndpointTransformationOut>> GetAsync(CurrentApplication app, string endpoint_id, HttpContext context, IEndpointStore store)
     {
         var endpoint = await app.FindEndpointAsync(store, endpoint_id, context.RequestAborted);
         var transformation = endpoint.Transformation;
@@ -35,7 +35,7 @@ internal static class TransformationsApi
         });
     }
 
-    private static async Task<NoContent> PatchAsync(CurrentApplication app, string endpoint_id, HttpContext context, IHeraldStore store, TimeProvider time)
+    private static async Task<NoContent> PatchAsync(CurrentApplication app, string endpoint_id, HttpContext context, IEndpointStore store, TimeProvider time)
     {
         var endpoint = await app.FindEndpointAsync(store, endpoint_id, context.RequestAborted);
         using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.EndpointTransformationPatch, context.RequestAborted);
@@ -60,7 +60,7 @@ internal static class TransformationsApi
     }
 
     private static async Task<Ok<TransformationSimulateOut>> SimulateAsync(
-        CurrentApplication app, string endpoint_id, HttpContext context, IHeraldStore store, TransformationSandbox sandbox, TimeProvider time)
+        CurrentApplication app, string endpoint_id, HttpContext context, IEndpointStore store, TransformationSandbox sandbox, TimeProvider time)
     {
         var endpoint = await app.FindEndpointAsync(store, endpoint_id, context.RequestAborted);
         using var body = await JsonBody.ReadAsync(context.Request, HeraldJsonContext.Api.TransformationSimulateIn, context.RequestAborted);
