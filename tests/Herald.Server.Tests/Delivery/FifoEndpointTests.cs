@@ -80,7 +80,9 @@ public sealed class FifoEndpointTests : IAsyncLifetime
     [Fact]
     public async Task FifoEndpoint_StopOnExhaustion_HoldsLaterMessagesUntilTheOperatorResends()
     {
-        using var herald = DeliveryTestKit.FakeTimeHerald(TimeSpan.FromSeconds(1)).With("Herald:Delivery:ScanInterval", "01:00:00");
+        // Scans only when the test moves the clock a minute, less than a lease (2 min): a jump past the lease would let
+        // the scan take again a send still in flight, as a crashed node's (CI once saw the second message twice).
+        using var herald = DeliveryTestKit.FakeTimeHerald(TimeSpan.FromSeconds(1)).With("Herald:Delivery:ScanInterval", "00:01:00");
         var client = herald.CreateAdminClient();
         await client.CreateAppAsync("Stop", "stop");
         await client.CreateOperatorEndpointAsync(_receiver.Url("/ops"), "endpoint.fifo.stopped");
@@ -101,14 +103,14 @@ public sealed class FifoEndpointTests : IAsyncLifetime
             async () => (await client.GetEndpointAsync("stop", endpointId))["fifoStoppedAt"] is not null, "the line is stopped");
         var stopped = (await _receiver.WaitForAsync(1, w => w.IsOperational("endpoint.fifo.stopped"))).Single();
         Assert.Contains(first, stopped.BodyText);
-        herald.Time.Advance(TimeSpan.FromHours(1)); // A periodic scan: it must not take the message behind the stopped one.
+        herald.Time.Advance(TimeSpan.FromMinutes(1)); // A periodic scan: it must not take the message behind the stopped one.
         Assert.Empty(await client.GetDataAsync($"/api/v1/app/stop/attempt/msg/{second}"));
         Assert.Equal(1, (int)(await client.DestinationAsync("stop", second, endpointId))["status"]!);
 
         Volatile.Write(ref broken, false);
         Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync($"/api/v1/app/stop/msg/{first}/endpoint/{endpointId}/resend", null)).StatusCode);
         await client.WaitForAttemptsAsync("stop", first, 3); // The resend goes first: its message is older.
-        herald.Time.Advance(TimeSpan.FromHours(1)); // A scan, in case the wake-up after the resend came before it was recorded.
+        herald.Time.Advance(TimeSpan.FromMinutes(1)); // A scan, in case the wake-up after the resend came before it was recorded.
 
         await client.WaitForAttemptsAsync("stop", second, 1);
         var ordered = _receiver.Received.Where(w => w.Path == "/ordered").Select(w => w.Id).ToList();
@@ -143,7 +145,8 @@ public sealed class FifoEndpointTests : IAsyncLifetime
     [Fact]
     public async Task FifoEndpoint_Resume_LeavesTheExhaustedMessageFailedAndSendsTheNext()
     {
-        using var herald = DeliveryTestKit.FakeTimeHerald(TimeSpan.FromSeconds(1)).With("Herald:Delivery:ScanInterval", "01:00:00");
+        // A minute's scan, less than a lease: see FifoEndpoint_StopOnExhaustion_HoldsLaterMessagesUntilTheOperatorResends.
+        using var herald = DeliveryTestKit.FakeTimeHerald(TimeSpan.FromSeconds(1)).With("Herald:Delivery:ScanInterval", "00:01:00");
         var client = herald.CreateAdminClient();
         await client.CreateAppAsync("Resume", "resume");
         var endpointId = (string)(await client.CreateEndpointAsync("resume", _receiver.Url("/ordered"), new JsonObject { ["fifo"] = true }))["id"]!;
@@ -158,7 +161,7 @@ public sealed class FifoEndpointTests : IAsyncLifetime
 
         _receiver.Respond = DeliveryTestKit.Always(200);
         Assert.Equal(HttpStatusCode.NoContent, (await client.PostAsync($"/api/v1/app/resume/endpoint/{endpointId}/fifo/resume", null)).StatusCode);
-        herald.Time.Advance(TimeSpan.FromHours(1));
+        herald.Time.Advance(TimeSpan.FromMinutes(1)); // A scan, in case the wake-up after the resume came first.
 
         await client.WaitForAttemptsAsync("resume", second, 1);
         Assert.Equal([first, first, second], _receiver.Received.Select(w => w.Id));
