@@ -120,12 +120,12 @@ internal sealed partial class PostgresStore
                 }, snapshot), limit, maxBytes, r => r.Payload?.Length ?? 0);
             if (cut || rows.Count == limit)
             {
-                return new LogPage(rows.Select(r => r.ToMessage()).ToList(), rows[^1].Sequence, Done: false);
+                return new LogPage(rows.Select(ToMessage).ToList(), rows[^1].Sequence, Done: false);
             }
 
             var end = await c.ExecuteScalarAsync<long?>(
                 "SELECT last_sequence FROM applications WHERE id = @applicationId", new { applicationId }, snapshot) ?? after;
-            return new LogPage(rows.Select(r => r.ToMessage()).ToList(), Math.Max(end, after), Done: true);
+            return new LogPage(rows.Select(ToMessage).ToList(), Math.Max(end, after), Done: true);
         }, cancellationToken);
 
     public Task<long> LogPositionAtAsync(string applicationId, DateTimeOffset time, CancellationToken cancellationToken) =>

@@ -1,6 +1,8 @@
 using System.Data;
+using System.Data.Common;
 using Dapper;
 using Herald.Server.Secrets;
+using Herald.Server.Storage.Relational;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -11,7 +13,7 @@ namespace Herald.Server.Storage.Postgres;
 /// pooled connection of one <see cref="NpgsqlDataSource"/>; concurrency between nodes is the database's job
 /// (row locks, <c>FOR UPDATE SKIP LOCKED</c>, <c>ON CONFLICT</c>), never an in-process lock.
 /// </summary>
-internal sealed partial class PostgresStore : IHeraldStore, IAsyncDisposable, IDisposable
+internal sealed partial class PostgresStore : RelationalStore<NpgsqlConnection, DateTime, DateTimeOffset, string[]>, IHeraldStore, IAsyncDisposable, IDisposable
 {
     // pg_advisory_lock key for migrations: nodes starting together apply them one at a time ("herald" in ASCII).
     private const long MigrationLockKey = 0x68_65_72_61_6c_64;
@@ -27,8 +29,6 @@ internal sealed partial class PostgresStore : IHeraldStore, IAsyncDisposable, ID
     private readonly Ids _ids;
     private readonly SecretSealer _sealer;
     private readonly ILogger _logger;
-
-    static PostgresStore() => DefaultTypeMap.MatchNamesWithUnderscores = true;
 
     private readonly CountLimits _limits;
 
@@ -65,7 +65,7 @@ internal sealed partial class PostgresStore : IHeraldStore, IAsyncDisposable, ID
 
     private static NpgsqlDataSource CreateDataSource(string connectionString) => NpgsqlDataSource.Create(WithDefaults(connectionString));
 
-    private async Task<T> ReadAsync<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken cancellationToken)
+    protected override async Task<T> ReadAsync<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         return await work(connection);
@@ -202,15 +202,6 @@ internal sealed partial class PostgresStore : IHeraldStore, IAsyncDisposable, ID
     private static IEnumerable<(long Version, string Name, string Sql)> LoadMigrations() =>
         StoreCommon.LoadMigrations("Herald.Server.Storage.Postgres.Migrations.");
 
-    /// <summary>SQL pieces for a keyset page over <paramref name="keyColumn"/>; binds <c>@after</c> and <c>@take</c>.</summary>
-    private static (string Where, string OrderBy) Keyset(string keyColumn, PageRequest page)
-    {
-        var where = page.After is null ? "TRUE" : $"{keyColumn} {(page.ScanAscending ? ">" : "<")} @after";
-        return (where, $"ORDER BY {keyColumn} {(page.ScanAscending ? "ASC" : "DESC")} LIMIT @take");
-    }
-
-    private static Page<T> ToPage<T>(IEnumerable<T> rows, PageRequest page) => StoreCommon.ToPage(rows, page);
-
     /// <summary>
     /// A timestamp as stored: UTC (Npgsql writes only offset-zero values to timestamptz) and truncated to the
     /// millisecond, the precision SQLite keeps, so both engines compare and return the same instants.
@@ -229,6 +220,30 @@ internal sealed partial class PostgresStore : IHeraldStore, IAsyncDisposable, ID
 
     /// <summary>A filter list as a text[] parameter (null stays null: "no filter").</summary>
     private static string[]? TextArray(IEnumerable<string>? list) => list?.ToArray();
+
+    protected override Task<T> TransactAsync<T>(Func<NpgsqlConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken) =>
+        WriteAsync((c, t) => work(c, t), cancellationToken);
+
+    protected override DateTimeOffset ToTime(DateTime stored) => Time(stored);
+
+    protected override DateTimeOffset ToArg(DateTimeOffset value) => Ts(value);
+
+    protected override IReadOnlyList<string>? ToList(string[]? stored) => stored;
+
+    protected override IEnumerable<string>? ListArg(IEnumerable<string>? list) => TextArray(list);
+
+    protected override string True => "TRUE";
+
+    // Dapper passes a list parameter to Npgsql as one array.
+    protected override string In(string column, string parameter) => $"{column} = ANY({parameter})";
+
+    protected override string Holds(string listColumn, string parameter) => $"{parameter} = ANY({listColumn})";
+
+    protected override string AnyRow(string condition) => $"bool_or({condition})";
+
+    protected override string NullText => "NULL::text";
+
+    protected override string NullBytes => "NULL::bytea";
 
     public async ValueTask DisposeAsync()
     {

@@ -83,7 +83,7 @@ internal sealed partial class SqliteStore
               AND {(missingOnly ? "NOT " : "")}EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = m.id AND d.endpoint_id = @endpointId)
             ORDER BY m.id LIMIT @limit
             """,
-            new { applicationId, endpointId, since = Ms(since), until = Ms(until), afterId = afterId ?? "", limit })).Select(r => r.ToMessage()).ToList(),
+            new { applicationId, endpointId, since = Ms(since), until = Ms(until), afterId = afterId ?? "", limit })).Select(ToMessage).ToList(),
             cancellationToken);
 
     public Task<int> ExpungeApplicationContentBatchAsync(string applicationId, int limit, CancellationToken cancellationToken) =>

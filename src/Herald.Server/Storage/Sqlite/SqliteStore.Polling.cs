@@ -113,10 +113,10 @@ internal sealed partial class SqliteStore
             var durable = _horizon.Limit(applicationId) ?? long.MaxValue;
             if (rows.RemoveAll(r => r.Sequence > durable) == 0 && (cut || rows.Count == limit))
             {
-                return new LogPage(rows.Select(r => r.ToMessage()).ToList(), rows[^1].Sequence, Done: false);
+                return new LogPage(rows.Select(ToMessage).ToList(), rows[^1].Sequence, Done: false);
             }
 
-            return new LogPage(rows.Select(r => r.ToMessage()).ToList(), Math.Max(Math.Min(end, durable), after), Done: true);
+            return new LogPage(rows.Select(ToMessage).ToList(), Math.Max(Math.Min(end, durable), after), Done: true);
         }, cancellationToken);
 
     public Task<long> LogPositionAtAsync(string applicationId, DateTimeOffset time, CancellationToken cancellationToken) =>

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Dapper;
 using Herald.Server.Secrets;
+using Herald.Server.Storage.Relational;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
@@ -11,7 +12,7 @@ namespace Herald.Server.Storage.Sqlite;
 /// (SQLite has a single writer anyway; queueing beats spinning on SQLITE_BUSY) that group-commits what is
 /// waiting in one IMMEDIATE transaction, so the order of commits is the order of the per-app sequence.
 /// </summary>
-internal sealed partial class SqliteStore : IHeraldStore, IDisposable
+internal sealed partial class SqliteStore : RelationalStore<SqliteConnection, long, long, string>, IHeraldStore, IDisposable
 {
     private readonly string _connectionString;
     private readonly GroupCommitWriter _writer;
@@ -20,8 +21,6 @@ internal sealed partial class SqliteStore : IHeraldStore, IDisposable
     private readonly ReadCache<Auth.ApiToken> _tokens = new(keepMisses: false);
     private readonly ReadCache<Applications.Application> _applications = new(keepMisses: false);
     private readonly ReadCache<EventTypes.EventType> _eventTypes = new(keepMisses: true); // Publishing with unregistered types is allowed.
-
-    static SqliteStore() => DefaultTypeMap.MatchNamesWithUnderscores = true;
 
     private readonly Ids _ids;
     private readonly SecretSealer _sealer;
@@ -80,7 +79,7 @@ internal sealed partial class SqliteStore : IHeraldStore, IDisposable
         return connection;
     }
 
-    private async Task<T> ReadAsync<T>(Func<SqliteConnection, Task<T>> work, CancellationToken cancellationToken)
+    protected override async Task<T> ReadAsync<T>(Func<SqliteConnection, Task<T>> work, CancellationToken cancellationToken)
     {
         var connection = await _readers.RentAsync(cancellationToken);
         var healthy = false;
@@ -195,20 +194,37 @@ internal sealed partial class SqliteStore : IHeraldStore, IDisposable
     private static IEnumerable<(long Version, string Name, string Sql)> LoadMigrations() =>
         StoreCommon.LoadMigrations("Herald.Server.Storage.Sqlite.Migrations.");
 
-    /// <summary>SQL pieces for a keyset page over <paramref name="keyColumn"/>; binds <c>@after</c> and <c>@take</c>.</summary>
-    private static (string Where, string OrderBy) Keyset(string keyColumn, PageRequest page)
-    {
-        var where = page.After is null ? "1 = 1" : $"{keyColumn} {(page.ScanAscending ? ">" : "<")} @after";
-        return (where, $"ORDER BY {keyColumn} {(page.ScanAscending ? "ASC" : "DESC")} LIMIT @take");
-    }
-
-    private static Page<T> ToPage<T>(IEnumerable<T> rows, PageRequest page) => StoreCommon.ToPage(rows, page);
-
     private static long Ms(DateTimeOffset value) => value.ToUnixTimeMilliseconds();
 
     private static long? Ms(DateTimeOffset? value) => value?.ToUnixTimeMilliseconds();
 
     private static DateTimeOffset Time(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
+
+    protected override Task<T> TransactAsync<T>(Func<SqliteConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken) =>
+        WriteAsync(work, cancellationToken);
+
+    protected override DateTimeOffset ToTime(long stored) => Time(stored);
+
+    protected override long ToArg(DateTimeOffset value) => Ms(value);
+
+    protected override IReadOnlyList<string>? ToList(string? stored) => StorageJson.List(stored);
+
+    protected override IEnumerable<string>? ListArg(IEnumerable<string>? list) => list;
+
+    protected override string True => "1 = 1";
+
+    // Dapper expands a list parameter into (@p1, @p2, …) for SQLite, which has no arrays.
+    protected override string In(string column, string parameter) => $"{column} IN {parameter}";
+
+    protected override string Holds(string listColumn, string parameter) =>
+        $"EXISTS (SELECT 1 FROM json_each({listColumn}) WHERE json_each.value = {parameter})";
+
+    protected override string AnyRow(string condition) => $"SUM({condition}) > 0";
+
+    // SQLite types a NULL column as a BLOB whatever its name says; shared rows are mapped by property, which accepts it.
+    protected override string NullText => "NULL";
+
+    protected override string NullBytes => "NULL";
 
     public void Dispose()
     {
