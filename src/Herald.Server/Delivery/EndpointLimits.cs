@@ -155,7 +155,7 @@ internal sealed class EndpointLimits(IOptions<DeliveryOptions> options, ICluster
     {
         try
         {
-            while (!await store.TryTakeSendBudgetAsync(endpointId, perSecond, time.GetUtcNow(), stopping))
+            while (!await store.TryTakeSendBudgetAsync(endpointId, perSecond, stopping))
             {
                 var now = time.GetUtcNow();
                 var nextSecond = DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds() + 1);

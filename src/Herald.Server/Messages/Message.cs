@@ -48,6 +48,22 @@ public sealed record NewMessage
 
     /// <summary>The W3C <c>traceparent</c> of the publish span, stored with the message (null outside a trace).</summary>
     public string? TraceParent { get; init; }
+
+    /// <summary>The message as stored, numbered <paramref name="sequence"/> in its application.</summary>
+    public Message Numbered(long sequence) => new()
+    {
+        Id = Id,
+        ApplicationId = ApplicationId,
+        Sequence = sequence,
+        EventId = EventId,
+        EventType = EventType,
+        Payload = Payload,
+        Channels = Channels,
+        Tags = Tags,
+        CreatedAt = CreatedAt,
+        DeliverAt = DeliverAt,
+        PayloadExpiresAt = PayloadExpiresAt,
+    };
 }
 
 /// <summary>Filters of the message list. Null means "any".</summary>

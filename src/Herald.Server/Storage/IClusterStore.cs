@@ -11,10 +11,11 @@ public interface IClusterStore
     bool IsShared { get; }
 
     /// <summary>
-    /// Takes one send from the endpoint's budget of <paramref name="perSecond"/> sends for the second of
-    /// <paramref name="now"/>, one budget for all nodes. False when that second's budget is spent.
+    /// Takes one send from the endpoint's budget of <paramref name="perSecond"/> sends for the current second of the
+    /// storage's clock (one clock and one budget for all nodes, whatever their own clocks say). False when that
+    /// second's budget is spent.
     /// </summary>
-    Task<bool> TryTakeSendBudgetAsync(string endpointId, int perSecond, DateTimeOffset now, CancellationToken cancellationToken);
+    Task<bool> TryTakeSendBudgetAsync(string endpointId, int perSecond, CancellationToken cancellationToken);
 
     /// <summary>
     /// Records that <paramref name="node"/> is alive at <paramref name="now"/>, and returns how many nodes were seen

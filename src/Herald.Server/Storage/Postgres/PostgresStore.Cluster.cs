@@ -7,11 +7,11 @@ internal sealed partial class PostgresStore
     /// <summary>Any number of nodes may run on one PostgreSQL database.</summary>
     public bool IsShared => true;
 
-    public async Task<bool> TryTakeSendBudgetAsync(string endpointId, int perSecond, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<bool> TryTakeSendBudgetAsync(string endpointId, int perSecond, CancellationToken cancellationToken)
     {
         // One row per endpoint and second. The upsert takes the row's lock, so concurrent takers from every node
         // count one after another; once `sent` reaches the rate the WHERE fails and nothing is returned. The second is
-        // the database's at the take, not the node's `now` from before a possibly slow wait for a connection: a take
+        // the database's at the take, not a node's clock read before a possibly slow wait for a connection: a take
         // counted against a second already past would let that many more sends into the current one.
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         var taken = await connection.ExecuteScalarAsync<int?>(

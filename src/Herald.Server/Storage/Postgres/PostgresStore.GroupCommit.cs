@@ -236,20 +236,7 @@ internal sealed partial class PostgresStore
                 continue;
             }
 
-            published[i] = new PublishedMessage(new Message
-            {
-                Id = message.Id,
-                ApplicationId = message.ApplicationId,
-                Sequence = first + places[i],
-                EventId = message.EventId,
-                EventType = message.EventType,
-                Payload = message.Payload,
-                Channels = message.Channels,
-                Tags = message.Tags,
-                CreatedAt = message.CreatedAt,
-                DeliverAt = message.DeliverAt,
-                PayloadExpiresAt = message.PayloadExpiresAt,
-            }, message.DeliverAt is not null ? [] : deliveries[i]);
+            published[i] = new PublishedMessage(message.Numbered(first + places[i]), message.DeliverAt is not null ? [] : deliveries[i]);
         }
 
         return published;

@@ -9,11 +9,4 @@ internal sealed partial class PostgresStore
         WriteAsync((c, t) => c.ExecuteAsync(
             "INSERT INTO health_probe (id, probed_at) VALUES (1, @now) ON CONFLICT (id) DO UPDATE SET probed_at = excluded.probed_at",
             new { now = Ts(now) }, t), cancellationToken);
-
-    public Task<bool> MigrationsAppliedAsync(CancellationToken cancellationToken) =>
-        ReadAsync(async c =>
-        {
-            var applied = (await c.QueryAsync<long>("SELECT version FROM schema_migrations")).ToHashSet();
-            return LoadMigrations().All(m => applied.Contains(m.Version));
-        }, cancellationToken);
 }

@@ -79,19 +79,6 @@ internal sealed partial class PostgresStore
             var scheduled = message.DeliverAt is not null;
             await InsertDeliveriesAsync(c, t, deliveries, scheduled ? null : lease, message.CreatedAt, message.DeliverAt ?? message.CreatedAt);
 
-            return new PublishedMessage(new Message
-            {
-                Id = message.Id,
-                ApplicationId = message.ApplicationId,
-                Sequence = sequence,
-                EventId = message.EventId,
-                EventType = message.EventType,
-                Payload = message.Payload,
-                Channels = message.Channels,
-                Tags = message.Tags,
-                CreatedAt = message.CreatedAt,
-                DeliverAt = message.DeliverAt,
-                PayloadExpiresAt = message.PayloadExpiresAt,
-            }, scheduled ? [] : deliveries);
+            return new PublishedMessage(message.Numbered(sequence), scheduled ? [] : deliveries);
         }, cancellationToken);
 }

@@ -173,24 +173,10 @@ internal sealed partial class PostgresStore : RelationalStore<NpgsqlConnection, 
         await connection.ExecuteAsync("SELECT pg_advisory_lock(@key)", new { key = MigrationLockKey });
         try
         {
-            await connection.ExecuteAsync(
-                "CREATE TABLE IF NOT EXISTS schema_migrations (version bigint PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL)");
-            var applied = (await connection.QueryAsync<long>("SELECT version FROM schema_migrations")).ToHashSet();
-            foreach (var (version, name, sql) in LoadMigrations())
-            {
-                if (applied.Contains(version))
-                {
-                    continue;
-                }
-
-                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-                await connection.ExecuteAsync(sql, transaction: transaction);
-                await connection.ExecuteAsync(
-                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@version, @name, @now)",
-                    new { version, name, now = Ts(DateTimeOffset.UtcNow) },
-                    transaction);
-                await transaction.CommitAsync(cancellationToken);
-            }
+            await RunMigrationsAsync(
+                connection,
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version bigint PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL)",
+                cancellationToken);
         }
         finally
         {
@@ -199,8 +185,7 @@ internal sealed partial class PostgresStore : RelationalStore<NpgsqlConnection, 
         }
     }
 
-    private static IEnumerable<(long Version, string Name, string Sql)> LoadMigrations() =>
-        StoreCommon.LoadMigrations("Herald.Server.Storage.Postgres.Migrations.");
+    protected override string MigrationsPrefix => "Herald.Server.Storage.Postgres.Migrations.";
 
     /// <summary>
     /// A timestamp as stored: UTC (Npgsql writes only offset-zero values to timestamptz) and truncated to the

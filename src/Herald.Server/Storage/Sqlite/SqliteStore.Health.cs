@@ -16,13 +16,6 @@ internal sealed partial class SqliteStore
             new { now = Ms(now) }, t), cancellationToken);
     }
 
-    public Task<bool> MigrationsAppliedAsync(CancellationToken cancellationToken) =>
-        ReadAsync(async c =>
-        {
-            var applied = (await c.QueryAsync<long>("SELECT version FROM schema_migrations")).ToHashSet();
-            return LoadMigrations().All(m => applied.Contains(m.Version));
-        }, cancellationToken);
-
     /// <summary>
     /// On a full disk a one-row probe can still succeed in pages SQLite already owns (a WAL that restarted after a
     /// checkpoint) while every publish, which needs new pages, fails with SQLITE_FULL: so the probe also fails while

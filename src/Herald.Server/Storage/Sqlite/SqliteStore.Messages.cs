@@ -68,20 +68,7 @@ internal sealed partial class SqliteStore
             }
 
             _horizon.Committing(message.ApplicationId, sequence); // Last: nothing after it can roll this write back alone.
-            return new PublishedMessage(new Message
-            {
-                Id = message.Id,
-                ApplicationId = message.ApplicationId,
-                Sequence = sequence,
-                EventId = message.EventId,
-                EventType = message.EventType,
-                Payload = message.Payload,
-                Channels = message.Channels,
-                Tags = message.Tags,
-                CreatedAt = message.CreatedAt,
-                DeliverAt = message.DeliverAt,
-                PayloadExpiresAt = message.PayloadExpiresAt,
-            }, deliveries);
+            return new PublishedMessage(message.Numbered(sequence), deliveries);
         }, cancellationToken);
         _horizon.Durable(message.ApplicationId, published.Message.Sequence);
         return published;

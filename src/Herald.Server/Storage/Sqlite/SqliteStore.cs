@@ -171,28 +171,13 @@ internal sealed partial class SqliteStore : RelationalStore<SqliteConnection, lo
     {
         await using var connection = await OpenAsync(cancellationToken);
         await connection.ExecuteAsync("PRAGMA journal_mode = WAL;");
-        await connection.ExecuteAsync(
-            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL);");
-        var applied = (await connection.QueryAsync<long>("SELECT version FROM schema_migrations")).ToHashSet();
-        foreach (var (version, name, sql) in LoadMigrations())
-        {
-            if (applied.Contains(version))
-            {
-                continue;
-            }
-
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            await connection.ExecuteAsync(sql, transaction: transaction);
-            await connection.ExecuteAsync(
-                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@version, @name, @now)",
-                new { version, name, now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() },
-                transaction);
-            await transaction.CommitAsync(cancellationToken);
-        }
+        await RunMigrationsAsync(
+            connection,
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL);",
+            cancellationToken);
     }
 
-    private static IEnumerable<(long Version, string Name, string Sql)> LoadMigrations() =>
-        StoreCommon.LoadMigrations("Herald.Server.Storage.Sqlite.Migrations.");
+    protected override string MigrationsPrefix => "Herald.Server.Storage.Sqlite.Migrations.";
 
     private static long Ms(DateTimeOffset value) => value.ToUnixTimeMilliseconds();
 
