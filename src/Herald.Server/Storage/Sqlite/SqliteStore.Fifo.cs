@@ -1,5 +1,3 @@
-using Dapper;
-
 namespace Herald.Server.Storage.Sqlite;
 
 internal sealed partial class SqliteStore
@@ -15,27 +13,4 @@ internal sealed partial class SqliteStore
                            WHERE h.endpoint_id = e.id AND h.status IN (1, 3) ORDER BY m.sequence, h.created_at, h.id LIMIT 1)
                    FROM endpoints e WHERE e.fifo = 1 AND e.fifo_stopped_at IS NULL))
         """;
-
-    /// <summary>In RecordAttemptAsync's transaction: a delivery that failed for good stops its line, when set to stop.</summary>
-    private const string StopFifoLineOnFail =
-        """
-        UPDATE endpoints SET fifo_stopped_at = @now
-        WHERE id = @EndpointId AND fifo = 1 AND fifo_stop = 1 AND fifo_stopped_at IS NULL
-          AND EXISTS (SELECT 1 FROM deliveries WHERE id = @DeliveryId AND status = 2)
-        """;
-
-    public Task<string?> GetFifoHeadAsync(string endpointId, CancellationToken cancellationToken) =>
-        ReadAsync(c => c.QuerySingleOrDefaultAsync<string?>(
-            """
-            SELECT h.id FROM deliveries h JOIN messages m ON m.id = h.message_id
-            WHERE h.endpoint_id = @endpointId AND h.status IN (1, 3)
-              AND NOT EXISTS (SELECT 1 FROM endpoints e WHERE e.id = @endpointId AND e.fifo_stopped_at IS NOT NULL)
-            ORDER BY m.sequence, h.created_at, h.id LIMIT 1
-            """,
-            new { endpointId }), cancellationToken);
-
-    public Task<bool> ResumeFifoLineAsync(string endpointId, CancellationToken cancellationToken) =>
-        WriteAsync(async (c, t) => await c.ExecuteAsync(
-            "UPDATE endpoints SET fifo_stopped_at = NULL WHERE id = @endpointId AND fifo_stopped_at IS NOT NULL", new { endpointId }, t) == 1,
-            cancellationToken);
 }
