@@ -75,7 +75,7 @@ internal sealed partial class SqliteStore
                 new { delivery.EndpointId, now = Ms(now) }, snapshot);
             return message is null || endpoint is null
                 ? null
-                : new DeliveryWork(delivery.ToTask(), ToMessage(message), endpoint.ToEndpoint(_sealer), secrets.Select(s => OpenSecret(endpoint.Id, s)).ToList());
+                : new DeliveryWork(delivery.ToTask(), ToMessage(message), ToEndpoint(endpoint), secrets.Select(s => OpenSecret(endpoint.Id, s)).ToList());
         }, cancellationToken);
 
     public Task<DateTimeOffset?> RecordAttemptAsync(AttemptRecord attempt, DeliveryTransition transition, CancellationToken cancellationToken) =>
