@@ -10,8 +10,4 @@ internal sealed partial class PostgresStore
     protected override Task<T?> HotFirstAsync<T>(NpgsqlConnection connection, string sql, object parameters) where T : default =>
         connection.QueryFirstOrDefaultAsync<T>(sql, parameters);
 
-    protected override object? StoredList(IReadOnlyList<string>? list) => TextArray(list);
-
-    // A null parameter has no type of its own: the cast tells PostgreSQL what it is.
-    protected override string ListParam(string parameter) => $"{parameter}::text[]";
 }

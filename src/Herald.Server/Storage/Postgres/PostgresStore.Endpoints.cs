@@ -11,16 +11,10 @@ internal sealed partial class PostgresStore
 
     protected override CountLimits Limits => _limits;
 
-    protected override string[]? StoredList(IReadOnlyList<string>? list) => TextArray(list);
-
-    protected override string ListValue(string parameter) => $"{parameter}::text[]";
-
     protected override Task<long> CountTowardLimitAsync(NpgsqlConnection c, DbTransaction t, string table, string applicationId) =>
         CountLockedAsync(c, (NpgsqlTransaction)t, table, applicationId);
 
     protected override string SecretSequence => "seq";
-
-    protected override string Least => "LEAST";
 
     // Rotations of one endpoint on several nodes take turns on the endpoint's row lock.
     protected override Task LockForRotationAsync(NpgsqlConnection c, DbTransaction t, string endpointId) =>

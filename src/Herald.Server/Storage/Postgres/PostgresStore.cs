@@ -217,6 +217,12 @@ internal sealed partial class PostgresStore : RelationalStore<NpgsqlConnection, 
 
     protected override IEnumerable<string>? ListArg(IEnumerable<string>? list) => TextArray(list);
 
+    protected override string[]? StoredList(IReadOnlyList<string>? list) => TextArray(list);
+
+    protected override string ListValue(string parameter) => $"{parameter}::text[]";
+
+    protected override string Least(string left, string right) => $"LEAST({left}, {right})";
+
     protected override string True => "TRUE";
 
     // Dapper passes a list parameter to Npgsql as one array.

@@ -14,12 +14,6 @@ internal abstract partial class RelationalStore<TConnection, TTime, TTimeArg, TL
     /// </summary>
     protected abstract Task<T?> HotFirstAsync<T>(TConnection connection, string sql, object parameters);
 
-    /// <summary>A list of texts as a parameter that stores it (null stays null), spelled in SQL by <see cref="ListParam"/>.</summary>
-    protected abstract object? StoredList(IReadOnlyList<string>? list);
-
-    /// <summary>The parameter <paramref name="parameter"/> holding a <see cref="StoredList"/>, typed for the column.</summary>
-    protected abstract string ListParam(string parameter);
-
     private sealed record ApplicationRow(string Id, string? Uid, string Name, int? ThrottleRate, string Metadata, TTime CreatedAt, TTime UpdatedAt)
     {
         private ApplicationRow()
@@ -152,7 +146,7 @@ internal abstract partial class RelationalStore<TConnection, TTime, TTimeArg, TL
         TransactAsync((c, t) => c.ExecuteAsync(
             $"""
             INSERT INTO event_types ({EventTypeColumns})
-            VALUES (@Name, @Description, @Archived, @Deprecated, @Schemas, @GroupName, {ListParam("@FeatureFlags")}, @CreatedAt, @UpdatedAt)
+            VALUES (@Name, @Description, @Archived, @Deprecated, @Schemas, @GroupName, {ListValue("@FeatureFlags")}, @CreatedAt, @UpdatedAt)
             """,
             EventTypeParameters(eventType), t), cancellationToken);
 
@@ -160,7 +154,7 @@ internal abstract partial class RelationalStore<TConnection, TTime, TTimeArg, TL
         TransactAsync((c, t) => c.ExecuteAsync(
             $"""
             UPDATE event_types SET description = @Description, archived = @Archived, deprecated = @Deprecated, schemas = @Schemas,
-                group_name = @GroupName, feature_flags = {ListParam("@FeatureFlags")}, updated_at = @UpdatedAt
+                group_name = @GroupName, feature_flags = {ListValue("@FeatureFlags")}, updated_at = @UpdatedAt
             WHERE name = @Name
             """,
             EventTypeParameters(eventType), t), cancellationToken);

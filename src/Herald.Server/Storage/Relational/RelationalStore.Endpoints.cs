@@ -13,12 +13,6 @@ internal abstract partial class RelationalStore<TConnection, TTime, TTimeArg, TL
     /// <summary>How many endpoints of each kind an application may have.</summary>
     protected abstract CountLimits Limits { get; }
 
-    /// <summary>A list of texts as a parameter that is stored in a list column (null stays null).</summary>
-    protected abstract TList? StoredList(IReadOnlyList<string>? list);
-
-    /// <summary>The list parameter <paramref name="parameter"/> where a list column is written, typed as the engine needs.</summary>
-    protected abstract string ListValue(string parameter);
-
     /// <summary>
     /// How many rows of <paramref name="table"/> (a fixed name, never input) the application has, counted in the
     /// write's transaction so that count-then-insert cannot let two creations take the last place.
@@ -27,9 +21,6 @@ internal abstract partial class RelationalStore<TConnection, TTime, TTimeArg, TL
 
     /// <summary>The column that orders an endpoint's secrets created at the same millisecond by insertion.</summary>
     protected abstract string SecretSequence { get; }
-
-    /// <summary>The scalar function "the smaller of two values".</summary>
-    protected abstract string Least { get; }
 
     /// <summary>
     /// Makes rotations of one endpoint's secret take turns, for <see cref="RotateEndpointSecretAsync"/> reads the
@@ -236,7 +227,7 @@ internal abstract partial class RelationalStore<TConnection, TTime, TTimeArg, TL
             await c.ExecuteAsync(
                 "DELETE FROM endpoint_secrets WHERE endpoint_id = @endpointId AND expires_at IS NOT NULL AND expires_at <= @now", new { endpointId, now }, t);
             await c.ExecuteAsync(
-                $"UPDATE endpoint_secrets SET expires_at = {Least}(COALESCE(expires_at, @until), @until) WHERE endpoint_id = @endpointId",
+                $"UPDATE endpoint_secrets SET expires_at = {Least("COALESCE(expires_at, @until)", "@until")} WHERE endpoint_id = @endpointId",
                 new { endpointId, until = ToArg(previousValidUntil) }, t);
             // Re-supplying a key that is still on file makes it current again rather than failing. Sealed values differ at
             // every sealing (random nonce), so the match is made on the opened keys, while no other rotation of the

@@ -6,9 +6,6 @@ namespace Herald.Server.Storage.Relational;
 
 internal abstract partial class RelationalStore<TConnection, TTime, TTimeArg, TList>
 {
-    /// <summary>The smaller of two non-null values (SQLite's two-argument MIN, PostgreSQL's LEAST).</summary>
-    protected abstract string Least(string left, string right);
-
     private sealed record TokenRow(
         string Id, byte[] Hash, string? AppId, TTime? ExpiresAt, TTime CreatedAt, bool ReadOnly, TList? Capabilities, string? SessionId,
         string? Name, string? Prefix, TTime? RevokedAt, TTime? LastUsedAt, TTime? PreviousExpiresAt, bool Previous)
@@ -66,7 +63,7 @@ internal abstract partial class RelationalStore<TConnection, TTime, TTimeArg, TL
         TransactAsync((c, t) => c.ExecuteAsync(
             $"""
             INSERT INTO api_tokens (id, hash, app_id, expires_at, created_at, read_only, capabilities, session_id, name, prefix)
-            VALUES (@Id, @Hash, @AppId, @ExpiresAt, @CreatedAt, @ReadOnly, {ListParam("@Capabilities")}, @SessionId, @Name, @Prefix)
+            VALUES (@Id, @Hash, @AppId, @ExpiresAt, @CreatedAt, @ReadOnly, {ListValue("@Capabilities")}, @SessionId, @Name, @Prefix)
             """,
             new
             {

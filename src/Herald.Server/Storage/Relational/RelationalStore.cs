@@ -48,6 +48,15 @@ internal abstract partial class RelationalStore<TConnection, TTime, TTimeArg, TL
     /// <summary>A filter list as a parameter that <see cref="In"/> binds (null stays null: "no filter").</summary>
     protected abstract IEnumerable<string>? ListArg(IEnumerable<string>? list);
 
+    /// <summary>A list of texts as a parameter that is written to a list column (null stays null).</summary>
+    protected abstract TList? StoredList(IReadOnlyList<string>? list);
+
+    /// <summary>The parameter <paramref name="parameter"/> holding a <see cref="StoredList"/>, typed for the column.</summary>
+    protected abstract string ListValue(string parameter);
+
+    /// <summary>The smaller of two non-null values (SQLite's two-argument MIN, PostgreSQL's LEAST).</summary>
+    protected abstract string Least(string left, string right);
+
     /// <summary>A condition that always holds.</summary>
     protected abstract string True { get; }
 

@@ -10,10 +10,6 @@ internal sealed partial class SqliteStore
     protected override Task<T?> HotFirstAsync<T>(SqliteConnection connection, string sql, object parameters) where T : default =>
         Task.FromResult(connection.One<T>(sql, parameters));
 
-    protected override object? StoredList(IReadOnlyList<string>? list) => StorageJson.List(list);
-
-    protected override string ListParam(string parameter) => parameter;
-
     public override Task<Application?> GetApplicationAsync(string idOrUid, CancellationToken cancellationToken) =>
         _applications.GetAsync(idOrUid, () => base.GetApplicationAsync(idOrUid, cancellationToken));
 

@@ -11,18 +11,11 @@ internal sealed partial class SqliteStore
 
     protected override CountLimits Limits => _limits;
 
-    protected override string? StoredList(IReadOnlyList<string>? list) => StorageJson.List(list);
-
-    protected override string ListValue(string parameter) => parameter;
-
     // In the write's transaction: the single writer makes count-then-insert atomic.
     protected override Task<long> CountTowardLimitAsync(SqliteConnection c, DbTransaction t, string table, string applicationId) =>
         c.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM {table} WHERE app_id = @applicationId", new { applicationId }, t);
 
     protected override string SecretSequence => "rowid";
-
-    // SQLite's MIN of two arguments is a scalar function.
-    protected override string Least => "MIN";
 
     // Nothing to lock: the one writer runs one rotation at a time.
     protected override Task LockForRotationAsync(SqliteConnection c, DbTransaction t, string endpointId) => Task.CompletedTask;

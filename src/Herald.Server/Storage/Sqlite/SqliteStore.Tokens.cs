@@ -5,8 +5,6 @@ namespace Herald.Server.Storage.Sqlite;
 // The token reads and writes are shared (RelationalStore.Tokens.cs); here the token cache is filled and invalidated.
 internal sealed partial class SqliteStore
 {
-    protected override string Least(string left, string right) => $"MIN({left}, {right})";
-
     public override Task<bool> ExpireTokenAsync(string tokenId, DateTimeOffset at, CancellationToken cancellationToken) =>
         Invalidating(base.ExpireTokenAsync(tokenId, at, cancellationToken), _tokens);
 

@@ -196,6 +196,12 @@ internal sealed partial class SqliteStore : RelationalStore<SqliteConnection, lo
 
     protected override IEnumerable<string>? ListArg(IEnumerable<string>? list) => list;
 
+    protected override string? StoredList(IReadOnlyList<string>? list) => StorageJson.List(list);
+
+    protected override string ListValue(string parameter) => parameter;
+
+    protected override string Least(string left, string right) => $"MIN({left}, {right})";
+
     protected override string True => "1 = 1";
 
     // Dapper expands a list parameter into (@p1, @p2, …) for SQLite, which has no arrays.
