@@ -137,6 +137,13 @@ public class CountingStore : DispatchProxy
     protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
     {
         _calls.AddOrUpdate(targetMethod!.Name, 1, (_, n) => n + 1);
+        if (args is [string scope, ..])
+        {
+            // Also per first argument (an application id for most methods), so a test can tell its own calls from
+            // the background's (operational webhooks list the operator's endpoints).
+            _calls.AddOrUpdate($"{targetMethod.Name}:{scope}", 1, (_, n) => n + 1);
+        }
+
         try
         {
             return targetMethod.Invoke(_inner, args);
