@@ -1,4 +1,4 @@
-using System.Text;
+using System.Net.ServerSentEvents;
 using System.Threading.Channels;
 using GraphQL;
 using GraphQL.Transport;
@@ -64,27 +64,33 @@ internal sealed partial class GraphQLHttpEndpoint
         await response.Body.FlushAsync(aborted);
         try
         {
+            // Events go through the framework's formatter (System.Net.ServerSentEvents), one write each; a keep-alive is a
+            // comment, which belongs to no event, so it is written as it is.
             await foreach (var next in ResultStream.ReadAsync(result, limits.KeepAliveInterval, context.RequestServices.GetRequiredService<TimeProvider>(), aborted))
             {
                 if (next is null)
                 {
                     await response.WriteAsync(": keep-alive\n\n", aborted);
+                    await response.Body.FlushAsync(aborted);
                 }
                 else
                 {
-                    await response.WriteAsync("event: next\ndata: " + serializer.Serialize(next) + "\n\n", Encoding.UTF8, aborted);
+                    await WriteEventAsync(response.Body, new SseItem<string>(serializer.Serialize(next), "next"), aborted);
                 }
-
-                await response.Body.FlushAsync(aborted);
             }
 
-            await response.WriteAsync("event: complete\ndata:\n\n", aborted);
-            await response.Body.FlushAsync(aborted);
+            await WriteEventAsync(response.Body, new SseItem<string>("", "complete"), aborted);
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
             // The client went away (it unsubscribes by closing the connection).
         }
+    }
+
+    private static async Task WriteEventAsync(Stream body, SseItem<string> item, CancellationToken cancellationToken)
+    {
+        await SseFormatter.WriteAsync(new[] { item }.ToAsyncEnumerable(), body, cancellationToken);
+        await body.FlushAsync(cancellationToken);
     }
 }
 

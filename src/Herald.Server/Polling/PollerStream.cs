@@ -1,6 +1,5 @@
 using System.Buffers;
-using System.IO.Pipelines;
-using System.Text;
+using System.Net.ServerSentEvents;
 using System.Text.Json;
 using Herald.Server.Api;
 using Herald.Server.Auth;
@@ -45,6 +44,7 @@ internal static class PollerStream
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no";
+        // The reconnection hint and the keep-alive comments belong to no event, and the formatter writes only events.
         await response.WriteAsync("retry: 2000\n\n", context.RequestAborted);
         await response.Body.FlushAsync(context.RequestAborted);
 
@@ -61,10 +61,7 @@ internal static class PollerStream
                         await response.WriteAsync(": keep-alive\n\n", aborted);
                     }
 
-                    foreach (var message in page.Messages)
-                    {
-                        await WriteEventAsync(response.BodyWriter, message, aborted);
-                    }
+                    await WriteEventsAsync(response.Body, page.Messages, aborted);
                 }
 
                 position = page.Position;
@@ -78,19 +75,25 @@ internal static class PollerStream
     }
 
     /// <summary>
-    /// One event, written as UTF-8 bytes and flushed: the flush waits while the client is behind (Kestrel's response
-    /// buffer is full), so a slow reader paces the stream instead of piling events up in memory.
+    /// The page's messages as events, written by the framework's formatter (<see cref="SseFormatter"/>: the id field and
+    /// the data field; the JSON is kept to one line). Each event is
+    /// written to the response stream on its own, which waits while the client is behind (Kestrel's response buffer is
+    /// full), so a slow reader paces the stream instead of piling events up in memory.
     /// </summary>
-    private static async Task WriteEventAsync(PipeWriter body, Messages.Message message, CancellationToken cancellationToken)
-    {
-        var json = JsonSerializer.SerializeToUtf8Bytes(PollingEndpointMessageOut.From(message), HeraldJsonContext.Api.PollingEndpointMessageOut);
-        // A data line ends at a line break. Payloads are stored as published, and in valid JSON a raw CR or LF can only
-        // be whitespace between tokens (inside strings they are escaped), so a space in its place keeps the JSON the same.
-        json.AsSpan().Replace((byte)'\n', (byte)' ');
-        json.AsSpan().Replace((byte)'\r', (byte)' ');
-        body.Write(Encoding.UTF8.GetBytes($"id: {Iterator.Format(message.Sequence)}\ndata: "));
-        body.Write(json);
-        body.Write("\n\n"u8);
-        await body.FlushAsync(cancellationToken);
-    }
+    private static Task WriteEventsAsync(Stream body, IReadOnlyList<Messages.Message> messages, CancellationToken cancellationToken) =>
+        SseFormatter.WriteAsync(
+            messages.Select(m => new SseItem<PollingEndpointMessageOut>(PollingEndpointMessageOut.From(m)) { EventId = Iterator.Format(m.Sequence) })
+                .ToAsyncEnumerable(),
+            body,
+            static (item, buffer) =>
+            {
+                var json = JsonSerializer.SerializeToUtf8Bytes(item.Data, HeraldJsonContext.Api.PollingEndpointMessageOut);
+                // One data line per event, for readers that take only the first: payloads are stored as published, and
+                // in valid JSON a raw CR or LF can only be whitespace between tokens (inside strings they are escaped),
+                // so a space in its place keeps the JSON the same.
+                json.AsSpan().Replace((byte)'\n', (byte)' ');
+                json.AsSpan().Replace((byte)'\r', (byte)' ');
+                buffer.Write(json);
+            },
+            cancellationToken);
 }
