@@ -41,6 +41,7 @@ internal static class DeliveryExtensions
         builder.Services.AddSingleton<FifoLine>();
         builder.Services.AddSingleton<Messages.MessagePublisher>();
         builder.Services.AddSingleton<Polling.MessageLogSignal>();
+        builder.Services.AddSingleton<Polling.SharedLogReads>();
         builder.Services.AddAttemptLog();
         // Before the dispatcher: stopped after its drain, so it publishes what the drain raised.
         builder.Services.AddSingleton<OperationalWebhookPump>();

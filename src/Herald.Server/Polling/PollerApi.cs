@@ -36,7 +36,8 @@ internal static class PollerApi
     }
 
     private static async Task<Ok<PollingEndpointOut>> PollAsync(
-        CurrentApplication app, string sink_id, [AsParameters] PollQuery query, HttpContext context, IPollingStore store, MessageLogSignal signal, TimeProvider time, ContentGate gate)
+        CurrentApplication app, string sink_id, [AsParameters] PollQuery query, HttpContext context, IPollingStore store, MessageLogSignal signal, TimeProvider time, ContentGate gate,
+        SharedLogReads reads)
     {
         var sink = await app.FindPollingEndpointAsync(store, sink_id, context.RequestAborted);
         var v = new Validator();
@@ -45,14 +46,14 @@ internal static class PollerApi
         var from = query.After;
         v.ThrowIfInvalid();
         var position = after ?? (from is { } t ? await store.LogPositionAtAsync(sink.ApplicationId, t, context.RequestAborted) : 0);
-        var (page, slot) = await ReadAsync(store, signal, time, gate, sink, read, position, context.RequestAborted);
+        var (page, slot) = await ReadAsync(reads, signal, time, sink, read, position, context.RequestAborted);
         context.Response.RegisterForDispose(slot);
         return TypedResults.Ok(ToOut(page));
     }
 
     private static async Task<Ok<PollingEndpointOut>> ConsumeAsync(
         CurrentApplication app, string sink_id, string consumer_id, [AsParameters] ConsumerPollQuery query, HttpContext context, IPollingStore store,
-        MessageLogSignal signal, TimeProvider time, ContentGate gate)
+        MessageLogSignal signal, TimeProvider time, ContentGate gate, SharedLogReads reads)
     {
         var sink = await app.FindPollingEndpointAsync(store, sink_id, context.RequestAborted);
         var v = new Validator();
@@ -66,7 +67,7 @@ internal static class PollerApi
         }
 
         var position = commit ?? await store.GetConsumerPositionAsync(sink.Id, consumer_id, context.RequestAborted) ?? 0;
-        var (page, slot) = await ReadAsync(store, signal, time, gate, sink, read, position, context.RequestAborted);
+        var (page, slot) = await ReadAsync(reads, signal, time, sink, read, position, context.RequestAborted);
         context.Response.RegisterForDispose(slot);
         return TypedResults.Ok(ToOut(page));
     }
@@ -99,11 +100,12 @@ internal static class PollerApi
 
     /// <summary>
     /// Reads a page after <paramref name="position"/>; when it is empty and the request may wait, holds on until a
-    /// message of the application commits (then reads again) or the wait is over. The page comes with its slot of the
-    /// content gate, to give back once it is written; no slot is held while waiting.
+    /// message of the application commits (then reads again) or the wait is over. The page comes with its part of a
+    /// content-gate slot, to give back once it is written; no slot is held while waiting. Readers of the same page at
+    /// the same moment share one read (<see cref="SharedLogReads"/>).
     /// </summary>
     public static async Task<(LogPage Page, IDisposable Slot)> ReadAsync(
-        IPollingStore store, MessageLogSignal signal, TimeProvider time, ContentGate gate, PollingEndpoint sink, ReadRequest read, long position,
+        SharedLogReads reads, MessageLogSignal signal, TimeProvider time, PollingEndpoint sink, ReadRequest read, long position,
         CancellationToken cancellationToken)
     {
         if (sink.Disabled)
@@ -117,18 +119,7 @@ internal static class PollerApi
         {
             // Take the wake-up before reading: a commit between the read and the wait still wakes us.
             var nextCommit = signal.NextCommit(sink.ApplicationId);
-            var slot = await gate.EnterAsync(cancellationToken);
-            LogPage page;
-            try
-            {
-                page = await store.ReadLogAsync(sink.ApplicationId, position, filter, read.Limit, read.MaxBytes, cancellationToken);
-            }
-            catch
-            {
-                slot.Dispose();
-                throw;
-            }
-
+            var (page, slot) = await reads.ReadAsync(sink, filter, read.Limit, read.MaxBytes, position, nextCommit, cancellationToken);
             var remaining = deadline - time.GetUtcNow();
             if (page.Messages.Count > 0 || remaining <= TimeSpan.Zero)
             {

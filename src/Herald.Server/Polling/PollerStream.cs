@@ -17,7 +17,8 @@ internal static class PollerStream
     public static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(15);
 
     public static async Task StreamAsync(
-        CurrentApplication app, string sink_id, [AsParameters] StreamQuery query, HttpContext context, IPollingStore store, MessageLogSignal signal, TimeProvider time, ContentGate gate)
+        CurrentApplication app, string sink_id, [AsParameters] StreamQuery query, HttpContext context, IPollingStore store, MessageLogSignal signal, TimeProvider time, ContentGate gate,
+        SharedLogReads reads)
     {
         var sink = await app.FindPollingEndpointAsync(store, sink_id, context.RequestAborted);
         var v = new Validator();
@@ -53,7 +54,7 @@ internal static class PollerStream
         {
             while (!aborted.IsCancellationRequested)
             {
-                var (page, slot) = await PollerApi.ReadAsync(store, signal, time, gate, sink, read, position, aborted);
+                var (page, slot) = await PollerApi.ReadAsync(reads, signal, time, sink, read, position, aborted);
                 using (slot)
                 {
                     if (page.Messages.Count == 0)
