@@ -37,17 +37,21 @@ internal sealed partial class SqliteStore
     public Task<IReadOnlyList<DeliveryTask>> ClaimDueDeliveriesAsync(DeliveryLease lease, DateTimeOffset now, int limit, int perEndpoint, CancellationToken cancellationToken) =>
         WriteAsync<IReadOnlyList<DeliveryTask>>(async (c, t) =>
         {
+            // Each endpoint's share (at most @perEndpoint, its oldest due deliveries) comes from its own range of the
+            // deliveries_unfinished index (endpoint_id, then rowid: insertion order), which stops at the share: the claim
+            // reads a few rows per endpoint, never the whole backlog. Ranking every due delivery with a window function
+            // cost the writer time in proportion to the backlog on every claim: a 100,000-message backlog drained at
+            // 747 deliveries/s where 20,000 drained at 1,760/s (BENCHMARKS.md). PostgreSQL does the same with LATERAL.
             var rows = await c.QueryAsync<DeliveryRow>(
                 $"""
                 UPDATE deliveries SET lease_owner = @owner, lease_expires_at = @until
                 WHERE id IN (
-                    SELECT id FROM (
-                        SELECT id, next_attempt_at, ROW_NUMBER() OVER (PARTITION BY endpoint_id ORDER BY next_attempt_at) AS place
-                        FROM deliveries
-                        WHERE status = 1 AND next_attempt_at <= @now AND (lease_expires_at IS NULL OR lease_expires_at <= @now)
-                          AND {FifoClaimable})
-                    WHERE place <= @perEndpoint
-                    ORDER BY next_attempt_at LIMIT @limit)
+                    SELECT s.id FROM endpoints e JOIN deliveries s ON s.id IN (
+                        SELECT id FROM deliveries INDEXED BY deliveries_unfinished
+                        WHERE endpoint_id = e.id AND status IN (1, 3) AND status = 1 AND next_attempt_at <= @now
+                          AND (lease_expires_at IS NULL OR lease_expires_at <= @now) AND {FifoClaimable}
+                        ORDER BY rowid LIMIT @perEndpoint)
+                    ORDER BY s.next_attempt_at LIMIT @limit)
                 RETURNING {DeliveryColumns}
                 """,
                 new { owner = lease.Owner, until = Ms(lease.Until), now = Ms(now), limit, perEndpoint }, t);
