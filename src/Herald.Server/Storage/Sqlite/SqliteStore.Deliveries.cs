@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Text.Json.Nodes;
 using Dapper;
 using Herald.Server.Delivery;
 using Microsoft.Data.Sqlite;
@@ -34,25 +35,31 @@ internal sealed partial class SqliteStore
                 until = Ms(lease?.Until),
             }, t);
 
-    public Task<IReadOnlyList<DeliveryTask>> ClaimDueDeliveriesAsync(DeliveryLease lease, DateTimeOffset now, int limit, int perEndpoint, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<DeliveryTask>> ClaimDueDeliveriesAsync(
+        DeliveryLease lease, DateTimeOffset now, int limit, int perEndpoint, IReadOnlyDictionary<string, int>? room, CancellationToken cancellationToken) =>
         WriteAsync<IReadOnlyList<DeliveryTask>>(async (c, t) =>
         {
+            // An endpoint's share is its room when it has one ({"endpoint id": n}), else @perEndpoint.
             var rows = await c.QueryAsync<DeliveryRow>(
                 $"""
                 UPDATE deliveries SET lease_owner = @owner, lease_expires_at = @until
                 WHERE id IN (
                     SELECT id FROM (
-                        SELECT id, next_attempt_at, ROW_NUMBER() OVER (PARTITION BY endpoint_id ORDER BY next_attempt_at) AS place
+                        SELECT id, endpoint_id, next_attempt_at, ROW_NUMBER() OVER (PARTITION BY endpoint_id ORDER BY next_attempt_at) AS place
                         FROM deliveries
                         WHERE status = 1 AND next_attempt_at <= @now AND (lease_expires_at IS NULL OR lease_expires_at <= @now)
                           AND {FifoClaimable})
-                    WHERE place <= @perEndpoint
+                    WHERE place <= COALESCE((SELECT r.value FROM json_each(@room) AS r WHERE r.key = endpoint_id), @perEndpoint)
                     ORDER BY next_attempt_at LIMIT @limit)
                 RETURNING {DeliveryColumns}
                 """,
-                new { owner = lease.Owner, until = Ms(lease.Until), now = Ms(now), limit, perEndpoint }, t);
+                new { owner = lease.Owner, until = Ms(lease.Until), now = Ms(now), limit, perEndpoint, room = RoomJson(room) }, t);
             return rows.Select(r => r.ToTask()).ToList();
         }, cancellationToken);
+
+    /// <summary>The claim's room per endpoint as the JSON object the claim reads with json_each.</summary>
+    private static string? RoomJson(IReadOnlyDictionary<string, int>? room) =>
+        room is null or { Count: 0 } ? null : new JsonObject(room.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))).ToJsonString();
 
     public Task<DeliveryWork?> GetDeliveryWorkAsync(string deliveryId, DateTimeOffset now, CancellationToken cancellationToken) =>
         ReadAsync(async c =>
