@@ -65,6 +65,7 @@ internal sealed partial class DeliveryDispatcher(
     private readonly SendSlots _sends = new(options.Value.MaxConcurrentSends, time);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Task, byte> _running = new();
     private readonly ScanTrigger _trigger = new(options.Value.ScanInterval, time, cluster);
+    private readonly ClaimRoom _room = new(limits, ClaimPerEndpointSend);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -94,15 +95,26 @@ internal sealed partial class DeliveryDispatcher(
     /// <summary>Starts a claimed delivery, parks it until its application's turn, or hands it back when parking is full.</summary>
     private void Admit(DeliveryTask delivery, CancellationToken intake)
     {
+        _room.Hold(delivery.EndpointId); // Before a parked delivery can be started and released.
         switch (_holds.HoldOrPark(delivery))
         {
             case true:
                 Start(delivery, intake);
                 break;
             case null:
+                LeftMemory(delivery);
                 var now = time.GetUtcNow();
                 Track(HandBackAsync(delivery.Id, DeliveryOutcomePolicy.AfterBusy(now), now + _options.LeaseDuration));
                 break;
+        }
+    }
+
+    /// <summary>A delivery this node held or parked is no longer in memory: its endpoint has room for another claim.</summary>
+    private void LeftMemory(DeliveryTask delivery)
+    {
+        if (_room.Release(delivery.EndpointId))
+        {
+            _trigger.Wake(); // A claim filled the endpoint: its backlog may be waiting in storage.
         }
     }
 
@@ -110,6 +122,7 @@ internal sealed partial class DeliveryDispatcher(
     private void ReleaseHold(DeliveryTask delivery, CancellationToken intake)
     {
         var granted = _holds.Release(delivery);
+        LeftMemory(delivery);
         for (var i = 0; granted is not null && i < granted.Count; i++)
         {
             var parked = granted[i];
@@ -120,6 +133,8 @@ internal sealed partial class DeliveryDispatcher(
                 {
                     granted.AddRange(more);
                 }
+
+                LeftMemory(parked.Delivery);
 
                 continue;
             }
@@ -146,13 +161,19 @@ internal sealed partial class DeliveryDispatcher(
                         break;
                     }
 
+                    // Per endpoint no more than it can take on this node (ClaimRoom): what it cannot start in time
+                    // would be handed back unsent, and claimed again, each a write of the delivery's row.
+                    var rooms = _room.Rooms();
                     due = await store.ClaimDueDeliveriesAsync(
-                        node.NewLease(), time.GetUtcNow(), Math.Min(free, MaxClaimBatch), _options.MaxConcurrentPerEndpoint * ClaimPerEndpointSend, intake);
+                        node.NewLease(), time.GetUtcNow(), Math.Min(free, MaxClaimBatch), _options.MaxConcurrentPerEndpoint * ClaimPerEndpointSend,
+                        rooms, intake);
                     bookkeeping.Answered(); // Storage answers: outcomes held during an outage are written now.
                     foreach (var delivery in due)
                     {
                         Admit(delivery, intake);
                     }
+
+                    _room.Claimed(rooms, due);
                 }
                 while (due.Count > 0);
             }
@@ -181,6 +202,8 @@ internal sealed partial class DeliveryDispatcher(
         {
             return false;
         }
+
+        _room.Hold(delivery.EndpointId);
 
         if (context is null)
         {

@@ -35,6 +35,18 @@ internal sealed class EndpointLimits(IOptions<DeliveryOptions> options, ICluster
     public int CurrentLimit(string endpointId) =>
         _lanes.TryGetValue(endpointId, out var lane) ? lane.Gate.Limit : Shares().Initial;
 
+    /// <summary>The endpoints whose limit on this node is below its start value now, with that limit.</summary>
+    public IEnumerable<(string EndpointId, int Limit)> Reduced()
+    {
+        foreach (var (endpointId, lane) in _lanes)
+        {
+            if (lane.Gate.Limit is var limit && limit < lane.Initial)
+            {
+                yield return (endpointId, limit);
+            }
+        }
+    }
+
     /// <summary>
     /// A permit to send to the endpoint now, or null when none came within <paramref name="maxWait"/> — or at once
     /// when this endpoint already has a queue of waiters: its backlog then waits in storage, not in memory.

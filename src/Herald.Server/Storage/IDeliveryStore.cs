@@ -7,9 +7,11 @@ public interface IDeliveryStore
 {
     /// <summary>
     /// Reserves up to <paramref name="limit"/> due, unleased (or lease-expired) pending deliveries, at most
-    /// <paramref name="perEndpoint"/> of any one endpoint, so a backlog for one endpoint does not crowd out the rest.
+    /// <paramref name="perEndpoint"/> of any one endpoint, so a backlog for one endpoint does not crowd out the rest
+    /// — or, for an endpoint in <paramref name="room"/>, at most as many as it says (0: none).
     /// </summary>
-    Task<IReadOnlyList<DeliveryTask>> ClaimDueDeliveriesAsync(DeliveryLease lease, DateTimeOffset now, int limit, int perEndpoint, CancellationToken cancellationToken);
+    Task<IReadOnlyList<DeliveryTask>> ClaimDueDeliveriesAsync(
+        DeliveryLease lease, DateTimeOffset now, int limit, int perEndpoint, IReadOnlyDictionary<string, int>? room, CancellationToken cancellationToken);
 
     /// <summary>The message, endpoint and valid secrets of a delivery; null when any of them is gone.</summary>
     Task<DeliveryWork?> GetDeliveryWorkAsync(string deliveryId, DateTimeOffset now, CancellationToken cancellationToken);

@@ -100,7 +100,7 @@ public sealed class PostgresStoreTests : IAsyncLifetime
             IReadOnlyList<DeliveryTask> batch;
             do
             {
-                batch = await node.ClaimDueDeliveriesAsync(new DeliveryLease($"node{n}", now.AddMinutes(2)), now, limit: 7, perEndpoint: 1000, None);
+                batch = await node.ClaimDueDeliveriesAsync(new DeliveryLease($"node{n}", now.AddMinutes(2)), now, limit: 7, perEndpoint: 1000, room: null, None);
                 mine.AddRange(batch.Select(d => d.Id));
             }
             while (batch.Count > 0);
@@ -121,9 +121,9 @@ public sealed class PostgresStoreTests : IAsyncLifetime
         }
 
         var now = T0.AddSeconds(1);
-        var first = await Node().ClaimDueDeliveriesAsync(new DeliveryLease("a", now.AddMinutes(2)), now, limit: 100, perEndpoint: 4, None);
-        var second = await Node().ClaimDueDeliveriesAsync(new DeliveryLease("b", now.AddMinutes(2)), now, limit: 100, perEndpoint: 4, None);
-        var afterExpiry = await Node().ClaimDueDeliveriesAsync(new DeliveryLease("c", now.AddMinutes(5)), now.AddMinutes(3), limit: 100, perEndpoint: 100, None);
+        var first = await Node().ClaimDueDeliveriesAsync(new DeliveryLease("a", now.AddMinutes(2)), now, limit: 100, perEndpoint: 4, room: null, None);
+        var second = await Node().ClaimDueDeliveriesAsync(new DeliveryLease("b", now.AddMinutes(2)), now, limit: 100, perEndpoint: 4, room: null, None);
+        var afterExpiry = await Node().ClaimDueDeliveriesAsync(new DeliveryLease("c", now.AddMinutes(5)), now.AddMinutes(3), limit: 100, perEndpoint: 100, room: null, None);
 
         Assert.Equal(4, first.Count);
         Assert.Equal(4, second.Count);
@@ -140,8 +140,8 @@ public sealed class PostgresStoreTests : IAsyncLifetime
 
         await Node().RecoverAfterRestartAsync(None);
 
-        Assert.Empty(await Node().ClaimDueDeliveriesAsync(new DeliveryLease("restarted", now.AddMinutes(2)), now, 100, 100, None));
-        Assert.Single(await Node().ClaimDueDeliveriesAsync(new DeliveryLease("restarted", now.AddMinutes(5)), now.AddMinutes(3), 100, 100, None));
+        Assert.Empty(await Node().ClaimDueDeliveriesAsync(new DeliveryLease("restarted", now.AddMinutes(2)), now, 100, 100, null, None));
+        Assert.Single(await Node().ClaimDueDeliveriesAsync(new DeliveryLease("restarted", now.AddMinutes(5)), now.AddMinutes(3), 100, 100, null, None));
     }
 
     [Fact]

@@ -7,7 +7,8 @@ namespace Herald.Server.Tests.Delivery;
 
 /// <summary>
 /// Herald's real store behind a switch: the methods named in <see cref="Fail"/> throw (as a stopped database would)
-/// until <see cref="Heal"/>; everything else passes through. Records what the dispatcher's claims returned.
+/// until <see cref="Heal"/>; everything else passes through. Records what the dispatcher's claims returned, and counts
+/// the calls of each method.
 /// Built with <see cref="DispatchProxy"/>, so it follows the store interface as it grows.
 /// </summary>
 public class FailingStore : DispatchProxy
@@ -16,6 +17,7 @@ public class FailingStore : DispatchProxy
         .Single(m => m.Name == nameof(Task.FromException) && m.IsGenericMethodDefinition);
 
     private readonly ConcurrentDictionary<string, int> _failures = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _calls = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<(DateTimeOffset Now, IReadOnlyList<DeliveryTask> Claimed)> _claims = new();
     private IHeraldStore _inner = null!;
     private volatile HashSet<string> _failing = [];
@@ -40,12 +42,16 @@ public class FailingStore : DispatchProxy
     /// <summary>How many calls of these methods failed so far.</summary>
     public int Failures(params string[] methods) => methods.Sum(m => _failures.GetValueOrDefault(m));
 
+    /// <summary>How many calls of this method were made so far (failed or not).</summary>
+    public int Calls(string method) => _calls.GetValueOrDefault(method);
+
     /// <summary>The claims that succeeded: the time each claimed at, and what it returned.</summary>
     public IReadOnlyList<(DateTimeOffset Now, IReadOnlyList<DeliveryTask> Claimed)> Claims => [.. _claims];
 
     protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
     {
         var method = targetMethod!;
+        _calls.AddOrUpdate(method.Name, 1, (_, n) => n + 1);
         if (_failing.Contains(method.Name))
         {
             _failures.AddOrUpdate(method.Name, 1, (_, n) => n + 1);

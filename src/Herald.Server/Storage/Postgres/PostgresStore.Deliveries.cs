@@ -37,7 +37,8 @@ internal sealed partial class PostgresStore
                 until = Ts(lease?.Until),
             }, t);
 
-    public Task<IReadOnlyList<DeliveryTask>> ClaimDueDeliveriesAsync(DeliveryLease lease, DateTimeOffset now, int limit, int perEndpoint, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<DeliveryTask>> ClaimDueDeliveriesAsync(
+        DeliveryLease lease, DateTimeOffset now, int limit, int perEndpoint, IReadOnlyDictionary<string, int>? room, CancellationToken cancellationToken) =>
         WriteAsync<IReadOnlyList<DeliveryTask>>(async (c, t) =>
         {
             // Many nodes claim at once: FOR UPDATE SKIP LOCKED lets each take rows no other claim is holding, without
@@ -45,16 +46,18 @@ internal sealed partial class PostgresStore
             // COMMITTED re-evaluates the conditions on the newest version), so it is skipped, never claimed twice.
             // Each endpoint's share (at most @perEndpoint, its oldest due deliveries) comes from its own range of the
             // deliveries_endpoint index (endpoint_id, status, created_at), which stops at the share: the claim reads a
-            // few rows per endpoint, never the whole backlog (ranking it all cost seconds at a million pending).
+            // few rows per endpoint, never the whole backlog (ranking it all cost seconds at a million pending). The share
+            // is the endpoint's room when the claimer gave one (@roomIds, @rooms), else @perEndpoint.
             var rows = await c.QueryAsync<DeliveryRow>(
                 $"""
                 WITH picked AS (
                     SELECT d.id FROM endpoints e
+                    LEFT JOIN unnest(@roomIds::text[], @rooms::int[]) AS r (endpoint_id, room) ON r.endpoint_id = e.id
                     CROSS JOIN LATERAL (
                         SELECT s.id, s.next_attempt_at FROM deliveries s
                         WHERE s.endpoint_id = e.id AND s.status = 1 AND s.next_attempt_at <= @now AND (s.lease_expires_at IS NULL OR s.lease_expires_at <= @now)
                           AND {FifoHeadOnly}
-                        ORDER BY s.created_at LIMIT @perEndpoint
+                        ORDER BY s.created_at LIMIT COALESCE(r.room, @perEndpoint)
                     ) AS share
                     JOIN deliveries d ON d.id = share.id
                     WHERE d.status = 1 AND d.next_attempt_at <= @now AND (d.lease_expires_at IS NULL OR d.lease_expires_at <= @now)
@@ -65,7 +68,16 @@ internal sealed partial class PostgresStore
                 FROM picked WHERE d.id = picked.id
                 RETURNING d.id, d.app_id, d.message_id, d.endpoint_id, d.manual, d.attempts
                 """,
-                new { owner = lease.Owner, until = Ts(lease.Until), now = Ts(now), limit, perEndpoint }, t);
+                new
+                {
+                    owner = lease.Owner,
+                    until = Ts(lease.Until),
+                    now = Ts(now),
+                    limit,
+                    perEndpoint,
+                    roomIds = room?.Keys.ToArray() ?? [],
+                    rooms = room?.Values.ToArray() ?? [],
+                }, t);
             return rows.Select(r => r.ToTask()).ToList();
         }, cancellationToken);
 

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Text.Json.Nodes;
 using Dapper;
 using Herald.Server.Delivery;
 using Microsoft.Data.Sqlite;
@@ -34,29 +35,43 @@ internal sealed partial class SqliteStore
                 until = Ms(lease?.Until),
             }, t);
 
-    public Task<IReadOnlyList<DeliveryTask>> ClaimDueDeliveriesAsync(DeliveryLease lease, DateTimeOffset now, int limit, int perEndpoint, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<DeliveryTask>> ClaimDueDeliveriesAsync(
+        DeliveryLease lease, DateTimeOffset now, int limit, int perEndpoint, IReadOnlyDictionary<string, int>? room, CancellationToken cancellationToken) =>
         WriteAsync<IReadOnlyList<DeliveryTask>>(async (c, t) =>
         {
-            // Each endpoint's share (at most @perEndpoint, its oldest due deliveries) comes from its own range of the
-            // deliveries_unfinished index (endpoint_id, then rowid: insertion order), which stops at the share: the claim
-            // reads a few rows per endpoint, never the whole backlog. Ranking every due delivery with a window function
-            // cost the writer time in proportion to the backlog on every claim: a 100,000-message backlog drained at
-            // 747 deliveries/s where 20,000 drained at 1,760/s (BENCHMARKS.md). PostgreSQL does the same with LATERAL.
+            // Each endpoint's share (its room when the claimer gave one, {"endpoint id": n}, else @perEndpoint; its
+            // oldest due deliveries) comes from its own range of the deliveries_unfinished index (endpoint_id, then
+            // rowid: insertion order), which stops at the share: the claim reads a few rows per endpoint, never the
+            // whole backlog. Ranking every due delivery with a window function cost the writer time in proportion to the
+            // backlog on every claim: a 100,000-message backlog drained at 747 deliveries/s where 20,000 drained at
+            // 1,760/s (BENCHMARKS.md). PostgreSQL does the same with LATERAL. SQLite's LIMIT cannot depend on the
+            // endpoint, so each range stops at the largest share and the rank within it applies the endpoint's own.
+            var shares = room is { Count: > 0 } ? Math.Max(perEndpoint, room.Values.Max()) : perEndpoint;
             var rows = await c.QueryAsync<DeliveryRow>(
                 $"""
+                WITH rooms AS MATERIALIZED (SELECT key AS endpoint_id, value AS room FROM json_each(@room))
                 UPDATE deliveries SET lease_owner = @owner, lease_expires_at = @until
                 WHERE id IN (
-                    SELECT s.id FROM endpoints e JOIN deliveries s ON s.id IN (
-                        SELECT id FROM deliveries INDEXED BY deliveries_unfinished
-                        WHERE endpoint_id = e.id AND status IN (1, 3) AND status = 1 AND next_attempt_at <= @now
-                          AND (lease_expires_at IS NULL OR lease_expires_at <= @now) AND {FifoClaimable}
-                        ORDER BY rowid LIMIT @perEndpoint)
-                    ORDER BY s.next_attempt_at LIMIT @limit)
+                    SELECT id FROM (
+                        SELECT s.id, s.next_attempt_at, e.room, ROW_NUMBER() OVER (PARTITION BY e.id ORDER BY s.rowid) AS place
+                        FROM (SELECT n.id, COALESCE(r.room, @perEndpoint) AS room FROM endpoints n LEFT JOIN rooms r ON r.endpoint_id = n.id) AS e
+                        JOIN deliveries s ON s.id IN (
+                            SELECT id FROM deliveries INDEXED BY deliveries_unfinished
+                            WHERE endpoint_id = e.id AND status IN (1, 3) AND status = 1 AND next_attempt_at <= @now
+                              AND (lease_expires_at IS NULL OR lease_expires_at <= @now) AND {FifoClaimable}
+                            ORDER BY rowid LIMIT @shares)
+                        WHERE e.room > 0)
+                    WHERE place <= room
+                    ORDER BY next_attempt_at LIMIT @limit)
                 RETURNING {DeliveryColumns}
                 """,
-                new { owner = lease.Owner, until = Ms(lease.Until), now = Ms(now), limit, perEndpoint }, t);
+                new { owner = lease.Owner, until = Ms(lease.Until), now = Ms(now), limit, perEndpoint, shares, room = RoomJson(room) }, t);
             return rows.Select(r => r.ToTask()).ToList();
         }, cancellationToken);
+
+    /// <summary>The claim's room per endpoint as the JSON object the claim reads with json_each.</summary>
+    private static string RoomJson(IReadOnlyDictionary<string, int>? room) =>
+        room is null or { Count: 0 } ? "{}" : new JsonObject(room.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))).ToJsonString();
 
     public Task<DeliveryWork?> GetDeliveryWorkAsync(string deliveryId, DateTimeOffset now, CancellationToken cancellationToken) =>
         ReadAsync(async c =>
