@@ -98,6 +98,7 @@ internal static class EventIds
     public const int PostgresPublishGroupFailed = 7121;
     public const int PostgresNotifyFailed = 7122;
     public const int PostgresNoticesDropped = 7123;
+    public const int PostgresAttemptGroupSplit = 7124;
 
     // 8100–8199: GraphQL.
     public const int GraphQLFieldFailed = 8100;

@@ -177,6 +177,67 @@ public sealed class PostgresStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RecordAttempt_ManySuccessesAtOnceWithOneRefused_RecordsEveryOtherOne()
+    {
+        var (appId, endpointId) = await EndpointAsync();
+        var (goneAppId, goneEndpointId) = await EndpointAsync();
+        var lease = new DeliveryLease("n", T0.AddMinutes(2));
+        var deliveries = new List<DeliveryTask>();
+        for (var i = 0; i < 40; i++)
+        {
+            deliveries.AddRange((await _store.PublishMessageAsync(Message(appId), null, lease, None)).Deliveries);
+        }
+
+        // A delivery whose endpoint is deleted while its try is in flight: its attempt has no delivery to refer to.
+        var gone = Assert.Single((await _store.PublishMessageAsync(Message(goneAppId), null, lease, None)).Deliveries);
+        Assert.True(await _store.DeleteEndpointAsync(goneAppId, goneEndpointId, None));
+        deliveries.Insert(20, gone);
+
+        // All at once: the successes wait for one another and go to PostgreSQL in groups, one of which holds the refused one.
+        var now = T0.AddSeconds(1);
+        var attempts = deliveries.Select(d => new AttemptRecord
+        {
+            Id = _ids.New(Ids.Attempt),
+            ApplicationId = d.ApplicationId,
+            DeliveryId = d.Id,
+            MessageId = d.MessageId,
+            EndpointId = d.EndpointId,
+            Url = "https://example.com/hook",
+            Status = MessageStatus.Success,
+            Trigger = AttemptTrigger.Scheduled,
+            ResponseStatusCode = 200,
+            Response = "ok",
+            ResponseDurationMs = 12,
+            CreatedAt = now,
+        }).ToList();
+        var recording = attempts.Select(a => _store.RecordAttemptAsync(a, new DeliveryTransition(MessageStatus.Success, null), None)).ToList();
+        var outcomes = await Task.WhenAll(recording.Select(async r =>
+        {
+            try
+            {
+                return (Failed: false, FailingSince: await r);
+            }
+            catch (Exception)
+            {
+                return (Failed: true, FailingSince: (DateTimeOffset?)null);
+            }
+        }));
+
+        Assert.True(outcomes[20].Failed);
+        Assert.All(outcomes.Where((_, i) => i != 20), o => Assert.Equal((false, (DateTimeOffset?)null), o));
+        foreach (var attempt in attempts.Where(a => a.EndpointId == endpointId))
+        {
+            var stored = await _store.GetAttemptAsync(appId, attempt.Id, None);
+            Assert.Equal(attempt with { CreatedAt = stored!.CreatedAt }, stored);
+            var work = await _store.GetDeliveryWorkAsync(attempt.DeliveryId, now, None);
+            Assert.Equal(1, work!.Delivery.Attempts);
+        }
+
+        // Done: no claim finds them again, even once the lease is over.
+        Assert.Empty(await _store.ClaimDueDeliveriesAsync(new DeliveryLease("later", now.AddMinutes(10)), now.AddMinutes(5), 100, 100, null, None));
+    }
+
+    [Fact]
     public async Task Publish_RolledBackByAConflict_LeavesNoGapInTheSequence()
     {
         var (appId, _) = await EndpointAsync();

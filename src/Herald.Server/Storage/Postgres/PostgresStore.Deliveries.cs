@@ -81,31 +81,43 @@ internal sealed partial class PostgresStore
             return rows.Select(r => r.ToTask()).ToList();
         }, cancellationToken);
 
-    public async Task<DeliveryWork?> GetDeliveryWorkAsync(string deliveryId, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var delivery = await ReadAsync(c => c.QuerySingleOrDefaultAsync<DeliveryRow>(
-            $"SELECT {DeliveryColumns} FROM deliveries WHERE id = @deliveryId", new { deliveryId }), cancellationToken);
-        if (delivery is null)
+    /// <summary>
+    /// The hot path of every attempt, in one round trip: the delivery, its message, its endpoint and the endpoint's live
+    /// secrets are four statements of one batch (Npgsql sends them together), each finding its row through the
+    /// delivery's id. It was four round trips on four pooled connections, each costing both processes a wake-up (perf
+    /// showed the per-statement overhead, not the statements, as PostgreSQL's CPU: docs/BENCHMARKS.md).
+    /// </summary>
+    public Task<DeliveryWork?> GetDeliveryWorkAsync(string deliveryId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        ReadAsync(async c =>
         {
-            return null;
-        }
+            await using var reads = await c.QueryMultipleAsync(
+                $"""
+                SELECT {DeliveryColumns} FROM deliveries WHERE id = @deliveryId;
+                SELECT {MessageColumns} FROM messages WHERE id = (SELECT message_id FROM deliveries WHERE id = @deliveryId);
+                SELECT {EndpointColumns} FROM endpoints WHERE id = (SELECT endpoint_id FROM deliveries WHERE id = @deliveryId);
+                SELECT key FROM endpoint_secrets
+                WHERE endpoint_id = (SELECT endpoint_id FROM deliveries WHERE id = @deliveryId) AND (expires_at IS NULL OR expires_at > @now)
+                ORDER BY created_at DESC, {SecretSequence} DESC
+                """,
+                new { deliveryId, now = Ts(now) });
+            var delivery = await reads.ReadSingleOrDefaultAsync<DeliveryRow>();
+            var message = await reads.ReadSingleOrDefaultAsync<MessageRow>();
+            var endpoint = await reads.ReadSingleOrDefaultAsync<EndpointRow>();
+            var secrets = await reads.ReadAsync<string>();
+            return delivery is null || message is null || endpoint is null
+                ? null
+                : new DeliveryWork(delivery.ToTask(), ToMessage(message), ToEndpoint(endpoint), secrets.Select(s => OpenSecret(endpoint.Id, s)).ToList());
+        }, cancellationToken);
 
-        var message = await GetMessageAsync(delivery.AppId, delivery.MessageId, cancellationToken);
-        var endpoint = await GetEndpointAsync(delivery.AppId, delivery.EndpointId, cancellationToken);
-        if (message is null || endpoint is null)
-        {
-            return null;
-        }
-
-        var secrets = await GetEndpointSecretsAsync(endpoint.Id, now, cancellationToken);
-        return new DeliveryWork(delivery.ToTask(), message, endpoint, secrets.Select(s => s.Key).ToList());
-    }
+    /// <summary>A successful attempt joins the group commit of attempts (PostgresStore.AttemptGroups.cs); a failed one goes alone.</summary>
+    public Task<DateTimeOffset?> RecordAttemptAsync(AttemptRecord attempt, DeliveryTransition transition, CancellationToken cancellationToken) =>
+        Groupable(attempt, transition) ? RecordInGroupAsync(attempt, transition).WaitAsync(cancellationToken) : RecordAttemptAloneAsync(attempt, transition, cancellationToken);
 
     /// <summary>
     /// Records an attempt in one round trip: one statement (its own transaction, committed without a further round
     /// trip) inserts the attempt, moves the delivery on and keeps the endpoint's failure streak.
     /// </summary>
-    public async Task<DateTimeOffset?> RecordAttemptAsync(AttemptRecord attempt, DeliveryTransition transition, CancellationToken cancellationToken)
+    private async Task<DateTimeOffset?> RecordAttemptAloneAsync(AttemptRecord attempt, DeliveryTransition transition, CancellationToken cancellationToken)
     {
         // A delivery canceled while this try was in flight (its payload expunged or expired) stays canceled unless the
         // try succeeded: with no payload there is nothing to retry.

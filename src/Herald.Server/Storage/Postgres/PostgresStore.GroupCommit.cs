@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Collections.Concurrent;
 using System.Text.Json;
 using Herald.Server.Delivery;
 using Herald.Server.Messages;
@@ -33,49 +32,13 @@ internal sealed partial class PostgresStore
 
     private sealed record FanOutEndpoint(string Id, string[]? EventTypes, string[]? Channels);
 
-    private readonly ConcurrentQueue<PendingPublish> _publishes = new();
-
-    // 1 while a group runs: one group in flight per node, the next one forms while it commits.
-    private int _publishing;
+    private readonly CommitGroups<PendingPublish> _publishGroups;
 
     private Task<PublishedMessage> PublishInGroupAsync(NewMessage message, DeliveryLease lease)
     {
         var pending = new PendingPublish(message, lease);
-        _publishes.Enqueue(pending);
-        if (Interlocked.CompareExchange(ref _publishing, 1, 0) == 0)
-        {
-            _ = RunPublishGroupsAsync();
-        }
-
+        _publishGroups.Add(pending);
         return pending.Completion.Task;
-    }
-
-    private async Task RunPublishGroupsAsync()
-    {
-        var group = new List<PendingPublish>(MaxPublishGroup);
-        while (true)
-        {
-            group.Clear();
-            while (group.Count < MaxPublishGroup && _publishes.TryDequeue(out var pending))
-            {
-                group.Add(pending);
-            }
-
-            if (group.Count == 0)
-            {
-                Volatile.Write(ref _publishing, 0);
-                // A publish queued after the last TryDequeue but before the flag dropped saw the flag set and started
-                // nothing: whoever finds the queue non-empty now takes over.
-                if (_publishes.IsEmpty || Interlocked.CompareExchange(ref _publishing, 1, 0) != 0)
-                {
-                    return;
-                }
-
-                continue;
-            }
-
-            await CommitPublishGroupAsync(group);
-        }
     }
 
     private async Task CommitPublishGroupAsync(List<PendingPublish> group)

@@ -46,6 +46,8 @@ internal sealed partial class PostgresStore : RelationalStore<NpgsqlConnection, 
         _ownsDataSource = dataSource is null;
         _dataSource = dataSource ?? CreateDataSource(options.Value.ConnectionString!);
         _notifier = notifier ?? new PostgresNotifier(_dataSource, Microsoft.Extensions.Logging.Abstractions.NullLogger<PostgresNotifier>.Instance);
+        _publishGroups = new(MaxPublishGroup, CommitPublishGroupAsync);
+        _attemptGroups = new(MaxAttemptGroup, CommitAttemptGroupAsync);
     }
 
     /// <summary>
