@@ -15,13 +15,17 @@ namespace Herald.Server.Cluster;
 /// everyone to look at storage again, since notifications sent meanwhile are lost.
 /// </summary>
 internal sealed partial class PostgresClusterSignal(
-    IOptions<StorageOptions> options, DeliveryNode node, TimeProvider time, ILogger<PostgresClusterSignal> logger) : BackgroundService, IClusterSignal
+    IOptions<StorageOptions> options, DeliveryNode node, TimeProvider time, PostgresReadCaches caches, ILogger<PostgresClusterSignal> logger)
+    : BackgroundService, IClusterSignal
 {
     /// <summary>Payload: "{application id} {sequence} {lease owner of the publishing node}".</summary>
     public const string MessagesChannel = "herald_messages";
 
     /// <summary>Payload: the lease owner that released its deliveries.</summary>
     public const string DeliveriesChannel = "herald_deliveries";
+
+    /// <summary>Payload: the table whose cached rows changed (sent by the triggers of migration 0012, PostgresReadCaches).</summary>
+    public const string CacheChannel = "herald_cache";
 
     /// <summary>How the listening connection shows in <c>pg_stat_activity</c>.</summary>
     public const string ApplicationName = "herald-listener";
@@ -48,7 +52,7 @@ internal sealed partial class PostgresClusterSignal(
                 await using var connection = new NpgsqlConnection(connectionString);
                 await connection.OpenAsync(stoppingToken);
                 connection.Notification += (_, e) => Raise(e.Channel, e.Payload);
-                await using (var listen = new NpgsqlCommand($"LISTEN {MessagesChannel}; LISTEN {DeliveriesChannel}", connection))
+                await using (var listen = new NpgsqlCommand($"LISTEN {MessagesChannel}; LISTEN {DeliveriesChannel}; LISTEN {CacheChannel}", connection))
                 {
                     await listen.ExecuteNonQueryAsync(stoppingToken);
                 }
@@ -60,6 +64,7 @@ internal sealed partial class PostgresClusterSignal(
                 }
 
                 connected = true;
+                caches.Listening(); // From now on every change of a cached row reaches this node.
                 while (true)
                 {
                     // A quiet connection is probed now and then, so a dead one is noticed and replaced.
@@ -72,10 +77,12 @@ internal sealed partial class PostgresClusterSignal(
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
+                caches.NotListening();
                 return;
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
+                caches.NotListening(); // Changes made until the listener is back would go unheard: read them from the database.
                 // Whatever broke the connection (a server restart raises more kinds than NpgsqlException), the listener
                 // carries on: an exception leaving ExecuteAsync would stop the whole node (BackgroundService).
                 LogListenFailed(logger, e);
@@ -86,6 +93,12 @@ internal sealed partial class PostgresClusterSignal(
 
     private void Raise(string channel, string payload)
     {
+        if (channel == CacheChannel)
+        {
+            caches.Changed(payload); // Every node's changes, this one's too: its own store invalidated already, harmlessly again.
+            return;
+        }
+
         if (channel == MessagesChannel && payload.Split(' ', 3) is [var applicationId, var sequence, var owner])
         {
             if (owner != node.Owner && long.TryParse(sequence, NumberStyles.None, CultureInfo.InvariantCulture, out var number))

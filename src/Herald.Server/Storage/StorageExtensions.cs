@@ -18,6 +18,7 @@ internal static class StorageExtensions
         builder.Services.AddNpgsqlDataSource("", (services, dataSource) => dataSource.ConnectionStringBuilder.ConnectionString =
             PostgresStore.WithDefaults(services.GetRequiredService<IOptions<StorageOptions>>().Value.ConnectionString!));
         builder.Services.AddSingleton<PostgresNotifier>();
+        builder.Services.AddSingleton<PostgresReadCaches>();
         // AddSingleton, not AddHostedService: the latter keys on the factory's return type, which is IHostedService here.
         builder.Services.AddSingleton<IHostedService>(services => services.GetRequiredService<IOptions<StorageOptions>>().Value.IsPostgres
             ? services.GetRequiredService<PostgresNotifier>()

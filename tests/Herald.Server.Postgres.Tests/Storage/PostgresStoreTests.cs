@@ -238,6 +238,40 @@ public sealed class PostgresStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ReadCaches_AnotherNodeChangesTheRows_ThisNodeReadsTheChange()
+    {
+        var caches = _herald.Services.GetRequiredService<PostgresReadCaches>();
+        await Eventually(() => Task.FromResult(caches.IsLive)); // The host's listener is connected: the caches keep rows.
+        var other = Node();
+
+        var (appId, _) = await EndpointAsync();
+        var application = await _store.GetApplicationAsync(appId, None); // now cached
+        Assert.Null(await _store.GetEventTypeAsync("order.shipped", None)); // the miss too
+        var cachedPublish = await _store.PublishMessageAsync(Message(appId), null, new DeliveryLease("n", T0), None); // moves last_sequence only
+
+        await other.UpdateApplicationAsync(application! with { Name = "Renamed" }, None);
+        await other.CreateEventTypeAsync(new Herald.Server.EventTypes.EventType { Name = "order.shipped", CreatedAt = T0, UpdatedAt = T0 }, None);
+
+        Assert.Equal(1, cachedPublish.Message.Sequence);
+        await Eventually(async () => (await _store.GetApplicationAsync(appId, None))?.Name == "Renamed");
+        await Eventually(async () => await _store.GetEventTypeAsync("order.shipped", None) is not null);
+
+        await other.DeleteApplicationAsync(appId, None);
+        await Eventually(async () => await _store.GetApplicationAsync(appId, None) is null);
+    }
+
+    /// <summary>Waits up to 10 s for a condition another node's notification makes true.</summary>
+    private static async Task Eventually(Func<Task<bool>> condition)
+    {
+        var until = DateTime.UtcNow.AddSeconds(10);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < until, "the condition did not hold within 10 s");
+            await Task.Delay(20);
+        }
+    }
+
+    [Fact]
     public async Task Publish_RolledBackByAConflict_LeavesNoGapInTheSequence()
     {
         var (appId, _) = await EndpointAsync();

@@ -1,4 +1,4 @@
-using Herald.Server.Storage.Sqlite;
+using Herald.Server.Storage;
 
 namespace Herald.Server.Tests.Storage;
 

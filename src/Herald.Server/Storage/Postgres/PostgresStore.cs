@@ -31,13 +31,15 @@ internal sealed partial class PostgresStore : RelationalStore<NpgsqlConnection, 
     private readonly ILogger _logger;
 
     private readonly CountLimits _limits;
+    private readonly PostgresReadCaches _caches;
 
     // dataSource: the host's (registered by StorageExtensions, logging through the host); a store made without one
     // (tests' extra nodes) makes and owns its own. notifier: the hosted one; without it, this store's publishes wake no
-    // other node (they find the messages at their next scan).
+    // other node (they find the messages at their next scan). caches: the host's, made live by its cluster listener;
+    // without them nothing is cached.
     public PostgresStore(
         IOptions<StorageOptions> options, Ids ids, SecretSealer sealer, IOptions<CountLimits>? limits = null,
-        NpgsqlDataSource? dataSource = null, PostgresNotifier? notifier = null, ILogger<PostgresStore>? logger = null)
+        NpgsqlDataSource? dataSource = null, PostgresNotifier? notifier = null, ILogger<PostgresStore>? logger = null, PostgresReadCaches? caches = null)
     {
         _ids = ids;
         _sealer = sealer;
@@ -46,6 +48,7 @@ internal sealed partial class PostgresStore : RelationalStore<NpgsqlConnection, 
         _ownsDataSource = dataSource is null;
         _dataSource = dataSource ?? CreateDataSource(options.Value.ConnectionString!);
         _notifier = notifier ?? new PostgresNotifier(_dataSource, Microsoft.Extensions.Logging.Abstractions.NullLogger<PostgresNotifier>.Instance);
+        _caches = caches ?? new PostgresReadCaches(); // Never live without the host's listener: every read goes to the database.
         _publishGroups = new(MaxPublishGroup, CommitPublishGroupAsync);
         _attemptGroups = new(MaxAttemptGroup, CommitAttemptGroupAsync);
     }

@@ -8,7 +8,7 @@ internal sealed partial class SqliteStore
 
     // The single writer runs this whole check-and-change alone, so two revocations cannot each see the other's key as the one left.
     public Task<ApiKeyChange> EndApiKeyAsync(string keyId, DateTimeOffset at, bool revoke, CancellationToken cancellationToken) =>
-        Invalidating(WriteAsync(async (c, t) =>
+        ReadCaches.Invalidating(WriteAsync(async (c, t) =>
         {
             var key = await ReadKeyStateAsync(c, t, keyId);
             if (key is null)
@@ -27,7 +27,7 @@ internal sealed partial class SqliteStore
 
     public override Task<ApiKeyChange> RotateApiKeyAsync(
         string keyId, byte[] hash, string prefix, DateTimeOffset? previousValidUntil, DateTimeOffset now, CancellationToken cancellationToken) =>
-        Invalidating(base.RotateApiKeyAsync(keyId, hash, prefix, previousValidUntil, now, cancellationToken), _tokens);
+        ReadCaches.Invalidating(base.RotateApiKeyAsync(keyId, hash, prefix, previousValidUntil, now, cancellationToken), _tokens);
 
     // Not invalidating the token cache: the time of last use decides nothing, and ApiKeyUsage does not rely on it.
     public Task TouchApiKeyAsync(string keyId, DateTimeOffset at, CancellationToken cancellationToken) =>

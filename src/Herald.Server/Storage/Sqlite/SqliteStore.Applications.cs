@@ -14,21 +14,21 @@ internal sealed partial class SqliteStore
         _applications.GetAsync(idOrUid, () => base.GetApplicationAsync(idOrUid, cancellationToken));
 
     public override Task UpdateApplicationAsync(Application application, CancellationToken cancellationToken) =>
-        Invalidating(base.UpdateApplicationAsync(application, cancellationToken), _applications);
+        ReadCaches.Invalidating(base.UpdateApplicationAsync(application, cancellationToken), _applications);
 
     // Its tokens go with it (ON DELETE CASCADE).
     public override Task<bool> DeleteApplicationAsync(string applicationId, CancellationToken cancellationToken) =>
-        Invalidating(base.DeleteApplicationAsync(applicationId, cancellationToken), _applications, _tokens);
+        ReadCaches.Invalidating(base.DeleteApplicationAsync(applicationId, cancellationToken), _applications, _tokens);
 
     public override Task<EventType?> GetEventTypeAsync(string name, CancellationToken cancellationToken) =>
         _eventTypes.GetAsync(name, () => base.GetEventTypeAsync(name, cancellationToken));
 
     public override Task CreateEventTypeAsync(EventType eventType, CancellationToken cancellationToken) =>
-        Invalidating(base.CreateEventTypeAsync(eventType, cancellationToken), _eventTypes);
+        ReadCaches.Invalidating(base.CreateEventTypeAsync(eventType, cancellationToken), _eventTypes);
 
     public override Task UpdateEventTypeAsync(EventType eventType, CancellationToken cancellationToken) =>
-        Invalidating(base.UpdateEventTypeAsync(eventType, cancellationToken), _eventTypes);
+        ReadCaches.Invalidating(base.UpdateEventTypeAsync(eventType, cancellationToken), _eventTypes);
 
     public override Task<bool> DeleteEventTypeAsync(string name, CancellationToken cancellationToken) =>
-        Invalidating(base.DeleteEventTypeAsync(name, cancellationToken), _eventTypes);
+        ReadCaches.Invalidating(base.DeleteEventTypeAsync(name, cancellationToken), _eventTypes);
 }

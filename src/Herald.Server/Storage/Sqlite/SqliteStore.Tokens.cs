@@ -6,11 +6,11 @@ namespace Herald.Server.Storage.Sqlite;
 internal sealed partial class SqliteStore
 {
     public override Task<bool> ExpireTokenAsync(string tokenId, DateTimeOffset at, CancellationToken cancellationToken) =>
-        Invalidating(base.ExpireTokenAsync(tokenId, at, cancellationToken), _tokens);
+        ReadCaches.Invalidating(base.ExpireTokenAsync(tokenId, at, cancellationToken), _tokens);
 
     public override Task<int> ExpireApplicationTokensAsync(
         string applicationId, IReadOnlyCollection<string>? sessionIds, DateTimeOffset at, CancellationToken cancellationToken) =>
-        Invalidating(base.ExpireApplicationTokensAsync(applicationId, sessionIds, at, cancellationToken), _tokens);
+        ReadCaches.Invalidating(base.ExpireApplicationTokensAsync(applicationId, sessionIds, at, cancellationToken), _tokens);
 
     public override Task<ApiToken?> FindTokenAsync(byte[] hash, CancellationToken cancellationToken) =>
         _tokens.GetAsync(Convert.ToHexString(hash), () => base.FindTokenAsync(hash, cancellationToken));

@@ -119,30 +119,6 @@ internal sealed partial class SqliteStore : RelationalStore<SqliteConnection, lo
         }
     }
 
-    /// <summary>A write that changes rows kept in <paramref name="caches"/>: they are invalidated once it is committed.</summary>
-    private static async Task<T> Invalidating<T>(Task<T> write, params IReadCache[] caches)
-    {
-        try
-        {
-            return await write;
-        }
-        finally
-        {
-            foreach (var cache in caches)
-            {
-                cache.Invalidate();
-            }
-        }
-    }
-
-    private static Task Invalidating(Task write, params IReadCache[] caches) => Invalidating(Completed(write), caches);
-
-    private static async Task<bool> Completed(Task write)
-    {
-        await write;
-        return true;
-    }
-
     private Task WriteAsync(Func<SqliteConnection, DbTransaction, Task> work, CancellationToken cancellationToken, bool bookkeeping = false) =>
         WriteAsync(async (c, t) => { await work(c, t); return true; }, cancellationToken, bookkeeping);
 
