@@ -41,6 +41,9 @@ internal sealed class AdaptiveConcurrency
     /// <summary>The most the limit grows to.</summary>
     public int Ceiling { get; }
 
+    /// <summary>The endpoint's latest outcome was a timeout: its next sends start spread (<see cref="StartSpread"/>).</summary>
+    public bool TimingOut { get; private set; }
+
     /// <summary>Attempts the endpoint may have in flight now.</summary>
     public int Limit { get; private set; }
 
@@ -51,6 +54,7 @@ internal sealed class AdaptiveConcurrency
     /// </summary>
     public void Observe(AttemptSignal signal, DateTimeOffset startedAt, DateTimeOffset now, bool saturated)
     {
+        TimingOut = signal == AttemptSignal.TimedOut;
         switch (signal)
         {
             case AttemptSignal.Fast when saturated:
@@ -76,6 +80,21 @@ internal sealed class AdaptiveConcurrency
         _reducedAt = now;
         Limit = Math.Max(atLeast, Limit / 2);
     }
+
+    /// <summary>
+    /// How long a send to an endpoint that is <see cref="TimingOut"/> waits before it starts: a random share
+    /// (<paramref name="random"/>, 0 to 1) of a tenth of the attempt's timeout, at most 3 s at the longest timeout.
+    /// </summary>
+    /// <remarks>
+    /// Sends that hang together time out together, and the sends that replace them start together and hang together
+    /// again: an application whose endpoints stopped answering then costs the node a burst every timeout period (at
+    /// once, hundreds of cancellations, attempt records and new connections, about 150 ms of both cores on the benchmark
+    /// machine), and every other application's deliveries wait behind it (the noisy-neighbour scenario,
+    /// docs/BENCHMARKS.md). Spread over a tenth of the timeout, the same work arrives a little at a time, and stays
+    /// spread at every later timeout. It delays only sends to an endpoint whose last attempt got no answer at all, by
+    /// at most a tenth of what each of them will probably wait anyway; the first answer ends it.
+    /// </remarks>
+    public static TimeSpan StartSpread(TimeSpan timeout, double random) => timeout / 10 * Math.Clamp(random, 0, 1);
 
     /// <summary>
     /// What an attempt says about the endpoint's capacity: a 2xx faster than a quarter of the attempt's timeout is

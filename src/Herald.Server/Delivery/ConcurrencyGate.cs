@@ -24,6 +24,18 @@ internal sealed class ConcurrencyGate(AdaptiveConcurrency policy)
 
     public int Ceiling => policy.Ceiling;
 
+    /// <summary>The endpoint's latest outcome was a timeout (<see cref="AdaptiveConcurrency.TimingOut"/>).</summary>
+    public bool TimingOut
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return policy.TimingOut;
+            }
+        }
+    }
+
     /// <summary>
     /// Enters now or within <paramref name="maxWait"/> (true), or gives up then (false). Throws
     /// <see cref="OperationCanceledException"/> when <paramref name="cancellationToken"/> is canceled first.
@@ -123,6 +135,9 @@ internal sealed class EndpointPermit(ConcurrencyGate gate, TimeProvider time) : 
 {
     private int _released;
     private DateTimeOffset _startedAt = time.GetUtcNow();
+
+    /// <summary>The endpoint's latest attempt timed out: this send should start spread (AdaptiveConcurrency.StartSpread).</summary>
+    public bool EndpointTimingOut => gate.TimingOut;
 
     /// <summary>The send starts now (after any wait for the endpoint's throttleRate).</summary>
     public void Sending() => _startedAt = time.GetUtcNow();

@@ -314,8 +314,24 @@ internal sealed partial class DeliveryDispatcher(
                 return;
             }
 
-            var startedAt = time.GetUtcNow();
             var timeout = work.Endpoint.Timeout ?? _options.DefaultTimeout;
+            if (permit.EndpointTimingOut)
+            {
+                // Its sends would otherwise all start, hang and time out at once, every timeout period: a burst that
+                // holds up every other application's deliveries (AdaptiveConcurrency.StartSpread). After the send
+                // slot, not before: deliveries queued for slots would start together again when a burst frees them.
+                try
+                {
+                    await Task.Delay(AdaptiveConcurrency.StartSpread(timeout, Random.Shared.NextDouble()), time, intake);
+                }
+                catch (OperationCanceledException)
+                {
+                    _sends.Release(delivery.ApplicationId, delivery.EndpointId); // Draining: nothing was sent.
+                    throw;
+                }
+            }
+
+            var startedAt = time.GetUtcNow();
             permit.Sending();
             using var activity = HeraldTracing.StartAttempt(
                 work.Message.TraceParent, delivery.ApplicationId, work.Message.Id, delivery.EndpointId, delivery.Id, work.Delivery.Attempts + 1);

@@ -84,6 +84,37 @@ public sealed class AdaptiveConcurrencyTests
         Assert.Equal(Enum.Parse<AttemptSignal>(expected), AdaptiveConcurrency.Classify(outcome, Timeout));
     }
 
+    [Theory]
+    [InlineData("T", true)]
+    [InlineData("T ~T", true)] // A timeout of a send started before the halving still says the endpoint does not answer.
+    [InlineData("T F", false)]
+    [InlineData("T O", false)]
+    [InlineData("T N", false)] // Any outcome but a timeout: it answered, or refused at once.
+    [InlineData("F", false)]
+    public void TimingOut_AfterOutcomes_IsTrueOnlyWhenTheLatestTimedOut(string outcomes, bool expected)
+    {
+        var policy = new AdaptiveConcurrency(4, floor: 1, ceiling: 64);
+        foreach (var outcome in outcomes.Split(' '))
+        {
+            var startedAt = outcome.StartsWith('~') ? DateTimeOffset.MinValue : _time.GetUtcNow();
+            policy.Observe(Signal(outcome.TrimStart('~')), startedAt, Later(), saturated: true);
+        }
+
+        Assert.Equal(expected, policy.TimingOut);
+    }
+
+    [Theory]
+    [InlineData(15, 0, 0)]
+    [InlineData(15, 0.5, 750)]
+    [InlineData(15, 1, 1500)]
+    [InlineData(30, 1, 3000)]
+    [InlineData(1, 1, 100)]
+    [InlineData(15, 7, 1500)] // Out of range: held to a tenth of the timeout.
+    public void StartSpread_ATimingOutEndpoint_WaitsAShareOfATenthOfTheTimeout(int timeoutSeconds, double random, int expectedMs)
+    {
+        Assert.Equal(TimeSpan.FromMilliseconds(expectedMs), AdaptiveConcurrency.StartSpread(TimeSpan.FromSeconds(timeoutSeconds), random));
+    }
+
     private DateTimeOffset Later()
     {
         _time.Advance(TimeSpan.FromMilliseconds(10));
