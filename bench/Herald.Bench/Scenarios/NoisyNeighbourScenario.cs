@@ -55,12 +55,16 @@ internal sealed class NoisyNeighbourScenario : IScenario
         context.Log($"noisy-neighbour: idle, {Rate} msg/s for {duration.TotalSeconds:0} s");
         var idle = await MeasureAsync("idle", context, publisher, receiver, quietApps, duration, hanging, noisy: null, report.Problems, herald.Nodes[0].Id);
 
+        // HERALD_BENCH_NOISY_ANSWERS=1, a control: the noisy app's endpoints answer at once (a second receiver), so the
+        // quiet app's tail can be told apart into what the noisy app's traffic costs and what its hanging sends add.
+        await using var answering = Environment.GetEnvironmentVariable("HERALD_BENCH_NOISY_ANSWERS") == "1" ? await WebhookReceiver.StartAsync(context.Secret) : null;
         var noisyApp = context.Prefix("noisy");
-        await HeraldSetup.CreateFanoutAppAsync(herald.Admin, noisyApp, NoisyEndpoints, i => hanging.Url($"/noisy/{i}"), context.Secret, ct);
+        await HeraldSetup.CreateFanoutAppAsync(
+            herald.Admin, noisyApp, NoisyEndpoints, i => answering?.Url($"/noisy/{i}") ?? hanging.Url($"/noisy/{i}"), context.Secret, ct);
         using var noisyPublisher = context.NewPublisher(herald, 4);
         var burst = await noisyPublisher.RunClosedLoopAsync([noisyApp], 4, null, NoisyBurst, ct);
         var filled = BenchClock.After(BenchClock.Now, TimeSpan.FromSeconds(10));
-        while (hanging.InFlight < 200 && BenchClock.Now < filled)
+        while (answering is null && hanging.InFlight < 200 && BenchClock.Now < filled)
         {
             await Task.Delay(TimeSpan.FromMilliseconds(50), ct);
         }
