@@ -43,6 +43,29 @@ internal sealed class ClaimRoom(EndpointLimits limits, int perSend)
     }
 
     /// <summary>
+    /// Whether a just-published delivery of the endpoint may come straight into memory: true while this node holds
+    /// fewer than the endpoint can have there (<see cref="EndpointLimits.InMemoryRoom"/>: sending, and waiting for a
+    /// permit), which is more than the scan's room, so a busy healthy endpoint's publishes still go straight to it. When
+    /// not, the delivery would only be read, turned away by the endpoint's gate and handed back: it is left in storage,
+    /// due, and the endpoint counts as filled, so the scan claims it once half the scan's room is free. An application
+    /// whose endpoints hang then costs each publish its rows, not a read and a hand-back per delivery (BENCHMARKS.md,
+    /// noisy-neighbour).
+    /// </summary>
+    public bool HasRoom(string endpointId)
+    {
+        lock (_lock)
+        {
+            if (_held.GetValueOrDefault(endpointId) < limits.InMemoryRoom(endpointId))
+            {
+                return true;
+            }
+
+            _filled.Add(endpointId);
+            return false;
+        }
+    }
+
+    /// <summary>
     /// The room of each endpoint this node holds deliveries of, or whose limit is reduced; any other endpoint may
     /// have the claim's default share.
     /// </summary>

@@ -73,7 +73,7 @@ internal sealed partial class DeliveryDispatcher(
         var intake = _intake.Token;
         await store.RecoverAfterRestartAsync(stoppingToken);
         var context = ExecutionContext.Capture(); // The dispatcher's, not a request's, for attempts started by publishers.
-        queue.Attach(delivery => TryStartNow(delivery, context, intake));
+        queue.Attach(delivery => TryStartNow(delivery, context, intake), _room.HasRoom);
         try
         {
             await Task.WhenAll(ConsumeQueueAsync(intake), ScanAsync(intake));

@@ -23,7 +23,17 @@ public enum AttemptTrigger
 public sealed record DeliveryTask(string Id, string ApplicationId, string MessageId, string EndpointId, bool Manual, int Attempts);
 
 /// <summary>Who holds a claimed delivery and until when; an expired lease may be taken by anyone.</summary>
-public sealed record DeliveryLease(string Owner, DateTimeOffset Until);
+public sealed record DeliveryLease(string Owner, DateTimeOffset Until)
+{
+    /// <summary>
+    /// For a publish: whether the node takes the new delivery of an endpoint now (null: every one). A delivery it does not
+    /// take is stored due and unleased, for the storage scan to claim when the endpoint has room (ClaimRoom).
+    /// </summary>
+    public Func<string, bool>? Takes { get; init; }
+
+    /// <summary>Whether this lease takes a new delivery of the endpoint (<see cref="Takes"/>).</summary>
+    public bool TakesEndpoint(string endpointId) => Takes?.Invoke(endpointId) ?? true;
+}
 
 /// <summary>Everything needed to send one attempt, read in one go.</summary>
 public sealed record DeliveryWork(DeliveryTask Delivery, Message Message, HeraldEndpoint Endpoint, IReadOnlyList<string> Secrets);
@@ -49,5 +59,8 @@ public sealed record AttemptRecord
 /// <summary>What becomes of the delivery after an attempt: done (success / fail) or pending until <see cref="NextAttemptAt"/>.</summary>
 public sealed record DeliveryTransition(MessageStatus Status, DateTimeOffset? NextAttemptAt);
 
-/// <summary>A message published: stored, and the deliveries it fanned out to (already leased to the publishing node).</summary>
+/// <summary>
+/// A message published: stored, and the deliveries it fanned out to that the publishing node took (already leased to
+/// it); those it did not take (<see cref="DeliveryLease.Takes"/>, or a scheduled message's) wait in storage for a scan.
+/// </summary>
 public sealed record PublishedMessage(Message Message, IReadOnlyList<DeliveryTask> Deliveries);

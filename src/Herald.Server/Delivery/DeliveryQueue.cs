@@ -22,6 +22,7 @@ internal sealed class DeliveryQueue(Storage.IDeliveryStore store, TimeProvider t
     private const int StartedInline = 2;
 
     private Func<DeliveryTask, bool>? _startNow;
+    private Func<string, bool>? _hasRoom;
     private volatile bool _closed;
 
     /// <summary>
@@ -29,7 +30,17 @@ internal sealed class DeliveryQueue(Storage.IDeliveryStore store, TimeProvider t
     /// instead of waking the queue's reader and then a pool thread — two thread hand-offs less between a commit and
     /// its webhook, which is most of the publish-to-receive time on a quiet server.
     /// </summary>
-    public void Attach(Func<DeliveryTask, bool> startNow) => _startNow = startNow;
+    public void Attach(Func<DeliveryTask, bool> startNow, Func<string, bool> hasRoom)
+    {
+        _startNow = startNow;
+        _hasRoom = hasRoom;
+    }
+
+    /// <summary>
+    /// The lease a publish gives the deliveries it hands over: only those whose endpoint has room on this node
+    /// (<see cref="ClaimRoom.HasRoom"/>); the others stay in storage for the scan, which claims them in turn.
+    /// </summary>
+    public DeliveryLease ForPublish(DeliveryLease lease) => _hasRoom is { } hasRoom && !_closed ? lease with { Takes = hasRoom } : lease;
 
     /// <summary>
     /// The dispatcher drains (graceful stop): deliveries committed from now on are handed back to storage at once (the

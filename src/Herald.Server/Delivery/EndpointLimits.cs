@@ -22,6 +22,9 @@ internal sealed class EndpointLimits(IOptions<DeliveryOptions> options, ICluster
     /// <summary>The least an endpoint's limit falls to.</summary>
     public const int Floor = 1;
 
+    /// <summary>Deliveries that may wait in memory for an endpoint's permit, per permit of its limit (or start value).</summary>
+    private const int WaitingPerPermit = 4;
+
     private readonly ConcurrentDictionary<string, Lane> _lanes = Observed(new());
 
     private static ConcurrentDictionary<string, Lane> Observed(ConcurrentDictionary<string, Lane> lanes)
@@ -34,6 +37,16 @@ internal sealed class EndpointLimits(IOptions<DeliveryOptions> options, ICluster
     /// <summary>The endpoint's concurrency limit on this node now (its start value when it sent nothing lately).</summary>
     public int CurrentLimit(string endpointId) =>
         _lanes.TryGetValue(endpointId, out var lane) ? lane.Gate.Limit : Shares().Initial;
+
+    /// <summary>
+    /// How many deliveries of the endpoint this node can have in memory before <see cref="AcquireAsync"/> sends new ones
+    /// back to storage at once: its limit sending, and <see cref="WaitingPerPermit"/> per permit waiting.
+    /// </summary>
+    public int InMemoryRoom(string endpointId)
+    {
+        var (limit, initial) = _lanes.TryGetValue(endpointId, out var lane) ? (lane.Gate.Limit, lane.Initial) : (Shares().Initial, Shares().Initial);
+        return limit + (Math.Max(limit, initial) * WaitingPerPermit);
+    }
 
     /// <summary>The endpoints whose limit on this node is below its start value now, with that limit.</summary>
     public IEnumerable<(string EndpointId, int Limit)> Reduced()
@@ -55,7 +68,7 @@ internal sealed class EndpointLimits(IOptions<DeliveryOptions> options, ICluster
     {
         var lane = LaneFor(endpoint.Id);
         var limiter = lane.LimiterFor(RateFor(endpoint));
-        if (Interlocked.Increment(ref lane.Waiting) > Math.Max(lane.Gate.Limit, lane.Initial) * 4)
+        if (Interlocked.Increment(ref lane.Waiting) > Math.Max(lane.Gate.Limit, lane.Initial) * WaitingPerPermit)
         {
             Interlocked.Decrement(ref lane.Waiting);
             return null;

@@ -34,7 +34,7 @@ internal sealed class MessagePublisher(
         PublishedMessage published;
         try
         {
-            published = await store.PublishMessageAsync(message, createApplication, node.NewLease(), CancellationToken.None);
+            published = await store.PublishMessageAsync(message, createApplication, queue.ForPublish(node.NewLease()), CancellationToken.None);
         }
         catch (Exception e)
         {

@@ -144,8 +144,14 @@ internal sealed partial class PostgresStore
             foreach (var endpointId in targets)
             {
                 var delivery = new DeliveryTask(_ids.New(Ids.Delivery), message.ApplicationId, message.Id, endpointId, Manual: false, Attempts: 0);
-                created.Add(delivery);
-                rows.Add(delivery, Ts(message.DeliverAt ?? message.CreatedAt), scheduled ? null : lease, Ts(message.CreatedAt));
+                // An endpoint that already has a full room on this node gets its delivery from a scan (ClaimRoom).
+                var leased = !scheduled && lease.TakesEndpoint(endpointId);
+                if (leased)
+                {
+                    created.Add(delivery);
+                }
+
+                rows.Add(delivery, Ts(message.DeliverAt ?? message.CreatedAt), leased ? lease : null, Ts(message.CreatedAt));
             }
 
             deliveries[i] = created;
@@ -199,7 +205,7 @@ internal sealed partial class PostgresStore
                 continue;
             }
 
-            published[i] = new PublishedMessage(message.Numbered(first + places[i]), message.DeliverAt is not null ? [] : deliveries[i]);
+            published[i] = new PublishedMessage(message.Numbered(first + places[i]), deliveries[i]);
         }
 
         return published;

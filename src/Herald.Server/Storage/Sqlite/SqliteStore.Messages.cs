@@ -60,8 +60,10 @@ internal sealed partial class SqliteStore
             foreach (var endpointId in endpointIds)
             {
                 var delivery = new DeliveryTask(_ids.New(Ids.Delivery), message.ApplicationId, message.Id, endpointId, Manual: false, Attempts: 0);
-                InsertDelivery(c, t, delivery, scheduled ? null : lease, message.CreatedAt, message.DeliverAt ?? message.CreatedAt);
-                if (!scheduled)
+                // An endpoint that already has a full room on this node gets its delivery from the scan (ClaimRoom).
+                var leased = !scheduled && lease.TakesEndpoint(endpointId);
+                InsertDelivery(c, t, delivery, leased ? lease : null, message.CreatedAt, message.DeliverAt ?? message.CreatedAt);
+                if (leased)
                 {
                     deliveries.Add(delivery);
                 }
