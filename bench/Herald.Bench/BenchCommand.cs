@@ -6,7 +6,7 @@ namespace Herald.Bench;
 /// <summary>The command line: <c>Herald.Bench &lt;scenario&gt; [options]</c>.</summary>
 internal static class BenchCommand
 {
-    public static readonly string[] Scenarios = ["ceiling", "throughput", "latency", "fanout", "push-vs-pull", "backlog", "retry-timing", "noisy-neighbour", "hot-endpoint", "fifo", "many-apps", "sse-consumers", "quick", "all"];
+    public static readonly string[] Scenarios = ["ceiling", "throughput", "latency", "fanout", "push-vs-pull", "backlog", "retry-timing", "noisy-neighbour", "hot-endpoint", "fifo", "many-apps", "sse-consumers", "bounds", "quick", "all"];
 
     private static readonly BenchSettings Defaults = new() { ServerAssembly = "", ResultsDirectory = "", ChartsDirectory = "" };
 
@@ -14,7 +14,7 @@ internal static class BenchCommand
     {
         var scenario = new Argument<string>("scenario")
         {
-            Description = "ceiling, throughput, latency, fanout, push-vs-pull, backlog, retry-timing, noisy-neighbour, hot-endpoint, fifo, many-apps, sse-consumers, quick (≤ 60 s smoke run, for CI), or all (everything but quick).",
+            Description = "ceiling, throughput, latency, fanout, push-vs-pull, backlog, retry-timing, noisy-neighbour, hot-endpoint, fifo, many-apps, sse-consumers, bounds (Herald beside bare servers of the same shape), quick (≤ 60 s smoke run, for CI), or all (everything but quick).",
         };
         scenario.AcceptOnlyFromAmong(Scenarios);
         var storage = new Option<string?>("--storage") { Description = "Storage of the Herald processes: sqlite (default; a fresh temp folder per scenario) or postgres." };

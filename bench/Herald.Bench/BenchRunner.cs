@@ -10,6 +10,7 @@ internal static class BenchRunner
     [
         new CeilingScenario(), new ThroughputScenario(), new LatencyScenario(), new FanoutScenario(), new PushVsPullScenario(), new BacklogScenario(),
         new RetryTimingScenario(), new NoisyNeighbourScenario(), new HotEndpointScenario(), new FifoScenario(), new ManyAppsScenario(), new SseConsumersScenario(),
+        new BoundsScenario(),
     ];
 
     public static async Task<int> RunAsync(

@@ -8,14 +8,20 @@ internal sealed record CpuUse(double HeraldCores, double BenchCores);
 /// <summary>Measures CPU use of the Herald processes and of this process between its creation and <see cref="Stop"/>.</summary>
 internal sealed class CpuMeter
 {
-    private readonly HeraldCluster _herald;
+    private readonly IReadOnlyList<HeraldProcess> _nodes;
     private readonly long _startedAt = BenchClock.Now;
     private readonly TimeSpan _heraldStart;
     private readonly TimeSpan _benchStart = Process.GetCurrentProcess().TotalProcessorTime;
 
     public CpuMeter(HeraldCluster herald)
+        : this(herald.Nodes)
     {
-        _herald = herald;
+    }
+
+    /// <summary>Measures the given server processes (Herald's, or the bounds scenario's bare server).</summary>
+    public CpuMeter(IReadOnlyList<HeraldProcess> nodes)
+    {
+        _nodes = nodes;
         _heraldStart = HeraldCpu();
     }
 
@@ -27,5 +33,5 @@ internal sealed class CpuMeter
         return new CpuUse(Math.Round(herald, 2), Math.Round(bench, 2));
     }
 
-    private TimeSpan HeraldCpu() => _herald.Nodes.Aggregate(TimeSpan.Zero, (sum, node) => sum + (ProcessCpu.Read(node.Id) ?? TimeSpan.Zero));
+    private TimeSpan HeraldCpu() => _nodes.Aggregate(TimeSpan.Zero, (sum, node) => sum + (ProcessCpu.Read(node.Id) ?? TimeSpan.Zero));
 }

@@ -27,7 +27,12 @@ internal sealed class HeraldProcess : IAsyncDisposable
     /// <summary>The last lines the server wrote (stdout and stderr), for error messages.</summary>
     public string RecentOutput => string.Join(Environment.NewLine, _output);
 
-    public static async Task<HeraldProcess> StartAsync(string serverAssembly, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts <c>dotnet {serverAssembly} {arguments} --urls …</c> and waits until <c>/api/v1/health</c> answers; the bounds
+    /// scenario starts its bare server this way too (the benchmark's own assembly, argument <c>bare-server</c>).
+    /// </summary>
+    public static async Task<HeraldProcess> StartAsync(
+        string serverAssembly, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken, IReadOnlyList<string>? arguments = null)
     {
         var baseUrl = new Uri($"http://127.0.0.1:{FreePort.Next()}");
         var start = new ProcessStartInfo(DotnetHost())
@@ -38,6 +43,11 @@ internal sealed class HeraldProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         start.ArgumentList.Add(serverAssembly);
+        foreach (var argument in arguments ?? [])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add(baseUrl.AbsoluteUri.TrimEnd('/'));
         foreach (var (name, value) in environment)
