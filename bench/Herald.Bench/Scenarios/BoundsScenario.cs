@@ -5,7 +5,15 @@ using Herald.Bench.Reporting;
 namespace Herald.Bench.Scenarios;
 
 /// <summary>One server's figure in the bounds scenario.</summary>
-internal sealed record BoundRow(string Server, double PerSecond, LatencySummary PublishResponseMs, LatencySummary DeliveryLatencyMs, CpuUse Cpu, bool Overloaded = false);
+/// <remarks><see cref="Messages"/>: accepted in the measured phase, which <see cref="CpuUse.HeraldBytesWritten"/> is divided by.</remarks>
+internal sealed record BoundRow(
+    string Server, double PerSecond, long Messages, LatencySummary PublishResponseMs, LatencySummary DeliveryLatencyMs, CpuUse Cpu, bool Overloaded = false)
+{
+    public double BytesWrittenPerMessage => Messages > 0 ? Math.Round((double)Cpu.HeraldBytesWritten / Messages) : 0;
+
+    /// <summary>The server's CPU time per message (or delivery): its cores divided by the rate.</summary>
+    public double CpuMicrosecondsPerMessage => PerSecond > 0 ? Math.Round(Cpu.HeraldCores / PerSecond * 1e6) : 0;
+}
 
 internal sealed record BoundsResult(
     double CeilingPerSecond, IReadOnlyList<BoundRow> Deliveries, IReadOnlyList<BoundRow> Ingest, IReadOnlyList<BoundRow> Latency, int LatencyRate);
@@ -45,14 +53,14 @@ internal sealed class BoundsScenario : IScenario
             await using (var herald = await context.StartHeraldAsync())
             {
                 var r = await ThroughputScenario.MeasureAsync(context, herald, receiver, s.Apps, s.Clients, s.ThroughputDuration, ceiling, problems);
-                deliveries.Add(new BoundRow("Herald", r.DeliveriesPerSecond, r.PublishResponseMs, r.DeliveryLatencyMs, r.Cpu));
+                deliveries.Add(new BoundRow("Herald", r.DeliveriesPerSecond, r.Accepted, r.PublishResponseMs, r.DeliveryLatencyMs, r.Cpu));
             }
 
             ingest.Add(await BareClosedLoopAsync(context, BareMode.Store, receiver: null, problems));
             await using (var herald = await context.StartHeraldAsync())
             {
                 var r = await IngestOnly.MeasureAsync(context, herald, s.Apps, s.Clients, s.ThroughputDuration, problems);
-                ingest.Add(new BoundRow("Herald", r.AcceptedPerSecond, r.ResponseMs, LatencySummary.Empty, r.Cpu));
+                ingest.Add(new BoundRow("Herald", r.AcceptedPerSecond, r.Accepted, r.ResponseMs, LatencySummary.Empty, r.Cpu));
             }
 
             latency.Add(await BareOpenLoopAsync(context, BareMode.Relay, receiver, problems));
@@ -60,7 +68,7 @@ internal sealed class BoundsScenario : IScenario
             await using (var herald = await context.StartHeraldAsync())
             {
                 var r = (await LatencyScenario.MeasureAsync(context, herald, receiver, s.Apps, [LatencyRate], s.LatencyDuration, problems))[0];
-                latency.Add(new BoundRow("Herald", r.Delivered / Math.Max(r.Seconds, 0.001), r.PublishResponseMs, r.PublishToReceiveMs, r.Cpu, r.Overloaded));
+                latency.Add(new BoundRow("Herald", r.Delivered / Math.Max(r.Seconds, 0.001), r.Published, r.PublishResponseMs, r.PublishToReceiveMs, r.Cpu, r.Overloaded));
             }
         }
 
@@ -123,7 +131,7 @@ internal sealed class BoundsScenario : IScenario
 
         var perSecond = log is null ? run.AcceptedPerSecond : log.Unique / Math.Max(BenchClock.Seconds(run.StartedAt, log.LastArrival), 0.001);
         context.Log($"bounds: {Label(mode)}: {perSecond:N0}/s");
-        return new BoundRow(Label(mode), Math.Round(perSecond), run.ResponseMs, log?.Latency() ?? LatencySummary.Empty, cpuUse);
+        return new BoundRow(Label(mode), Math.Round(perSecond), run.Accepted, run.ResponseMs, log?.Latency() ?? LatencySummary.Empty, cpuUse);
     }
 
     /// <summary>The bare server under the same open-loop publishing at 1,000 msg/s as Herald's latency measure, with the same warm-up.</summary>
@@ -161,7 +169,7 @@ internal sealed class BoundsScenario : IScenario
 
         var latency = log.Latency();
         context.Log($"bounds: {Label(mode)} at {LatencyRate:N0} msg/s → p50 {latency.P50} ms, p99 {latency.P99} ms");
-        return new BoundRow(Label(mode), Math.Round(log.Unique / Math.Max(run.Seconds, 0.001)), run.ResponseMs, latency, cpu.Stop(), run.Overloaded);
+        return new BoundRow(Label(mode), Math.Round(log.Unique / Math.Max(run.Seconds, 0.001)), run.Accepted, run.ResponseMs, latency, cpu.Stop(), run.Overloaded);
     }
 
     private static IEnumerable<ReportTable> Tables(BoundsResult r, BenchSettings s)
@@ -169,20 +177,20 @@ internal sealed class BoundsScenario : IScenario
         var h = r.CeilingPerSecond / 2;
         yield return new ReportTable(
             $"bounds: deliveries/s, {s.Apps} apps × 1 endpoint, {s.Clients} closed-loop clients (H = {Cells.Number(h)}/s, half the ceiling of this run)",
-            ["server", "deliveries/s", "× H", "× bare relay", "publish p50/p99 ms", "publish→receive p50/p99 ms", "CPU cores server / bench"],
+            ["server", "deliveries/s", "× H", "× bare relay", "publish p50/p99 ms", "publish→receive p50/p99 ms", "CPU cores server / bench", "server CPU µs per message", "server bytes written per message"],
             [.. r.Deliveries.Select(row => (IReadOnlyList<string>)[
                 row.Server, Cells.Number(row.PerSecond), Cells.Ratio(row.PerSecond / h), Cells.Ratio(row.PerSecond / r.Deliveries[0].PerSecond),
                 $"{Cells.Number(row.PublishResponseMs.P50)} / {Cells.Number(row.PublishResponseMs.P99)}",
                 $"{Cells.Number(row.DeliveryLatencyMs.P50)} / {Cells.Number(row.DeliveryLatencyMs.P99)}",
-                $"{Cells.Number(row.Cpu.HeraldCores)} / {Cells.Number(row.Cpu.BenchCores)}",
+                $"{Cells.Number(row.Cpu.HeraldCores)} / {Cells.Number(row.Cpu.BenchCores)}", Cells.Number(row.CpuMicrosecondsPerMessage), Cells.Number(row.BytesWrittenPerMessage),
             ])]);
         yield return new ReportTable(
             $"bounds: ingest only (C = {Cells.Number(r.CeilingPerSecond)}/s)",
-            ["server", "accepted msg/s", "× C", "× bare durable ingest", "publish p50/p99 ms", "CPU cores server / bench"],
+            ["server", "accepted msg/s", "× C", "× bare durable ingest", "publish p50/p99 ms", "CPU cores server / bench", "server CPU µs per message", "server bytes written per message"],
             [.. r.Ingest.Select(row => (IReadOnlyList<string>)[
                 row.Server, Cells.Number(row.PerSecond), Cells.Ratio(row.PerSecond / r.CeilingPerSecond), Cells.Ratio(row.PerSecond / r.Ingest[0].PerSecond),
                 $"{Cells.Number(row.PublishResponseMs.P50)} / {Cells.Number(row.PublishResponseMs.P99)}",
-                $"{Cells.Number(row.Cpu.HeraldCores)} / {Cells.Number(row.Cpu.BenchCores)}",
+                $"{Cells.Number(row.Cpu.HeraldCores)} / {Cells.Number(row.Cpu.BenchCores)}", Cells.Number(row.CpuMicrosecondsPerMessage), Cells.Number(row.BytesWrittenPerMessage),
             ])]);
         yield return new ReportTable(
             $"bounds: publish→receive at {r.LatencyRate:N0} msg/s (open loop, {s.LatencyDuration.TotalSeconds:0} s)",
