@@ -31,13 +31,49 @@ internal abstract partial class RelationalStore<TConnection, TTime, TTimeArg, TL
                 continue;
             }
 
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            await connection.ExecuteAsync(sql, transaction: transaction);
-            await connection.ExecuteAsync(
-                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@version, @name, @now)",
-                new { version, name, now = ToArg(DateTimeOffset.UtcNow) },
-                transaction);
-            await transaction.CommitAsync(cancellationToken);
+            var rebuilds = sql.StartsWith(RebuildsTables, StringComparison.Ordinal);
+            if (rebuilds)
+            {
+                await BeginTableRebuildAsync(connection);
+            }
+
+            try
+            {
+                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+                await connection.ExecuteAsync(sql, transaction: transaction);
+                if (rebuilds)
+                {
+                    await CheckTableRebuildAsync(connection, transaction);
+                }
+
+                await connection.ExecuteAsync(
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@version, @name, @now)",
+                    new { version, name, now = ToArg(DateTimeOffset.UtcNow) },
+                    transaction);
+                await transaction.CommitAsync(cancellationToken);
+            }
+            finally
+            {
+                if (rebuilds)
+                {
+                    await EndTableRebuildAsync(connection);
+                }
+            }
         }
     }
+
+    /// <summary>
+    /// The first line of a migration that rebuilds a table (creates a copy, drops the original, renames the copy):
+    /// the engine may need referential actions off meanwhile, so that dropping the original cascades to nothing.
+    /// </summary>
+    protected const string RebuildsTables = "-- herald: rebuilds tables";
+
+    /// <summary>Before the transaction of a table-rebuilding migration (SQLite: foreign keys off, which a transaction cannot change).</summary>
+    protected virtual Task BeginTableRebuildAsync(TConnection connection) => Task.CompletedTask;
+
+    /// <summary>Inside its transaction, before the commit: throw to roll the migration back if a reference was broken.</summary>
+    protected virtual Task CheckTableRebuildAsync(TConnection connection, System.Data.Common.DbTransaction transaction) => Task.CompletedTask;
+
+    /// <summary>After the transaction, committed or not (SQLite: foreign keys on again).</summary>
+    protected virtual Task EndTableRebuildAsync(TConnection connection) => Task.CompletedTask;
 }

@@ -155,6 +155,21 @@ internal sealed partial class SqliteStore : RelationalStore<SqliteConnection, lo
 
     protected override string MigrationsPrefix => "Herald.Server.Storage.Sqlite.Migrations.";
 
+    // SQLite's procedure for changing a table's constraints (https://sqlite.org/lang_altertable.html#otheralter): with
+    // foreign keys on, dropping the original would delete every delivery and attempt of its rows by cascade.
+    protected override Task BeginTableRebuildAsync(SqliteConnection connection) => connection.ExecuteAsync("PRAGMA foreign_keys = OFF;");
+
+    protected override async Task CheckTableRebuildAsync(SqliteConnection connection, DbTransaction transaction)
+    {
+        var broken = (await connection.QueryAsync<string>("SELECT \"table\" FROM pragma_foreign_key_check", transaction: transaction)).ToList();
+        if (broken.Count > 0)
+        {
+            throw new InvalidOperationException($"A migration that rebuilds tables left rows whose references are broken, in: {string.Join(", ", broken.Distinct())}.");
+        }
+    }
+
+    protected override Task EndTableRebuildAsync(SqliteConnection connection) => connection.ExecuteAsync("PRAGMA foreign_keys = ON;");
+
     private static long Ms(DateTimeOffset value) => value.ToUnixTimeMilliseconds();
 
     private static long? Ms(DateTimeOffset? value) => value?.ToUnixTimeMilliseconds();
