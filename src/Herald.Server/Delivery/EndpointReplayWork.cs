@@ -36,7 +36,7 @@ internal sealed class EndpointReplayWork(string kind, IDeliveryStore store, IAtt
         var since = input["since"]!.GetValue<DateTimeOffset>();
         var until = input["until"]?.GetValue<DateTimeOffset>();
         long sent = 0;
-        string? after = null;
+        long after = 0;
         if (kind == BackgroundTaskKinds.EndpointRecover)
         {
             var failed = await store.ListFailedMessagesAsync(endpoint.Id, since, until, cancellationToken);
@@ -68,7 +68,7 @@ internal sealed class EndpointReplayWork(string kind, IDeliveryStore store, IAtt
             }
 
             sent += await SendAsync(endpoint, chosen, cancellationToken);
-            after = candidates[^1].Id;
+            after = candidates[^1].Sequence;
             await progress.ReportAsync(new JsonObject { ["messagesSent"] = sent }, cancellationToken);
         }
     }

@@ -23,12 +23,12 @@ public interface IBackgroundTaskStore
     Task RecoverBackgroundTasksAfterRestartAsync(CancellationToken cancellationToken);
 
     /// <summary>
-    /// Up to <paramref name="limit"/> messages of the application created in [since, until), after id <paramref name="afterId"/>,
-    /// with their payload, in id order, that have no delivery to the endpoint at all (<paramref name="missingOnly"/>) or at
+    /// Up to <paramref name="limit"/> messages of the application created in [since, until), after the log position
+    /// <paramref name="afterSequence"/> (0: from the start), with their payload, in log order, that have no delivery to the endpoint at all (<paramref name="missingOnly"/>) or at
     /// least one (otherwise); payload omitted from the result.
     /// </summary>
     Task<IReadOnlyList<Messages.Message>> ListMessagesForReplayAsync(
-        string applicationId, string endpointId, DateTimeOffset since, DateTimeOffset? until, string? afterId, bool missingOnly, int limit, CancellationToken cancellationToken);
+        string applicationId, string endpointId, DateTimeOffset since, DateTimeOffset? until, long afterSequence, bool missingOnly, int limit, CancellationToken cancellationToken);
 
     /// <summary>
     /// Forgets the payload of up to <paramref name="limit"/> messages of the application that still have one (and cancels

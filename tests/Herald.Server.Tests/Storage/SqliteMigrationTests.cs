@@ -50,7 +50,8 @@ public sealed class SqliteMigrationTests
             Assert.DoesNotContain("event_id)", await TableSqlAsync(connection), StringComparison.Ordinal);
             var index = await connection.QuerySingleAsync<string>("SELECT sql FROM sqlite_schema WHERE name = 'messages__event_id'");
             Assert.EndsWith("WHERE event_id IS NOT NULL", index, StringComparison.Ordinal);
-            Assert.Equal(1, await connection.QuerySingleAsync<long>("SELECT count(*) FROM schema_migrations WHERE version = 14"));
+            Assert.Equal(2, await connection.QuerySingleAsync<long>("SELECT count(*) FROM schema_migrations WHERE version IN (14, 15)"));
+            Assert.Equal(0, await connection.QuerySingleAsync<long>("SELECT count(*) FROM sqlite_schema WHERE name = 'messages_app_id'"));
             Assert.Empty(await connection.QueryAsync("SELECT * FROM pragma_foreign_key_check"));
         }
     }
@@ -74,8 +75,8 @@ public sealed class SqliteMigrationTests
             await connection.QuerySingleAsync<long>("SELECT count(*) FROM attempts"));
     }
 
-    // Puts the messages table back as migrations 1-13 left it (the eventId constraint over every row) and forgets
-    // migration 14, so that the next start runs it on this data.
+    // Puts the messages table back as migrations 1-13 left it (the eventId constraint over every row, the (app_id, id)
+    // index) and forgets migrations 14 and 15, so that the next start runs them on this data.
     private static async Task UndoEventIdMigrationAsync(SqliteConnection connection)
     {
         await connection.ExecuteAsync("PRAGMA foreign_keys = OFF;");
@@ -94,7 +95,7 @@ public sealed class SqliteMigrationTests
             ALTER TABLE messages_old RENAME TO messages;
             CREATE INDEX messages_app_id ON messages (app_id, id);
             CREATE INDEX messages_payload_expiry ON messages (payload_expires_at) WHERE payload IS NOT NULL;
-            DELETE FROM schema_migrations WHERE version = 14;
+            DELETE FROM schema_migrations WHERE version IN (14, 15);
             """,
             transaction: transaction);
         await transaction.CommitAsync();

@@ -30,7 +30,7 @@ internal sealed partial class PostgresStore
         WriteAsync(async (c, t) =>
         {
             var ids = (await c.QueryAsync<string>(
-                "SELECT id FROM messages WHERE app_id = @applicationId AND payload IS NOT NULL ORDER BY id LIMIT @limit FOR UPDATE SKIP LOCKED",
+                "SELECT id FROM messages WHERE app_id = @applicationId AND payload IS NOT NULL ORDER BY sequence LIMIT @limit FOR UPDATE SKIP LOCKED",
                 new { applicationId, limit }, t)).ToArray();
             return ids.Length == 0 ? 0 : await ExpungeContentAsync(c, t, ids);
         }, cancellationToken);

@@ -72,16 +72,16 @@ internal abstract partial class RelationalStore<TConnection, TTime, TTimeArg, TL
             new { id, owner = lease.Owner, until = ToArg(lease.Until), status, data, now = ToArg(now) }, t) == 1, cancellationToken);
 
     public Task<IReadOnlyList<Message>> ListMessagesForReplayAsync(
-        string applicationId, string endpointId, DateTimeOffset since, DateTimeOffset? until, string? afterId, bool missingOnly, int limit, CancellationToken cancellationToken) =>
+        string applicationId, string endpointId, DateTimeOffset since, DateTimeOffset? until, long afterSequence, bool missingOnly, int limit, CancellationToken cancellationToken) =>
         ReadAsync<IReadOnlyList<Message>>(async c => (await c.QueryAsync<MessageRow>(
             $"""
             SELECT {MessageColumns.Replace("payload, ", $"{NullBytes} AS payload, ", StringComparison.Ordinal)} FROM messages m
-            WHERE m.app_id = @applicationId AND m.id > @afterId AND m.created_at >= @since AND (@until IS NULL OR m.created_at < @until)
+            WHERE m.app_id = @applicationId AND m.sequence > @afterSequence AND m.created_at >= @since AND (@until IS NULL OR m.created_at < @until)
               AND m.payload IS NOT NULL
               AND {(missingOnly ? "NOT " : "")}EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = m.id AND d.endpoint_id = @endpointId)
-            ORDER BY m.id LIMIT @limit
+            ORDER BY m.sequence LIMIT @limit
             """,
-            new { applicationId, endpointId, since = ToArg(since), until = ToArg(until), afterId = afterId ?? "", limit })).Select(ToMessage).ToList(),
+            new { applicationId, endpointId, since = ToArg(since), until = ToArg(until), afterSequence, limit })).Select(ToMessage).ToList(),
             cancellationToken);
 
     /// <summary>Expunges the payloads of the messages <paramref name="ids"/> within the write <paramref name="t"/>; how many were.</summary>

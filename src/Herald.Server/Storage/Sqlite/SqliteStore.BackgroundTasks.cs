@@ -26,7 +26,7 @@ internal sealed partial class SqliteStore
         WriteAsync(async (c, t) =>
         {
             var ids = (await c.QueryAsync<string>(
-                "SELECT id FROM messages WHERE app_id = @applicationId AND payload IS NOT NULL ORDER BY id LIMIT @limit", new { applicationId, limit }, t)).ToList();
+                "SELECT id FROM messages WHERE app_id = @applicationId AND payload IS NOT NULL ORDER BY sequence LIMIT @limit", new { applicationId, limit }, t)).ToList();
             return ids.Count == 0 ? 0 : await ExpungeContentAsync(c, t, ids);
         }, cancellationToken);
 }
