@@ -30,6 +30,7 @@ internal static class BenchCommand
         var ceilingClients = Int("--ceiling-clients", "Concurrent senders of the ceiling.", Defaults.CeilingClients);
         var ceilingDuration = Duration("--ceiling-duration", "How long the ceiling sends.", Defaults.CeilingDuration);
         var warmUp = Duration("--warm-up", "How long Herald is loaded, unmeasured, before throughput, ingest only, latency and push-vs-pull measure.", Defaults.WarmUp);
+        var warmUpLimit = Duration("--warm-up-limit", "The longest a warm-up goes on while Herald's JIT is still compiling hot code (measured from its start).", Defaults.WarmUpLimit);
         var duration = Duration("--duration", "How long throughput and ingest-only publish.", Defaults.ThroughputDuration);
         var rates = IntList("--rates", "Publishing rates of latency, messages/s.", Defaults.Rates);
         var latencyDuration = Duration("--latency-duration", "How long each latency rate runs (and each phase of noisy-neighbour).", Defaults.LatencyDuration);
@@ -56,7 +57,7 @@ internal static class BenchCommand
 
         var root = new RootCommand("Herald.Bench: measures Herald (run as a separate process) against this machine's own ceiling.")
         {
-            scenario, storage, postgres, nodes, apps, clients, ceilingClients, ceilingDuration, warmUp, duration, rates, latencyDuration,
+            scenario, storage, postgres, nodes, apps, clients, ceilingClients, ceilingDuration, warmUp, warmUpLimit, duration, rates, latencyDuration,
             fanouts, fanoutDeliveries, fanoutDuration, pullRate, pullDuration, backlogCount, appCounts, scaleDuration, sseConsumers, sseRate, receiverLatency, drainTimeout, environment, server, results, noLatest,
         };
         root.Validators.Add(result =>
@@ -101,6 +102,7 @@ internal static class BenchCommand
                 CeilingClients = parse.GetValue(ceilingClients),
                 CeilingDuration = parse.GetValue(ceilingDuration),
                 WarmUp = parse.GetValue(warmUp),
+                WarmUpLimit = parse.GetValue(warmUpLimit),
                 ThroughputDuration = parse.GetValue(duration),
                 Rates = parse.GetValue(rates)!,
                 LatencyDuration = parse.GetValue(latencyDuration),

@@ -41,6 +41,12 @@ internal sealed record BenchSettings
     /// </summary>
     public TimeSpan WarmUp { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// The longest a warm-up goes on past <see cref="WarmUp"/> while the servers' tiered-compilation thread is still
+    /// busy (over 5 % of a core in the last 2 s): measured from the start of the warm-up.
+    /// </summary>
+    public TimeSpan WarmUpLimit { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>How long throughput and ingest-only publish.</summary>
     public TimeSpan ThroughputDuration { get; init; } = TimeSpan.FromSeconds(15);
 

@@ -2,18 +2,42 @@ using System.Globalization;
 
 namespace Herald.Bench.Harness;
 
-/// <summary>CPU time a process has used so far (user + system, all threads), from <c>/proc/{pid}/stat</c>.</summary>
+/// <summary>CPU time a process (user + system, all threads) or some of its threads have used so far, from <c>/proc</c>.</summary>
 internal static class ProcessCpu
 {
     // utime and stime are in clock ticks, USER_HZ, which is 100 on every Linux the benchmark targets.
     private const double TicksPerSecond = 100;
 
-    public static TimeSpan? Read(int pid)
+    public static TimeSpan? Read(int pid) => ReadStat($"/proc/{pid}/stat");
+
+    /// <summary>CPU time of the threads of <paramref name="pid"/> whose name starts with <paramref name="namePrefix"/> (zero when none, or the process is gone).</summary>
+    public static TimeSpan ReadThreads(int pid, string namePrefix)
+    {
+        var sum = TimeSpan.Zero;
+        try
+        {
+            foreach (var thread in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+            {
+                if (File.ReadAllText(Path.Combine(thread, "comm")).StartsWith(namePrefix, StringComparison.Ordinal))
+                {
+                    sum += ReadStat(Path.Combine(thread, "stat")) ?? TimeSpan.Zero;
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The process or one of its threads ended meanwhile: what was read so far stands.
+        }
+
+        return sum;
+    }
+
+    private static TimeSpan? ReadStat(string path)
     {
         string stat;
         try
         {
-            stat = File.ReadAllText($"/proc/{pid}/stat");
+            stat = File.ReadAllText(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -35,20 +35,61 @@ internal sealed class Publisher : IDisposable
     }
 
     /// <summary>Closed loop: <paramref name="clients"/> concurrent clients until <paramref name="duration"/> is over or <paramref name="count"/> messages are sent.</summary>
-    public async Task<PublishResult> RunClosedLoopAsync(
+    public Task<PublishResult> RunClosedLoopAsync(
         IReadOnlyList<string> apps, int clients, TimeSpan? duration, long? count, CancellationToken cancellationToken)
+    {
+        var deadline = duration is { } d ? BenchClock.After(BenchClock.Now, d) : long.MaxValue;
+        return RunClosedLoopAsync(apps, clients, () => BenchClock.Now >= deadline, count, cancellationToken);
+    }
+
+    /// <summary>
+    /// The unmeasured load before a measurement: a closed loop for at least <paramref name="minimum"/>, then on, in
+    /// slices of 2 s, until the servers' JIT has settled (<paramref name="jitCpu"/> grew by less than 5 % of a core
+    /// over the last slice) or <paramref name="limit"/> has passed since the start. Settled is false in the second case.
+    /// </summary>
+    public async Task<(PublishResult Result, bool Settled)> WarmUpAsync(
+        IReadOnlyList<string> apps, int clients, TimeSpan minimum, TimeSpan limit, Func<TimeSpan> jitCpu, CancellationToken cancellationToken)
+    {
+        var slice = TimeSpan.FromSeconds(2);
+        var startedAt = BenchClock.Now;
+        var done = false;
+        var settled = false;
+        async Task WatchAsync()
+        {
+            await Task.Delay(minimum, cancellationToken);
+            while (BenchClock.Seconds(startedAt, BenchClock.Now) + slice.TotalSeconds <= Math.Max(limit.TotalSeconds, minimum.TotalSeconds))
+            {
+                var before = jitCpu();
+                await Task.Delay(slice, cancellationToken);
+                if ((jitCpu() - before) < slice * 0.05)
+                {
+                    settled = true;
+                    break;
+                }
+            }
+
+            Volatile.Write(ref done, true);
+        }
+
+        var watch = WatchAsync();
+        var result = await RunClosedLoopAsync(apps, clients, () => Volatile.Read(ref done), count: null, cancellationToken);
+        await watch;
+        return (result, settled);
+    }
+
+    private async Task<PublishResult> RunClosedLoopAsync(
+        IReadOnlyList<string> apps, int clients, Func<bool> over, long? count, CancellationToken cancellationToken)
     {
         var targets = Targets(apps);
         var recorder = new PublishRecorder();
         var startedAt = BenchClock.Now;
-        var deadline = duration is { } d ? BenchClock.After(startedAt, d) : long.MaxValue;
         var next = -1L;
         async Task ClientAsync()
         {
             while (true)
             {
                 var n = Interlocked.Increment(ref next);
-                if (n >= (count ?? long.MaxValue) || BenchClock.Now >= deadline)
+                if (n >= (count ?? long.MaxValue) || over())
                 {
                     return;
                 }

@@ -40,6 +40,23 @@ internal sealed class BenchContext(BenchSettings settings, TextWriter output, Ca
         return herald;
     }
 
+    /// <summary>False in <c>quick</c>: the warm-up lasts <see cref="WarmUp"/>, whether or not the JIT has settled.</summary>
+    public bool WaitForJit { get; set; } = true;
+
+    /// <summary>
+    /// The unmeasured load before a measurement on <paramref name="nodes"/>: <see cref="WarmUp"/>, then on until their
+    /// JIT has settled (<see cref="Publisher.WarmUpAsync"/>), for at most <see cref="BenchSettings.WarmUpLimit"/> in all.
+    /// </summary>
+    public async Task<PublishResult> WarmUpAsync(Publisher publisher, IReadOnlyList<HeraldProcess> nodes, IReadOnlyList<string> apps, int clients, string label)
+    {
+        var limit = WaitForJit ? Settings.WarmUpLimit : WarmUp;
+        var (result, settled) = await publisher.WarmUpAsync(apps, clients, WarmUp, limit, () => JitActivity.Read(nodes), CancellationToken);
+        Log(settled || !WaitForJit
+            ? $"{label}: warmed up for {result.Seconds:0} s"
+            : $"{label}: warmed up for {result.Seconds:0} s; the JIT had not settled by then (--warm-up-limit)");
+        return result;
+    }
+
     /// <summary>A closed-loop load generator on every node of the cluster: one connection per client.</summary>
     public Publisher NewPublisher(HeraldCluster herald, int clients) => new(herald.NodeUrls, herald.AdminToken, Math.Max(clients, 16));
 

@@ -108,7 +108,7 @@ internal sealed class BoundsScenario : IScenario
         using var publisher = new Publisher(bare.NodeUrls, bare.Token, Math.Max(s.Clients, 16));
 
         var warmLog = receiver?.StartRecording();
-        var warm = await publisher.RunClosedLoopAsync(apps, s.Clients, context.WarmUp, null, ct);
+        var warm = await context.WarmUpAsync(publisher, bare.Nodes, apps, s.Clients, $"bounds, {Label(mode)}");
         if (warmLog is not null)
         {
             await warmLog.WaitForAsync(warm.Accepted, s.DrainTimeout, ct);
@@ -144,7 +144,7 @@ internal sealed class BoundsScenario : IScenario
         using (var closedLoop = new Publisher(bare.NodeUrls, bare.Token, 16))
         {
             var warmLog = receiver.StartRecording();
-            var loaded = await closedLoop.RunClosedLoopAsync(apps, 8, context.WarmUp, null, ct);
+            var loaded = await context.WarmUpAsync(closedLoop, bare.Nodes, apps, 8, $"bounds, {Label(mode)}");
             await warmLog.WaitForAsync(loaded.Accepted, s.DrainTimeout, ct);
         }
 

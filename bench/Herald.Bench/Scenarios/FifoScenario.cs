@@ -58,7 +58,7 @@ internal sealed class FifoScenario : IScenario
         var name = fifo ? "FIFO" : "unordered";
         using var publisher = context.NewPublisher(herald, Clients);
         var warmUp = receiver.StartRecording();
-        var warm = await publisher.RunClosedLoopAsync(apps, Clients, context.WarmUp, null, ct);
+        var warm = await context.WarmUpAsync(publisher, herald.Nodes, apps, Clients, "fifo");
         await warmUp.WaitForAsync(warm.Accepted, s.DrainTimeout, ct);
 
         context.Log($"fifo ({name}): {Clients} clients for {s.LatencyDuration.TotalSeconds:0} s");

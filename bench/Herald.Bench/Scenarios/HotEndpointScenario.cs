@@ -57,7 +57,7 @@ internal sealed class HotEndpointScenario : IScenario
             .Select(t => t.App).ToList();
         using var publisher = context.NewPublisher(herald, Clients);
         var warmUp = receiver.StartRecording();
-        var warm = await publisher.RunClosedLoopAsync(apps, Clients, context.WarmUp, null, ct);
+        var warm = await context.WarmUpAsync(publisher, herald.Nodes, apps, Clients, "hot-endpoint");
         await warmUp.WaitForAsync(warm.Accepted, s.DrainTimeout, ct);
 
         context.Log($"hot-endpoint ({limit}): {Clients} clients for {s.LatencyDuration.TotalSeconds:0} s, receiver answering in {s.ReceiverLatencyMs} ms");

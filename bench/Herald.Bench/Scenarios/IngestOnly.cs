@@ -17,7 +17,7 @@ internal static class IngestOnly
         var targets = await HeraldSetup.CreateAppsAsync(herald.Admin, context.Prefix("ingest"), appCount, endpointUrl: null, context.Secret, ct);
         var apps = targets.Select(t => t.App).ToList();
         using var publisher = context.NewPublisher(herald, clients);
-        await publisher.RunClosedLoopAsync(apps, clients, context.WarmUp, null, ct); // Warm-up: a fresh process may serve this part.
+        await context.WarmUpAsync(publisher, herald.Nodes, apps, clients, "ingest only"); // A fresh process may serve this part.
         context.Log($"ingest only: {clients} clients publish to {appCount} apps without endpoints for {duration.TotalSeconds:0} s");
         var cpu = new CpuMeter(herald);
         var run = await publisher.RunClosedLoopAsync(apps, clients, duration, null, ct);

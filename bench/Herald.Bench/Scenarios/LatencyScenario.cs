@@ -67,7 +67,7 @@ internal sealed class LatencyScenario : IScenario
         var warmUp = receiver.StartRecording();
         using (var closedLoop = context.NewPublisher(herald, 8))
         {
-            var loaded = await closedLoop.RunClosedLoopAsync(apps, 8, context.WarmUp, null, ct);
+            var loaded = await context.WarmUpAsync(closedLoop, herald.Nodes, apps, 8, "latency");
             await warmUp.WaitForAsync(loaded.Accepted, context.Settings.DrainTimeout, ct);
         }
 

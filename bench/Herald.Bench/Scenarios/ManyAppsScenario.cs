@@ -73,7 +73,7 @@ internal sealed class ManyAppsScenario : IScenario
         using var publisher = context.NewPublisher(herald, s.Clients);
 
         var warmUp = receiver.StartRecording();
-        var warm = await publisher.RunClosedLoopAsync(apps, s.Clients, context.WarmUp, null, ct);
+        var warm = await context.WarmUpAsync(publisher, herald.Nodes, apps, s.Clients, "many-apps");
         await warmUp.WaitForAsync(warm.Accepted, s.DrainTimeout, ct);
 
         context.Log($"many-apps: {s.Clients} clients publish to {appCount:N0} apps for {s.ScaleDuration.TotalSeconds:0} s");

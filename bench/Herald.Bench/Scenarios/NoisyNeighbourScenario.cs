@@ -44,7 +44,7 @@ internal sealed class NoisyNeighbourScenario : IScenario
         var warmUp = receiver.StartRecording();
         using (var closedLoop = context.NewPublisher(herald, 8))
         {
-            var loaded = await closedLoop.RunClosedLoopAsync(quietApps, 8, context.WarmUp, null, ct);
+            var loaded = await context.WarmUpAsync(closedLoop, herald.Nodes, quietApps, 8, "noisy-neighbour");
             await warmUp.WaitForAsync(loaded.Accepted, s.DrainTimeout, ct);
         }
 

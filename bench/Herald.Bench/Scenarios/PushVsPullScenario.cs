@@ -74,7 +74,7 @@ internal sealed class PushVsPullScenario : IScenario
         var warmUp = receiver.StartRecording();
         using (var closedLoop = context.NewPublisher(herald, 8))
         {
-            var loaded = await closedLoop.RunClosedLoopAsync([warmApp[0].App], 8, context.WarmUp, null, ct);
+            var loaded = await context.WarmUpAsync(closedLoop, herald.Nodes, [warmApp[0].App], 8, "push-vs-pull");
             await warmUp.WaitForAsync(loaded.Accepted, context.Settings.DrainTimeout, ct);
         }
 

@@ -25,6 +25,7 @@ internal sealed class QuickScenario : IScenario
             Settings = new { Apps, Clients, CeilingSeconds = CeilingDuration.TotalSeconds, PublishSeconds = PublishDuration.TotalSeconds, LatencySeconds = LatencyDuration.TotalSeconds, Rate = 100 },
         };
         context.WarmUp = TimeSpan.FromSeconds(1);
+        context.WaitForJit = false;
         var ceiling = await CeilingScenario.MeasureAsync(context, CeilingDuration, Clients);
         // One Herald process for all three parts (each on its own applications): a start costs seconds on a busy machine.
         await using var receiver = await WebhookReceiver.StartAsync(context.Secret);

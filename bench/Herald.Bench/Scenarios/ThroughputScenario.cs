@@ -78,8 +78,7 @@ internal sealed class ThroughputScenario : IScenario
         using var publisher = context.NewPublisher(herald, clients);
 
         var warmUp = receiver.StartRecording();
-        context.Log($"throughput: warming up for {context.WarmUp.TotalSeconds:0} s");
-        var warm = await publisher.RunClosedLoopAsync(apps, clients, context.WarmUp, null, ct);
+        var warm = await context.WarmUpAsync(publisher, herald.Nodes, apps, clients, "throughput");
         await warmUp.WaitForAsync(warm.Accepted, context.Settings.DrainTimeout, ct);
 
         context.Log($"throughput: {clients} clients publish to {appCount} apps (1 endpoint each) for {duration.TotalSeconds:0} s");
