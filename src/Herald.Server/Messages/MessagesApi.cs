@@ -18,7 +18,7 @@ internal static class MessagesApi
     {
         var group = api.MapGroup("/app/{app_id}/msg").WithTags("Messages");
         group.MapGet("/", ListAsync).WithSummary("List an application's messages, newest first; filters: event_types, channel, tag, before, after.")
-            .WithDescription("Newest first; paged with limit and iterator. with_content=false leaves payloads out.");
+            .WithDescription("Newest first, in the order messages committed (the application's log; the id order except between publishes that raced); paged with limit and iterator. with_content=false leaves payloads out.");
         group.MapPost("/", CreateAsync).Accepts<MessageIn>("application/json")
             .WithSummary("Publish a message. It is stored durably before the answer (202); with deliverAt its webhooks wait until then.")
             .WithDescription("Answers 202 with the message once it is committed. Endpoints of the application whose event types and channels match get a webhook, retried on failure. With the body's application and an `app_id` uid that does not exist, the application is created. deliverAt (1 minute to 24 hours ahead) delays the webhooks; payloadRetentionPeriod (1–90 days) or payloadRetentionHours (1–2160) sets when the payload is deleted.");
