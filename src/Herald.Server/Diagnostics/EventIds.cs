@@ -48,6 +48,8 @@ internal static class EventIds
     public const int HeartbeatFailed = 2102;
     public const int ClusterListenFailed = 2103;   // was 5001 (shared with the retention job)
     public const int ClusterListenResumed = 2104;  // was 5002 (shared with the retention job)
+    public const int ConnectionsOverBudget = 2105;
+    public const int ConnectionBudgetUnread = 2106;
     public const int AttemptLogBatchPublished = 2111;
     public const int AttemptLogBatchFailed = 2112;
     public const int AttemptLogSubscribersFailed = 2113;

@@ -22,4 +22,29 @@ public interface IClusterStore
     /// alive since <paramref name="aliveSince"/> (this one included).
     /// </summary>
     Task<int> HeartbeatAsync(string node, DateTimeOffset now, DateTimeOffset aliveSince, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// How many connections one node may hold open to the shared storage, and how many the storage accepts from
+    /// Herald's user (<see cref="ConnectionBudget"/>); null when the storage is not shared.
+    /// </summary>
+    Task<ConnectionBudget?> GetConnectionBudgetAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Connections a node may open (its pool's maximum, <paramref name="PoolSize"/>, and <paramref name="Unpooled"/> ones
+/// such as a listener's) against those the database accepts from Herald's user (<paramref name="Accepted"/>: its limit
+/// less the slots reserved for superusers, or a lower limit set on the role or the database). A pool's maximum is
+/// reached under load: nodes whose pools add up to more than the database accepts get "too many clients" exactly when
+/// they are busiest.
+/// </summary>
+public sealed record ConnectionBudget(int PoolSize, int Unpooled, int Accepted)
+{
+    /// <summary>The most connections one node opens.</summary>
+    public int PerNode => PoolSize + Unpooled;
+
+    /// <summary>Whether <paramref name="nodes"/> nodes with full pools stay within what the database accepts.</summary>
+    public bool Fits(int nodes) => (long)nodes * PerNode <= Accepted;
+
+    /// <summary>The most nodes that fit (at least 0).</summary>
+    public int MostNodes => PerNode <= 0 ? int.MaxValue : Accepted / PerNode;
 }

@@ -13,6 +13,7 @@ public sealed class PostgresConnectionDefaultsTests
 
         Assert.Equal(PostgresStore.DefaultMaxAutoPrepare, settings.MaxAutoPrepare);
         Assert.True(settings.NoResetOnClose);
+        Assert.Equal(PostgresStore.DefaultMaxPoolSize, settings.MaxPoolSize);
         Assert.Equal("herald", settings.Database);
     }
 
@@ -26,5 +27,16 @@ public sealed class PostgresConnectionDefaultsTests
 
         Assert.Equal(0, settings.MaxAutoPrepare);
         Assert.False(settings.NoResetOnClose);
+    }
+
+    [Theory]
+    [InlineData("Host=h;Maximum Pool Size=7")]
+    [InlineData("Host=h;MaxPoolSize=7")]
+    [InlineData("Host=h;maximum pool size=7")]
+    public void WithDefaults_StringThatNamesAPoolSize_KeepsIt(string connectionString)
+    {
+        var settings = new NpgsqlConnectionStringBuilder(PostgresStore.WithDefaults(connectionString));
+
+        Assert.Equal(7, settings.MaxPoolSize);
     }
 }

@@ -37,4 +37,28 @@ internal sealed partial class PostgresStore
                 new { node, now = Ts(now), forgetBefore = Ts(now - TimeSpan.FromHours(1)), oldSecond = now.ToUnixTimeSeconds() - 60 }, t);
             return await c.ExecuteScalarAsync<int>("SELECT count(*) FROM nodes WHERE last_seen >= @aliveSince", new { aliveSince = Ts(aliveSince) }, t);
         }, cancellationToken);
+
+    /// <summary>
+    /// The pool's maximum (Npgsql's <c>Maximum Pool Size</c>, 100 unless the connection string says) plus the cluster
+    /// listener's own connection, against what the server accepts from this user: <c>max_connections</c> less the slots
+    /// reserved for superusers (and, from PostgreSQL 16, for <c>pg_use_reserved_connections</c>), or the role's or the
+    /// database's connection limit when lower.
+    /// </summary>
+    public async Task<ConnectionBudget?> GetConnectionBudgetAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        var accepted = await connection.ExecuteScalarAsync<int>(
+            """
+            SELECT LEAST(
+                current_setting('max_connections')::int - current_setting('superuser_reserved_connections')::int
+                    - COALESCE(NULLIF(current_setting('reserved_connections', true), '')::int, 0),
+                COALESCE((SELECT NULLIF(rolconnlimit, -1) FROM pg_roles WHERE rolname = current_user), 2147483647),
+                COALESCE((SELECT NULLIF(datconnlimit, -1) FROM pg_database WHERE datname = current_database()), 2147483647))
+            """);
+        var pool = new Npgsql.NpgsqlConnectionStringBuilder(_dataSource.ConnectionString).MaxPoolSize;
+        return new ConnectionBudget(pool, ListenerConnections, accepted);
+    }
+
+    /// <summary>The unpooled connection each node's cluster listener holds (Cluster/PostgresClusterSignal.cs).</summary>
+    private const int ListenerConnections = 1;
 }

@@ -23,6 +23,14 @@ internal sealed partial class PostgresStore : RelationalStore<NpgsqlConnection, 
     /// <summary>Prepared statements kept per connection when the connection string does not say (Npgsql's default: none).</summary>
     internal const int DefaultMaxAutoPrepare = 64;
 
+    /// <summary>
+    /// The most pooled connections a node opens unless the connection string says (Npgsql's own default is 100). Four
+    /// nodes of 20, each with its listener, fit in PostgreSQL's default max_connections (100, 3 reserved); 100 alone did
+    /// not, and under load the server refused connections and publishes answered 503. Publishes and attempts commit in
+    /// groups, so a node needs few: 10, 20 and 50 gave the same throughput within noise (docs/BENCHMARKS.md).
+    /// </summary>
+    internal const int DefaultMaxPoolSize = 20;
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly bool _ownsDataSource;
     private readonly PostgresNotifier _notifier;
@@ -54,8 +62,9 @@ internal sealed partial class PostgresStore : RelationalStore<NpgsqlConnection, 
     }
 
     /// <summary>
-    /// The connection string as Herald uses it, with two defaults a connection string that names them overrides:
+    /// The connection string as Herald uses it, with three defaults a connection string that names them overrides:
     /// <list type="bullet">
+    /// <item>At most <see cref="DefaultMaxPoolSize"/> pooled connections per node.</item>
     /// <item>Npgsql prepares the statements a connection runs often (<see cref="DefaultMaxAutoPrepare"/>; Npgsql's own
     /// default is none), so the hot ones are parsed and planned once per connection. Unprepared, PostgreSQL planned every
     /// execution: the token read spent 0.24 ms planning for 0.02 ms executing (pg_stat_statements, docs/BENCHMARKS.md).</item>
@@ -71,6 +80,11 @@ internal sealed partial class PostgresStore : RelationalStore<NpgsqlConnection, 
     {
         var written = new DbConnectionStringBuilder { ConnectionString = connectionString };
         var settings = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!written.ContainsKey("Maximum Pool Size") && !written.ContainsKey("MaxPoolSize"))
+        {
+            settings.MaxPoolSize = DefaultMaxPoolSize;
+        }
+
         if (!written.ContainsKey("Max Auto Prepare") && !written.ContainsKey("MaxAutoPrepare"))
         {
             settings.MaxAutoPrepare = DefaultMaxAutoPrepare;

@@ -10,4 +10,6 @@ internal sealed partial class SqliteStore
 
     public Task<int> HeartbeatAsync(string node, DateTimeOffset now, DateTimeOffset aliveSince, CancellationToken cancellationToken) =>
         Task.FromResult(1);
+
+    public Task<ConnectionBudget?> GetConnectionBudgetAsync(CancellationToken cancellationToken) => Task.FromResult<ConnectionBudget?>(null);
 }
