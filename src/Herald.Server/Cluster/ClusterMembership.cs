@@ -72,16 +72,16 @@ internal sealed partial class ClusterMembership(IClusterStore store, DeliveryNod
         _checkedNodes = live;
         if (_budget is { } budget && !budget.Fits(live))
         {
-            LogConnectionsOverBudget(logger, live, (long)live * budget.PerNode, budget.PoolSize, budget.Accepted, budget.MostNodes);
+            LogConnectionsOverBudget(logger, live, (long)live * budget.PerNode, budget.PoolSize, budget.Accepted, budget.PoolThatFits(live));
         }
     }
 
     [LoggerMessage(EventId = EventIds.ConnectionsOverBudget, Level = LogLevel.Warning, Message =
         "{LiveNodes} Herald node(s) may open up to {Connections} connections to PostgreSQL (each a pool of {PoolSize} and " +
         "its listener), but the server accepts {Accepted} from this user: under load it will refuse some with \"too many " +
-        "clients\", and those requests will fail with 503. Lower Maximum Pool Size in the connection string (at most " +
-        "{MostNodes} node(s) fit as set now) or raise PostgreSQL's max_connections")]
-    private static partial void LogConnectionsOverBudget(ILogger logger, int liveNodes, long connections, int poolSize, int accepted, int mostNodes);
+        "clients\", and those requests will fail with 503. Set Maximum Pool Size in the connection string to at most " +
+        "{PoolThatFits} or raise PostgreSQL's max_connections")]
+    private static partial void LogConnectionsOverBudget(ILogger logger, int liveNodes, long connections, int poolSize, int accepted, int poolThatFits);
 
     [LoggerMessage(EventId = EventIds.ConnectionBudgetUnread, Level = LogLevel.Debug, Message = "Reading PostgreSQL's connection limits failed; tried again at the next heartbeat")]
     private static partial void LogConnectionBudgetUnread(ILogger logger, Exception exception);

@@ -45,6 +45,6 @@ public sealed record ConnectionBudget(int PoolSize, int Unpooled, int Accepted)
     /// <summary>Whether <paramref name="nodes"/> nodes with full pools stay within what the database accepts.</summary>
     public bool Fits(int nodes) => (long)nodes * PerNode <= Accepted;
 
-    /// <summary>The most nodes that fit (at least 0).</summary>
-    public int MostNodes => PerNode <= 0 ? int.MaxValue : Accepted / PerNode;
+    /// <summary>The largest pool with which <paramref name="nodes"/> nodes fit (0 when even empty pools do not).</summary>
+    public int PoolThatFits(int nodes) => Math.Max(0, Accepted / Math.Max(1, nodes) - Unpooled);
 }

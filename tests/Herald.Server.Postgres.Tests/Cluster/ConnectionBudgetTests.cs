@@ -64,7 +64,7 @@ public sealed class ConnectionBudgetTests : IAsyncLifetime
             Assert.Contains($"2 Herald node(s) may open up to {2 * (pool + 1)} connections", warning.Message, StringComparison.Ordinal);
             Assert.Contains($"a pool of {pool} and its listener", warning.Message, StringComparison.Ordinal);
             Assert.Contains($"accepts {accepted} from this user", warning.Message, StringComparison.Ordinal);
-            Assert.Contains("(at most 1 node(s) fit as set now)", warning.Message, StringComparison.Ordinal);
+            Assert.Contains($"Set Maximum Pool Size in the connection string to at most {(accepted / 2) - 1} ", warning.Message, StringComparison.Ordinal);
         }
 
         await Task.Delay(2 * ClusterMembership.HeartbeatInterval); // More heartbeats, the same count: no repetition.
