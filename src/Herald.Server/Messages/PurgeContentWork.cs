@@ -7,7 +7,8 @@ namespace Herald.Server.Messages;
 /// <summary>
 /// <c>application.purge_content</c> (expunge-all-contents): forgets the payload of every message of the application, in
 /// small batches (each its own short transaction, so publishing is never blocked for long), reporting
-/// <c>{"messagesPurged": n}</c> as Svix documents. Running it again only finds what is left.
+/// <c>{"messagesPurged": n}</c> as Svix documents. It covers the messages published before it began, walked once in log
+/// order (a batch reads at most <see cref="BatchSize"/> of them); running it again only finds what is left.
 /// </summary>
 internal sealed class PurgeContentWork(IBackgroundTaskStore store) : IBackgroundTaskWork
 {
@@ -18,13 +19,21 @@ internal sealed class PurgeContentWork(IBackgroundTaskStore store) : IBackground
     public async Task<JsonObject> RunAsync(BackgroundTask task, JsonObject input, TaskProgress progress, CancellationToken cancellationToken)
     {
         long purged = 0;
-        int count;
-        while ((count = await store.ExpungeApplicationContentBatchAsync(task.ApplicationId!, BatchSize, cancellationToken)) > 0)
+        var batch = await store.ExpungeApplicationContentBatchAsync(task.ApplicationId!, afterSequence: 0, throughSequence: null, BatchSize, cancellationToken);
+        while (true)
         {
-            purged += count;
-            await progress.ReportAsync(new JsonObject { ["messagesPurged"] = purged }, cancellationToken);
-        }
+            if (batch.Expunged > 0)
+            {
+                purged += batch.Expunged;
+                await progress.ReportAsync(new JsonObject { ["messagesPurged"] = purged }, cancellationToken);
+            }
 
-        return new JsonObject { ["messagesPurged"] = purged };
+            if (batch.IsLast)
+            {
+                return new JsonObject { ["messagesPurged"] = purged };
+            }
+
+            batch = await store.ExpungeApplicationContentBatchAsync(task.ApplicationId!, batch.LastWalked, batch.Through, BatchSize, cancellationToken);
+        }
     }
 }

@@ -31,14 +31,28 @@ public interface IBackgroundTaskStore
         string applicationId, string endpointId, DateTimeOffset since, DateTimeOffset? until, long afterSequence, bool missingOnly, int limit, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Forgets the payload of up to <paramref name="limit"/> messages of the application that still have one (and cancels
-    /// their pending deliveries, as single expunge does). Returns how many; 0 when none is left.
+    /// Walks up to <paramref name="limit"/> messages of the application in log order, after the position
+    /// <paramref name="afterSequence"/> and up to <paramref name="throughSequence"/> (null: the application's last
+    /// position now, returned as <see cref="ContentExpungeBatch.Through"/> for the next batches), and forgets the payload
+    /// of those that still have one, canceling their pending deliveries as single expunge does. Each batch reads at most
+    /// <paramref name="limit"/> messages, however many were expunged before it.
     /// </summary>
-    Task<int> ExpungeApplicationContentBatchAsync(string applicationId, int limit, CancellationToken cancellationToken);
+    Task<ContentExpungeBatch> ExpungeApplicationContentBatchAsync(
+        string applicationId, long afterSequence, long? throughSequence, int limit, CancellationToken cancellationToken);
 
     /// <summary>Per application (not internal): how many deliveries (message × endpoint) were created in [since, until).</summary>
     Task<IReadOnlyDictionary<string, long>> CountDeliveriesByApplicationAsync(DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken);
 
     /// <summary>Endpoints of customer applications, enabled and disabled; optionally without those whose URL's host is <paramref name="excludeHost"/>.</summary>
     Task<(long Active, long Disabled)> CountEndpointsAsync(string? excludeHost, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// One batch of an application's content purge: how many payloads it forgot, the log position of the last message it
+/// walked (where the next batch starts; the batch's start when it found none), and the last position the purge covers.
+/// </summary>
+public readonly record struct ContentExpungeBatch(int Expunged, long LastWalked, long Through)
+{
+    /// <summary>True when no message is left to walk.</summary>
+    public bool IsLast => LastWalked >= Through;
 }

@@ -25,13 +25,4 @@ internal sealed partial class PostgresStore
 
     // A lease here may belong to a live node: nothing is released; a dead node's leases expire and any node claims them.
     public Task RecoverBackgroundTasksAfterRestartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task<int> ExpungeApplicationContentBatchAsync(string applicationId, int limit, CancellationToken cancellationToken) =>
-        WriteAsync(async (c, t) =>
-        {
-            var ids = (await c.QueryAsync<string>(
-                "SELECT id FROM messages WHERE app_id = @applicationId AND payload IS NOT NULL ORDER BY sequence LIMIT @limit FOR UPDATE SKIP LOCKED",
-                new { applicationId, limit }, t)).ToArray();
-            return ids.Length == 0 ? 0 : await ExpungeContentAsync(c, t, ids);
-        }, cancellationToken);
 }

@@ -260,6 +260,8 @@ internal sealed partial class PostgresStore : RelationalStore<NpgsqlConnection, 
 
     protected override string True => "TRUE";
 
+    protected override string LockedForUpdate => " FOR UPDATE";
+
     // Dapper passes a list parameter to Npgsql as one array.
     protected override string In(string column, string parameter) => $"{column} = ANY({parameter})";
 

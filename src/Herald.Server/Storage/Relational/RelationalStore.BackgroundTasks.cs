@@ -84,6 +84,34 @@ internal abstract partial class RelationalStore<TConnection, TTime, TTimeArg, TL
             new { applicationId, endpointId, since = ToArg(since), until = ToArg(until), afterSequence, limit })).Select(ToMessage).ToList(),
             cancellationToken);
 
+    public Task<ContentExpungeBatch> ExpungeApplicationContentBatchAsync(
+        string applicationId, long afterSequence, long? throughSequence, int limit, CancellationToken cancellationToken) =>
+        TransactAsync(async (c, t) =>
+        {
+            // Bounded by the log's position when the purge began: a message published since is not the purge's, and
+            // steady publishing cannot keep the walk going. By position, not by "still has a payload": that would
+            // read again, in every batch, all the messages the batches before it expunged.
+            var through = throughSequence
+                ?? await c.ExecuteScalarAsync<long?>("SELECT last_sequence FROM applications WHERE id = @applicationId", new { applicationId }, t)
+                ?? 0;
+            var walked = (await c.QueryAsync<(string Id, long Sequence, bool HasPayload)>(
+                $"""
+                SELECT id, sequence, payload IS NOT NULL FROM messages
+                WHERE app_id = @applicationId AND sequence > @afterSequence AND sequence <= @through
+                ORDER BY sequence LIMIT @limit{LockedForUpdate}
+                """,
+                new { applicationId, afterSequence, through, limit }, t)).ToList();
+            var ids = walked.Where(m => m.HasPayload).Select(m => m.Id).ToList();
+            var expunged = ids.Count == 0 ? 0 : await ExpungeContentAsync(c, t, ids);
+            return new ContentExpungeBatch(expunged, walked.Count == 0 ? through : walked[^1].Sequence, through);
+        }, cancellationToken);
+
+    /// <summary>
+    /// What a read within a write adds to hold the rows it read until the write commits (PostgreSQL's FOR UPDATE);
+    /// nothing where writes are serial anyway (SQLite).
+    /// </summary>
+    protected virtual string LockedForUpdate => "";
+
     /// <summary>Expunges the payloads of the messages <paramref name="ids"/> within the write <paramref name="t"/>; how many were.</summary>
     protected async Task<int> ExpungeContentAsync(TConnection c, DbTransaction t, IReadOnlyCollection<string> ids)
     {

@@ -21,12 +21,4 @@ internal sealed partial class SqliteStore
         WriteAsync((c, t) => c.ExecuteAsync(
             "UPDATE background_tasks SET lease_owner = NULL, lease_expires_at = NULL WHERE status = 'running' AND lease_owner IS NOT NULL", transaction: t),
             cancellationToken);
-
-    public Task<int> ExpungeApplicationContentBatchAsync(string applicationId, int limit, CancellationToken cancellationToken) =>
-        WriteAsync(async (c, t) =>
-        {
-            var ids = (await c.QueryAsync<string>(
-                "SELECT id FROM messages WHERE app_id = @applicationId AND payload IS NOT NULL ORDER BY sequence LIMIT @limit", new { applicationId, limit }, t)).ToList();
-            return ids.Count == 0 ? 0 : await ExpungeContentAsync(c, t, ids);
-        }, cancellationToken);
 }
