@@ -52,10 +52,7 @@ internal abstract partial class RelationalStore<TConnection, TTime, TTimeArg, TL
             // The list pages by the application's log order, (app_id, sequence), an index every message needs anyway
             // (docs/BENCHMARKS.md, "Bounds"). The iterator stays a message id: its sequence is looked up by the primary
             // key. An iterator whose message is gone (retention deletes the oldest first) sorts before every message kept.
-            var where = page.After is null
-                ? True
-                : $"m.sequence {(page.ScanAscending ? ">" : "<")} COALESCE((SELECT i.sequence FROM messages i WHERE i.id = @after AND i.app_id = @applicationId), 0)";
-            var orderBy = $"ORDER BY m.sequence {(page.ScanAscending ? "ASC" : "DESC")} LIMIT @take";
+            var (where, orderBy) = Keyset("m.sequence", page, "COALESCE((SELECT i.sequence FROM messages i WHERE i.id = @after AND i.app_id = @applicationId), 0)");
             var sql = new StringBuilder($"SELECT {MessageColumnsOf(page)} FROM messages m WHERE m.app_id = @applicationId AND {where}");
             AppendMessageFilter(sql, filter.EventTypes, filter.Channel, filter.Tag);
             Append(sql, filter.Before, " AND m.created_at < @before");

@@ -80,9 +80,13 @@ internal abstract partial class RelationalStore<TConnection, TTime, TTimeArg, TL
     protected TTimeArg? ToArg(DateTimeOffset? value) => value is { } v ? ToArg(v) : null;
 
     /// <summary>SQL pieces for a keyset page over <paramref name="keyColumn"/>; binds <c>@after</c> and <c>@take</c>.</summary>
-    protected (string Where, string OrderBy) Keyset(string keyColumn, PageRequest page)
+    /// <summary>
+    /// A page's condition and order by <paramref name="keyColumn"/>, continuing after <paramref name="afterKey"/> (an
+    /// expression of the iterator, <c>@after</c>, when the key is not the iterator itself).
+    /// </summary>
+    protected (string Where, string OrderBy) Keyset(string keyColumn, PageRequest page, string afterKey = "@after")
     {
-        var where = page.After is null ? True : $"{keyColumn} {(page.ScanAscending ? ">" : "<")} @after";
+        var where = page.After is null ? True : $"{keyColumn} {(page.ScanAscending ? ">" : "<")} {afterKey}";
         return (where, $"ORDER BY {keyColumn} {(page.ScanAscending ? "ASC" : "DESC")} LIMIT @take");
     }
 
