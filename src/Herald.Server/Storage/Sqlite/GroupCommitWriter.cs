@@ -68,9 +68,16 @@ internal sealed partial class GroupCommitWriter : IDisposable
     private SqliteConnection? _connection;
     private int _connections;
 
-    public GroupCommitWriter(string databasePath, Func<Task<SqliteConnection>> open, ILogger logger)
+    private readonly Action? _committed;
+
+    /// <summary>
+    /// Starts the writer's thread. <paramref name="committed"/> runs on it after each commit, before any write of the group
+    /// completes: what reads must see from then on (the store's read caches) is settled there.
+    /// </summary>
+    public GroupCommitWriter(string databasePath, Func<Task<SqliteConnection>> open, ILogger logger, Action? committed = null)
     {
         _open = open;
+        _committed = committed;
         _logger = logger;
         _syncer = new WalSyncer(databasePath);
         // Its own thread, not a pool thread: SQLite's calls block, and the writer is the one thread every write waits
@@ -151,6 +158,7 @@ internal sealed partial class GroupCommitWriter : IDisposable
             }
 
             transaction.Commit();
+            _committed?.Invoke();
             HeraldMetrics.GroupCommitted(batch.Count, started);
             // Completed once on disk: synced here when no other write waits, else by the syncer while the next group runs.
             PendingWrite[] group = [.. batch];

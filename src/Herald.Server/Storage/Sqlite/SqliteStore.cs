@@ -21,6 +21,9 @@ internal sealed partial class SqliteStore : RelationalStore<SqliteConnection, lo
     private readonly ReadCache<Auth.ApiToken> _tokens = new(keepMisses: false);
     private readonly ReadCache<Applications.Application> _applications = new(keepMisses: false);
     private readonly ReadCache<EventTypes.EventType> _eventTypes = new(keepMisses: true); // Publishing with unregistered types is allowed.
+    private readonly ReadCache<EndpointForSending> _sendingEndpoints = new(keepMisses: false);
+    private readonly SQLitePCL.delegate_update _rowChanged;
+    private int _endpointRowsChanged; // Set by the writer connection's update hook; read and reset after each commit.
 
     private readonly Ids _ids;
     private readonly SecretSealer _sealer;
@@ -57,15 +60,41 @@ internal sealed partial class SqliteStore : RelationalStore<SqliteConnection, lo
             DefaultTimeout = 30,
         }.ToString();
         _readers = new SqliteReaderPool(_connectionString);
+        _rowChanged = RowChanged;
         _writer = new GroupCommitWriter(DatabasePath, async () =>
         {
             var connection = await OpenAsync(CancellationToken.None);
+            // Every row the writer changes is reported to RowChanged, whichever statement changes it (foreign-key
+            // cascades included): the endpoints cache of the send path is invalidated exactly when they change.
+            SQLitePCL.raw.sqlite3_update_hook(connection.Handle, _rowChanged, null);
             // NORMAL: a commit writes its WAL frames without waiting for the disk; the writer's WalSyncer fsyncs the WAL
             // before any write of the group is reported done, so "accepted means durable" holds, and the next group is
             // written meanwhile.
             await connection.ExecuteAsync("PRAGMA synchronous = NORMAL;");
             return connection;
-        }, logger);
+        }, logger, Committed);
+    }
+
+    /// <summary>The writer connection's update hook: notes a change of an endpoint or of its secrets (SQLite's thread).</summary>
+    private void RowChanged(object userData, int type, SQLitePCL.utf8z database, SQLitePCL.utf8z table, long rowId)
+    {
+        if (Volatile.Read(ref _endpointRowsChanged) == 0 && table.utf8_to_string() is "endpoints" or "endpoint_secrets")
+        {
+            Volatile.Write(ref _endpointRowsChanged, 1);
+        }
+    }
+
+    /// <summary>
+    /// After each group commit, before its writes complete: a group that changed endpoints or secrets invalidates the
+    /// send path's cache, so the caller of the change and every send after it read the committed rows. (A change rolled
+    /// back to its savepoint invalidates too, harmlessly.)
+    /// </summary>
+    private void Committed()
+    {
+        if (Interlocked.Exchange(ref _endpointRowsChanged, 0) == 1)
+        {
+            _sendingEndpoints.Invalidate();
+        }
     }
 
     internal WalSyncer Syncer => _writer.Syncer;
