@@ -39,10 +39,10 @@ internal sealed partial class PostgresStore
         }, cancellationToken);
 
     /// <summary>
-    /// The pool's maximum (Npgsql's <c>Maximum Pool Size</c>, 100 unless the connection string says) plus the cluster
-    /// listener's own connection, against what the server accepts from this user: <c>max_connections</c> less the slots
-    /// reserved for superusers (and, from PostgreSQL 16, for <c>pg_use_reserved_connections</c>), or the role's or the
-    /// database's connection limit when lower.
+    /// The pool's maximum (<c>Maximum Pool Size</c>: <see cref="DefaultMaxPoolSize"/> unless the connection string
+    /// says) plus the cluster listener's own connection, against what the server accepts from this user:
+    /// <c>max_connections</c> less the slots reserved for superusers (and, from PostgreSQL 16, for
+    /// <c>pg_use_reserved_connections</c>), or the role's or the database's connection limit when lower.
     /// </summary>
     public async Task<ConnectionBudget?> GetConnectionBudgetAsync(CancellationToken cancellationToken)
     {
