@@ -263,7 +263,7 @@ internal sealed partial class DeliveryDispatcher(
             DeliveryWork? work;
             try
             {
-                work = await store.GetDeliveryWorkAsync(delivery.Id, time.GetUtcNow(), intake);
+                work = await store.GetDeliveryWorkAsync(delivery, time.GetUtcNow(), intake);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

@@ -69,7 +69,9 @@ internal sealed class DeliveryHolds(int capacity, TimeProvider time)
                 return null;
             }
 
-            _shares.Enqueue(delivery.ApplicationId, delivery.EndpointId, new Parked(delivery, time.GetTimestamp()));
+            // A parked delivery reads its work when its turn comes: what its publish had in hand may be stale by then,
+            // and up to ParkLimit payloads would stay in memory meanwhile.
+            _shares.Enqueue(delivery.ApplicationId, delivery.EndpointId, new Parked(delivery with { HandOff = null }, time.GetTimestamp()));
             return false;
         }
     }

@@ -20,7 +20,29 @@ public enum AttemptTrigger
 }
 
 /// <summary>The pair (message, endpoint) to be delivered. <see cref="Manual"/> deliveries (resend, recover) get one try only.</summary>
-public sealed record DeliveryTask(string Id, string ApplicationId, string MessageId, string EndpointId, bool Manual, int Attempts);
+public sealed record DeliveryTask(string Id, string ApplicationId, string MessageId, string EndpointId, bool Manual, int Attempts)
+{
+    /// <summary>
+    /// What the publish that created this delivery already had in hand, so that its first attempt reads none of it
+    /// again (null for a delivery claimed from storage: a retry, a scheduled message, work left by a restart).
+    /// </summary>
+    public DeliveryHandOff? HandOff { get; init; }
+}
+
+/// <summary>
+/// A new delivery's message as its publish committed it, and (where the publish read it: PostgreSQL's group commit) its
+/// endpoint with the endpoint's secrets. Used only by an attempt that starts right after the publish: a delivery that
+/// waits for its turn drops it (DeliveryHolds), so nothing sends from a snapshot older than the publish's moment.
+/// </summary>
+public sealed record DeliveryHandOff(Message Message, SendingEndpoint? Endpoint);
+
+/// <summary>An endpoint as the send path uses it: with every secret opened, newest first, each with its expiry.</summary>
+public sealed record SendingEndpoint(HeraldEndpoint Endpoint, IReadOnlyList<(string Key, DateTimeOffset? ExpiresAt)> Secrets)
+{
+    /// <summary>The secrets a send signs with at <paramref name="now"/>: those not expired, newest first.</summary>
+    public IReadOnlyList<string> LiveSecrets(DateTimeOffset now) =>
+        [.. Secrets.Where(s => s.ExpiresAt is not { } at || at > now).Select(s => s.Key)];
+}
 
 /// <summary>Who holds a claimed delivery and until when; an expired lease may be taken by anyone.</summary>
 public sealed record DeliveryLease(string Owner, DateTimeOffset Until)

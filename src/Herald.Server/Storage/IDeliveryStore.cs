@@ -13,8 +13,11 @@ public interface IDeliveryStore
     Task<IReadOnlyList<DeliveryTask>> ClaimDueDeliveriesAsync(
         DeliveryLease lease, DateTimeOffset now, int limit, int perEndpoint, IReadOnlyDictionary<string, int>? room, CancellationToken cancellationToken);
 
-    /// <summary>The message, endpoint and valid secrets of a delivery; null when any of them is gone.</summary>
-    Task<DeliveryWork?> GetDeliveryWorkAsync(string deliveryId, DateTimeOffset now, CancellationToken cancellationToken);
+    /// <summary>
+    /// The message, endpoint and valid secrets of a delivery; null when any of them is gone. What the delivery's
+    /// <see cref="DeliveryTask.HandOff"/> carries is taken from it instead of read again.
+    /// </summary>
+    Task<DeliveryWork?> GetDeliveryWorkAsync(DeliveryTask delivery, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>
     /// In one transaction: stores the attempt, moves the delivery to <paramref name="transition"/> (releasing

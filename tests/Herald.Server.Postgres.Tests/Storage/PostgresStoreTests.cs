@@ -229,7 +229,7 @@ public sealed class PostgresStoreTests : IAsyncLifetime
         {
             var stored = await _store.GetAttemptAsync(appId, attempt.Id, None);
             Assert.Equal(attempt with { CreatedAt = stored!.CreatedAt }, stored);
-            var work = await _store.GetDeliveryWorkAsync(attempt.DeliveryId, now, None);
+            var work = await _store.GetDeliveryWorkAsync(new DeliveryTask(attempt.DeliveryId, appId, attempt.MessageId, attempt.EndpointId, Manual: false, Attempts: 0), now, None);
             Assert.Equal(1, work!.Delivery.Attempts);
         }
 

@@ -87,7 +87,12 @@ internal sealed partial class PostgresStore
     /// delivery's id. It was four round trips on four pooled connections, each costing both processes a wake-up (perf
     /// showed the per-statement overhead, not the statements, as PostgreSQL's CPU: docs/BENCHMARKS.md).
     /// </summary>
-    public Task<DeliveryWork?> GetDeliveryWorkAsync(string deliveryId, DateTimeOffset now, CancellationToken cancellationToken) =>
+    public Task<DeliveryWork?> GetDeliveryWorkAsync(DeliveryTask delivery, DateTimeOffset now, CancellationToken cancellationToken) =>
+        delivery.HandOff is { Endpoint: { } endpoint } handOff
+            ? Task.FromResult<DeliveryWork?>(new DeliveryWork(delivery, handOff.Message, endpoint.Endpoint, endpoint.LiveSecrets(now))) // Read by its publish group.
+            : ReadDeliveryWorkAsync(delivery.Id, now, cancellationToken);
+
+    private Task<DeliveryWork?> ReadDeliveryWorkAsync(string deliveryId, DateTimeOffset now, CancellationToken cancellationToken) =>
         ReadAsync(async c =>
         {
             await using var reads = await c.QueryMultipleAsync(

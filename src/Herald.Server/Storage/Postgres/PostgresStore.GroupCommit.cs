@@ -1,4 +1,5 @@
 using System.Buffers;
+using Dapper;
 using System.Text.Json;
 using Herald.Server.Delivery;
 using Herald.Server.Messages;
@@ -30,7 +31,11 @@ internal sealed partial class PostgresStore
         public TaskCompletionSource<PublishedMessage> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
-    private sealed record FanOutEndpoint(string Id, string[]? EventTypes, string[]? Channels);
+    /// <summary>An enabled endpoint as the group read it: its row and its secrets still sealed (opened only if a message goes to it).</summary>
+    private sealed record FanOutEndpoint(EndpointRow Row, List<(string Key, DateTime? ExpiresAt)> Secrets)
+    {
+        public string Id => Row.Id;
+    }
 
     private readonly CommitGroups<PendingPublish> _publishGroups;
 
@@ -119,6 +124,7 @@ internal sealed partial class PostgresStore
     {
         await using var connection = await _dataSource.OpenConnectionAsync();
         var endpoints = await ReadFanOutEndpointsAsync(connection, group);
+        var sending = new SendingEndpoints(this, endpoints);
 
         // Per application: how many messages, and each message's place among them (its sequence = base + place).
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -205,10 +211,36 @@ internal sealed partial class PostgresStore
                 continue;
             }
 
-            published[i] = new PublishedMessage(message.Numbered(first + places[i]), deliveries[i]);
+            var numbered = message.Numbered(first + places[i]);
+            published[i] = new PublishedMessage(numbered, [.. deliveries[i].Select(d => d with { HandOff = new DeliveryHandOff(numbered, sending.Get(d.EndpointId)) })]);
         }
 
         return published;
+    }
+
+    /// <summary>
+    /// The group's endpoints as a fresh delivery's first attempt needs them (its endpoint and opened secrets), each opened
+    /// once per group and only if the group sends to it; none for an endpoint the group did not read (a message aimed at
+    /// one endpoint) or read without a secret (created between the group's two reads): those attempts read their work.
+    /// </summary>
+    private sealed class SendingEndpoints(PostgresStore store, Dictionary<string, List<FanOutEndpoint>> read)
+    {
+        private readonly Dictionary<string, SendingEndpoint?> _opened = new(StringComparer.Ordinal);
+
+        public SendingEndpoint? Get(string endpointId)
+        {
+            if (_opened.TryGetValue(endpointId, out var opened))
+            {
+                return opened;
+            }
+
+            var found = read.Values.SelectMany(list => list).FirstOrDefault(e => e.Id == endpointId);
+            return _opened[endpointId] = found is null || found.Secrets.Count == 0
+                ? null
+                : new SendingEndpoint(
+                    store.ToEndpoint(found.Row),
+                    [.. found.Secrets.Select(s => (store.OpenSecret(endpointId, s.Key), s.ExpiresAt is { } at ? (DateTimeOffset?)Time(at) : null))]);
+        }
     }
 
     // $1 application ids (each once) and $2 their message counts; $3–$14 one element per message; $15–$22 one per
@@ -244,7 +276,11 @@ internal sealed partial class PostgresStore
         SELECT id, base FROM numbered
         """;
 
-    /// <summary>The enabled endpoints of the group's applications (those with a message not aimed at one endpoint).</summary>
+    /// <summary>
+    /// The enabled endpoints of the group's applications (those with a message not aimed at one endpoint), whole, with
+    /// their secrets not yet expired at the group's earliest message: the fan-out needs their filters, and a fresh
+    /// delivery's first attempt the rest (<see cref="DeliveryHandOff"/>), which it would otherwise read per delivery.
+    /// </summary>
     private static async Task<Dictionary<string, List<FanOutEndpoint>>> ReadFanOutEndpointsAsync(NpgsqlConnection connection, List<PendingPublish> group)
     {
         var applications = group.Where(p => p.Message.TargetEndpointId is null).Select(p => p.Message.ApplicationId).Distinct(StringComparer.Ordinal).ToArray();
@@ -254,22 +290,31 @@ internal sealed partial class PostgresStore
             return endpoints;
         }
 
-        await using var command = new NpgsqlCommand(
-            "SELECT app_id, id, event_types, channels FROM endpoints WHERE app_id = ANY($1) AND NOT disabled ORDER BY id", connection);
-        command.Parameters.Add(TextArrayParameter(applications));
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
+        var now = group.Min(p => p.Message.CreatedAt);
+        await using var reads = await connection.QueryMultipleAsync(
+            $"""
+            SELECT {EndpointColumns} FROM endpoints WHERE app_id = ANY(@applications) AND NOT disabled ORDER BY id;
+            SELECT s.endpoint_id, s.key, s.expires_at FROM endpoint_secrets s JOIN endpoints e ON e.id = s.endpoint_id
+            WHERE e.app_id = ANY(@applications) AND NOT e.disabled AND (s.expires_at IS NULL OR s.expires_at > @now)
+            ORDER BY s.endpoint_id, s.created_at DESC, s.seq DESC
+            """,
+            new { applications, now = Ts(now) });
+        var byId = new Dictionary<string, FanOutEndpoint>(StringComparer.Ordinal);
+        foreach (var row in await reads.ReadAsync<EndpointRow>())
         {
-            var app = reader.GetString(0);
-            if (!endpoints.TryGetValue(app, out var list))
+            if (!endpoints.TryGetValue(row.AppId, out var list))
             {
-                endpoints[app] = list = [];
+                endpoints[row.AppId] = list = [];
             }
 
-            list.Add(new FanOutEndpoint(
-                reader.GetString(1),
-                reader.IsDBNull(2) ? null : reader.GetFieldValue<string[]>(2),
-                reader.IsDBNull(3) ? null : reader.GetFieldValue<string[]>(3)));
+            var endpoint = new FanOutEndpoint(row, []);
+            list.Add(endpoint);
+            byId[row.Id] = endpoint;
+        }
+
+        foreach (var secret in await reads.ReadAsync<(string EndpointId, string Key, DateTime? ExpiresAt)>())
+        {
+            byId.GetValueOrDefault(secret.EndpointId)?.Secrets.Add((secret.Key, secret.ExpiresAt));
         }
 
         return endpoints;
@@ -285,8 +330,9 @@ internal sealed partial class PostgresStore
         var targets = new List<string>(endpoints?.Count ?? 0);
         foreach (var endpoint in endpoints ?? [])
         {
-            if ((endpoint.EventTypes is null || Array.IndexOf(endpoint.EventTypes, message.EventType) >= 0)
-                && (endpoint.Channels is null || (message.Channels is { } channels && channels.Any(c => Array.IndexOf(endpoint.Channels, c) >= 0))))
+            var (types, channels) = (endpoint.Row.EventTypes, endpoint.Row.Channels);
+            if ((types is null || Array.IndexOf(types, message.EventType) >= 0)
+                && (channels is null || (message.Channels is { } wanted && wanted.Any(c => Array.IndexOf(channels, c) >= 0))))
             {
                 targets.Add(endpoint.Id);
             }

@@ -15,14 +15,6 @@ internal sealed partial class SqliteStore
 
     private const string DeliveryColumns = "id, app_id, message_id, endpoint_id, manual, attempts";
 
-    /// <summary>An endpoint with its secrets opened, newest first, each with its expiry, as the send path's cache keeps it.</summary>
-    private sealed record EndpointForSending(Endpoints.HeraldEndpoint Endpoint, IReadOnlyList<(string Key, DateTimeOffset? ExpiresAt)> Secrets)
-    {
-        /// <summary>The secrets a send signs with at <paramref name="now"/>: those not expired, newest first.</summary>
-        public IReadOnlyList<string> LiveSecrets(DateTimeOffset now) =>
-            [.. Secrets.Where(s => s.ExpiresAt is not { } at || at > now).Select(s => s.Key)];
-    }
-
     /// <summary>A pending delivery, due at <paramref name="due"/>; leased to the caller, or to nobody (the scan claims it when due).</summary>
     private static void InsertDelivery(SqliteConnection c, DbTransaction t, DeliveryTask delivery, DeliveryLease? lease, DateTimeOffset now, DateTimeOffset due) =>
         c.Run(
@@ -81,43 +73,47 @@ internal sealed partial class SqliteStore
     private static string RoomJson(IReadOnlyDictionary<string, int>? room) =>
         room is null or { Count: 0 } ? "{}" : new JsonObject(room.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))).ToJsonString();
 
-    public async Task<DeliveryWork?> GetDeliveryWorkAsync(string deliveryId, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<DeliveryWork?> GetDeliveryWorkAsync(DeliveryTask delivery, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        // The hot path of every attempt: the delivery and its message from storage (one snapshot), the endpoint and its
-        // opened secrets from memory (invalidated by the writer's update hook whenever either changes: SqliteStore.cs).
-        var (delivery, message) = await ReadAsync(c =>
+        // The hot path of every attempt: the delivery and its message from storage (one snapshot) unless the publish
+        // handed them over, the endpoint and its opened secrets from memory (invalidated by the writer's update hook
+        // whenever either changes: SqliteStore.cs).
+        var (task, message) = delivery.HandOff is { } handOff ? (delivery, handOff.Message) : await ReadDeliveryAsync(delivery.Id, cancellationToken);
+        if (task is null || message is null)
+        {
+            return null;
+        }
+
+        var endpoint = await _sendingEndpoints.GetAsync(task.EndpointId, () => LoadEndpointForSendingAsync(task.EndpointId, cancellationToken));
+        return endpoint is null ? null : new DeliveryWork(task, message, endpoint.Endpoint, endpoint.LiveSecrets(now));
+    }
+
+    private Task<(DeliveryTask? Delivery, Messages.Message? Message)> ReadDeliveryAsync(string deliveryId, CancellationToken cancellationToken) =>
+        ReadAsync(c =>
         {
             using var snapshot = c.BeginTransaction(deferred: true);
             var delivery = c.One<DeliveryRow>($"SELECT {DeliveryColumns} FROM deliveries WHERE id = @deliveryId", new { deliveryId }, snapshot);
             var message = delivery is null
                 ? null
                 : c.One<MessageRow>($"SELECT {MessageColumns} FROM messages WHERE id = @MessageId", new { delivery.MessageId }, snapshot);
-            return Task.FromResult((delivery, message));
+            return Task.FromResult<(DeliveryTask?, Messages.Message?)>((delivery?.ToTask(), message is null ? null : ToMessage(message)));
         }, cancellationToken);
-        if (delivery is null || message is null)
-        {
-            return null;
-        }
-
-        var endpoint = await _sendingEndpoints.GetAsync(delivery.EndpointId, () => LoadEndpointForSendingAsync(delivery.EndpointId, cancellationToken));
-        return endpoint is null ? null : new DeliveryWork(delivery.ToTask(), ToMessage(message), endpoint.Endpoint, endpoint.LiveSecrets(now));
-    }
 
     /// <summary>An endpoint as the send path keeps it: with every secret opened, expired or not (each send picks the live ones).</summary>
-    private Task<EndpointForSending?> LoadEndpointForSendingAsync(string endpointId, CancellationToken cancellationToken) =>
+    private Task<SendingEndpoint?> LoadEndpointForSendingAsync(string endpointId, CancellationToken cancellationToken) =>
         ReadAsync(c =>
         {
             using var snapshot = c.BeginTransaction(deferred: true);
             var endpoint = c.One<EndpointRow>($"SELECT {EndpointColumns} FROM endpoints WHERE id = @endpointId", new { endpointId }, snapshot);
             if (endpoint is null)
             {
-                return Task.FromResult<EndpointForSending?>(null);
+                return Task.FromResult<SendingEndpoint?>(null);
             }
 
             var secrets = c.All<(string Key, long? ExpiresAt)>(
                 "SELECT key, expires_at FROM endpoint_secrets WHERE endpoint_id = @endpointId ORDER BY created_at DESC, rowid DESC",
                 new { endpointId }, snapshot);
-            return Task.FromResult<EndpointForSending?>(new EndpointForSending(
+            return Task.FromResult<SendingEndpoint?>(new SendingEndpoint(
                 ToEndpoint(endpoint), secrets.Select(s => (OpenSecret(endpointId, s.Key), s.ExpiresAt is { } at ? Time(at) : (DateTimeOffset?)null)).ToList()));
         }, cancellationToken);
 

@@ -56,10 +56,15 @@ internal sealed partial class SqliteStore
             // A scheduled message's deliveries are due at deliverAt and leased to nobody: only a scan at or after that
             // time claims them, on this node or (after a restart) any other, and none goes to the caller to send now.
             var scheduled = message.DeliverAt is not null;
+            var numbered = message.Numbered(sequence);
+            var handOff = new DeliveryHandOff(numbered, Endpoint: null); // The endpoint comes from the send path's cache.
             var deliveries = new List<DeliveryTask>(endpointIds.Count);
             foreach (var endpointId in endpointIds)
             {
-                var delivery = new DeliveryTask(_ids.New(Ids.Delivery), message.ApplicationId, message.Id, endpointId, Manual: false, Attempts: 0);
+                var delivery = new DeliveryTask(_ids.New(Ids.Delivery), message.ApplicationId, message.Id, endpointId, Manual: false, Attempts: 0)
+                {
+                    HandOff = handOff,
+                };
                 // An endpoint that already has a full room on this node gets its delivery from the scan (ClaimRoom).
                 var leased = !scheduled && lease.TakesEndpoint(endpointId);
                 InsertDelivery(c, t, delivery, leased ? lease : null, message.CreatedAt, message.DeliverAt ?? message.CreatedAt);
@@ -70,7 +75,7 @@ internal sealed partial class SqliteStore
             }
 
             _horizon.Committing(message.ApplicationId, sequence); // Last: nothing after it can roll this write back alone.
-            return new PublishedMessage(message.Numbered(sequence), deliveries);
+            return new PublishedMessage(numbered, deliveries);
         }, cancellationToken);
         _horizon.Durable(message.ApplicationId, published.Message.Sequence);
         return published;

@@ -21,7 +21,7 @@ internal sealed partial class SqliteStore : RelationalStore<SqliteConnection, lo
     private readonly ReadCache<Auth.ApiToken> _tokens = new(keepMisses: false);
     private readonly ReadCache<Applications.Application> _applications = new(keepMisses: false);
     private readonly ReadCache<EventTypes.EventType> _eventTypes = new(keepMisses: true); // Publishing with unregistered types is allowed.
-    private readonly ReadCache<EndpointForSending> _sendingEndpoints = new(keepMisses: false);
+    private readonly ReadCache<Delivery.SendingEndpoint> _sendingEndpoints = new(keepMisses: false);
     private readonly SQLitePCL.delegate_update _rowChanged;
     private int _endpointRowsChanged; // Set by the writer connection's update hook; read and reset after each commit.
 
