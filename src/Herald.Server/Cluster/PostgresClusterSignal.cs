@@ -30,6 +30,9 @@ internal sealed partial class PostgresClusterSignal(
     /// <summary>How the listening connection shows in <c>pg_stat_activity</c>.</summary>
     public const string ApplicationName = "herald-listener";
 
+    /// <summary>The connections each node's listener holds outside the pool (counted in the node's connection budget).</summary>
+    public const int Connections = 1;
+
     private static readonly TimeSpan Probe = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan ReconnectDelay = TimeSpan.FromSeconds(1);
 

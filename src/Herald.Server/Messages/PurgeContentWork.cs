@@ -19,21 +19,20 @@ internal sealed class PurgeContentWork(IBackgroundTaskStore store) : IBackground
     public async Task<JsonObject> RunAsync(BackgroundTask task, JsonObject input, TaskProgress progress, CancellationToken cancellationToken)
     {
         long purged = 0;
-        var batch = await store.ExpungeApplicationContentBatchAsync(task.ApplicationId!, afterSequence: 0, throughSequence: null, BatchSize, cancellationToken);
-        while (true)
+        var (after, through) = (0L, (long?)null); // From the log's start to its position when the first batch ran.
+        ContentExpungeBatch batch;
+        do
         {
+            batch = await store.ExpungeApplicationContentBatchAsync(task.ApplicationId!, after, through, BatchSize, cancellationToken);
+            (after, through) = (batch.LastWalked, batch.Through);
             if (batch.Expunged > 0)
             {
                 purged += batch.Expunged;
                 await progress.ReportAsync(new JsonObject { ["messagesPurged"] = purged }, cancellationToken);
             }
-
-            if (batch.IsLast)
-            {
-                return new JsonObject { ["messagesPurged"] = purged };
-            }
-
-            batch = await store.ExpungeApplicationContentBatchAsync(task.ApplicationId!, batch.LastWalked, batch.Through, BatchSize, cancellationToken);
         }
+        while (!batch.IsLast);
+
+        return new JsonObject { ["messagesPurged"] = purged };
     }
 }

@@ -56,9 +56,6 @@ internal sealed partial class PostgresStore
                 COALESCE((SELECT NULLIF(datconnlimit, -1) FROM pg_database WHERE datname = current_database()), 2147483647))
             """);
         var pool = new Npgsql.NpgsqlConnectionStringBuilder(_dataSource.ConnectionString).MaxPoolSize;
-        return new ConnectionBudget(pool, ListenerConnections, accepted);
+        return new ConnectionBudget(pool, Cluster.PostgresClusterSignal.Connections, accepted);
     }
-
-    /// <summary>The unpooled connection each node's cluster listener holds (Cluster/PostgresClusterSignal.cs).</summary>
-    private const int ListenerConnections = 1;
 }
