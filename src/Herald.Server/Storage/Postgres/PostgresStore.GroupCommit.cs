@@ -1,6 +1,6 @@
 using System.Buffers;
-using Dapper;
 using System.Text.Json;
+using Dapper;
 using Herald.Server.Delivery;
 using Herald.Server.Messages;
 using Npgsql;
@@ -225,6 +225,7 @@ internal sealed partial class PostgresStore
     /// </summary>
     private sealed class SendingEndpoints(PostgresStore store, Dictionary<string, List<FanOutEndpoint>> read)
     {
+        private readonly Dictionary<string, FanOutEndpoint> _read = read.Values.SelectMany(list => list).ToDictionary(e => e.Id, StringComparer.Ordinal);
         private readonly Dictionary<string, SendingEndpoint?> _opened = new(StringComparer.Ordinal);
 
         public SendingEndpoint? Get(string endpointId)
@@ -234,7 +235,7 @@ internal sealed partial class PostgresStore
                 return opened;
             }
 
-            var found = read.Values.SelectMany(list => list).FirstOrDefault(e => e.Id == endpointId);
+            var found = _read.GetValueOrDefault(endpointId);
             return _opened[endpointId] = found is null || found.Secrets.Count == 0
                 ? null
                 : new SendingEndpoint(
