@@ -63,6 +63,7 @@ public sealed record NewMessage
         CreatedAt = CreatedAt,
         DeliverAt = DeliverAt,
         PayloadExpiresAt = PayloadExpiresAt,
+        TraceParent = TraceParent,
     };
 }
 
